@@ -1,0 +1,34 @@
+// The routing workflow's reads and writes. Each is idempotent, so a retried local activity is harmless.
+import type { Target } from '../api/schemas/rules';
+import type { Visitor } from '../api/schemas/visitor';
+import type { Db } from '../store/database';
+import { targetUserIds, usersByIds } from '../store/directory';
+import { activeConversationCounts, applyRoutingProjection, type RoutingProjectionChange } from '../store/offers';
+import { currentRuleSet } from '../store/rules';
+import { findMatchingRule } from '../workflows/routing/criteria';
+import { assessCandidates } from '../workflows/routing/eligibility';
+import type { Candidate, RuleMatch } from '../workflows/routing/types';
+
+export function createRoutingActivities(db: Db) {
+  return {
+    /** The first enabled rule of the current rule set that matches, with the version it came from. */
+    async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
+      const ruleSet = await currentRuleSet(db);
+      return { ruleSetVersion: ruleSet.version, rule: findMatchingRule(ruleSet.rules, visitor) ?? null };
+    },
+
+    /** The people a stage names, each with whether they may be offered now and why not. */
+    async resolveStage({ target, alreadyTried }: { target: Target; alreadyTried: string[] }): Promise<Candidate[]> {
+      const ids = await targetUserIds(db, target);
+      const [users, activeConversations] = await Promise.all([usersByIds(db, ids), activeConversationCounts(db, ids)]);
+      return assessCandidates(ids, { users, activeConversations }, new Set(alreadyTried));
+    },
+
+    /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */
+    async writeRoutingProjection(change: RoutingProjectionChange): Promise<void> {
+      await applyRoutingProjection(db, change);
+    },
+  };
+}
+
+export type RoutingActivities = ReturnType<typeof createRoutingActivities>;

@@ -1,0 +1,51 @@
+// The HTTP API: JSON in, JSON out, every failure in the error shape.
+import express, { type RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { Db } from '../store/database';
+import { HttpError, errorHandler } from './http-error';
+import type { RoutingGateway } from './routing-gateway';
+import { directoryRouter } from './routes/directory';
+import { repsRouter } from './routes/reps';
+import { routingsRouter } from './routes/routings';
+import { rulesRouter } from './routes/rules';
+
+export interface ApiDependencies {
+  db: Db;
+  routings: RoutingGateway;
+  logger: Logger;
+  /** True once a routing can be started (Temporal reachable, worker polling). */
+  isReady: () => boolean;
+}
+
+const MAX_BODY = '1mb';
+
+/** Bodies must be JSON; a request without a body (e.g. cancel) is fine. */
+const requireJson: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    next(new HttpError(415, 'unsupported_media_type', 'request bodies must be application/json'));
+    return;
+  }
+  next();
+};
+
+export function createApp(deps: ApiDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/healthz', (_req, res) => {
+    const ready = deps.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting' });
+  });
+
+  app.use(requireJson);
+  app.use(express.json({ limit: MAX_BODY }));
+  app.use(directoryRouter(deps.db));
+  app.use(rulesRouter(deps.db));
+  app.use(routingsRouter(deps.routings, deps.db));
+  app.use(repsRouter(deps.db));
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,73 @@
+// Errors the API answers with, in the SPEC's shape: { error: { code, message, details? } }.
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ConflictError, UnknownReferenceError } from '../store/errors';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string, id: string) => new HttpError(404, 'not_found', `${what} ${id} does not exist`);
+
+/** Names each offending field by its dotted path, so a client knows exactly what to fix. */
+function fromZod(error: z.ZodError, where: string): HttpError {
+  const issues = error.issues.map((issue) => ({
+    field: issue.path.length > 0 ? issue.path.join('.') : where,
+    message: issue.message,
+  }));
+  const summary = issues
+    .slice(0, 5)
+    .map((issue) => `${issue.field}: ${issue.message}`)
+    .join('; ');
+  return new HttpError(400, 'invalid_request', summary, { issues });
+}
+
+/** Parses `value` with `schema` or throws a 400 naming every invalid field. `where` names the root (body, query). */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw fromZod(result.error, where);
+  return result.data;
+}
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof ConflictError) return new HttpError(409, error.code, error.message);
+  if (error instanceof UnknownReferenceError) {
+    return new HttpError(400, 'unknown_reference', `${error.field}: ${error.message}`, {
+      issues: [{ field: error.field, message: error.message }],
+    });
+  }
+  // body-parser marks its own failures with a status and a type.
+  const parserError = error as { status?: number; type?: string; message?: string };
+  if (parserError.type === 'entity.parse.failed') {
+    return new HttpError(400, 'invalid_json', 'body: request body is not valid JSON');
+  }
+  if (parserError.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'request body is too large');
+  if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+    return new HttpError(parserError.status, parserError.type ?? 'bad_request', parserError.message ?? 'bad request');
+  }
+  return new HttpError(500, 'internal', 'internal error');
+}
+
+/** Last middleware: answers every failure in the error shape, never with a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    res.status(httpError.status).json({
+      error: {
+        code: httpError.code,
+        message: httpError.message,
+        ...(httpError.details !== undefined && { details: httpError.details }),
+      },
+    });
+  };
+}

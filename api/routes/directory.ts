@@ -1,0 +1,71 @@
+// Admin configuration of reps (with their presence) and groups.
+import { Router } from 'express';
+import type { Db } from '../../store/database';
+import {
+  deleteGroup,
+  deleteUser,
+  getGroup,
+  getUser,
+  listGroups,
+  listUsers,
+  putGroup,
+  putUser,
+  setPresence,
+} from '../../store/directory';
+import { notFound, parseOr400 } from '../http-error';
+import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from '../schemas/users';
+
+export function directoryRouter(db: Db): Router {
+  const router = Router();
+
+  router.get('/v1/users', async (_req, res) => {
+    res.json({ users: await listUsers(db) });
+  });
+
+  router.put('/v1/users/:id', async (req, res) => {
+    const id = parseOr400(idSchema, req.params.id, 'id');
+    const { user, created } = await putUser(db, id, parseOr400(userInputSchema, req.body));
+    res.status(created ? 201 : 200).json(user);
+  });
+
+  router.get('/v1/users/:id', async (req, res) => {
+    const user = await getUser(db, req.params.id);
+    if (!user) throw notFound('user', req.params.id);
+    res.json(user);
+  });
+
+  router.delete('/v1/users/:id', async (req, res) => {
+    if (!(await deleteUser(db, req.params.id))) throw notFound('user', req.params.id);
+    res.status(204).end();
+  });
+
+  router.put('/v1/users/:id/presence', async (req, res) => {
+    const { status } = parseOr400(presenceSchema, req.body);
+    const user = await setPresence(db, req.params.id, status);
+    if (!user) throw notFound('user', req.params.id);
+    res.json(user);
+  });
+
+  router.get('/v1/groups', async (_req, res) => {
+    res.json({ groups: await listGroups(db) });
+  });
+
+  router.put('/v1/groups/:id', async (req, res) => {
+    const id = parseOr400(idSchema, req.params.id, 'id');
+    const { group, created } = await putGroup(db, id, parseOr400(groupInputSchema, req.body));
+    res.status(created ? 201 : 200).json(group);
+  });
+
+  router.get('/v1/groups/:id', async (req, res) => {
+    const group = await getGroup(db, req.params.id);
+    if (!group) throw notFound('group', req.params.id);
+    res.json(group);
+  });
+
+  router.delete('/v1/groups/:id', async (req, res) => {
+    if (!(await deleteGroup(db, req.params.id))) throw notFound('group', req.params.id);
+    res.status(204).end();
+  });
+
+  return router;
+}

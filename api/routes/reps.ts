@@ -1,0 +1,17 @@
+// What a rep sees: their live offers.
+import { Router } from 'express';
+import type { Db } from '../../store/database';
+import { getUser } from '../../store/directory';
+import { liveOffersForRep } from '../../store/offers';
+import { notFound } from '../http-error';
+
+export function repsRouter(db: Db): Router {
+  const router = Router();
+
+  router.get('/v1/reps/:id/offers', async (req, res) => {
+    if (!(await getUser(db, req.params.id))) throw notFound('user', req.params.id);
+    res.json({ offers: await liveOffersForRep(db, req.params.id) });
+  });
+
+  return router;
+}

@@ -1,0 +1,45 @@
+// Routing requests from experiences, and reps' answers to offers.
+import { Router } from 'express';
+import type { Db } from '../../store/database';
+import { activeConversation, endConversation } from '../../store/offers';
+import { HttpError, parseOr400 } from '../http-error';
+import type { RoutingGateway } from '../routing-gateway';
+import { repActionSchema, routingStateQuerySchema, startRoutingSchema } from '../schemas/routings';
+
+export function routingsRouter(gateway: RoutingGateway, db: Db): Router {
+  const router = Router();
+
+  router.post('/v1/routings', async (req, res) => {
+    const request = parseOr400(startRoutingSchema, req.body);
+    res.status(202).json(await gateway.start(request));
+  });
+
+  router.get('/v1/routings/:id', async (req, res) => {
+    const { waitSeconds } = parseOr400(routingStateQuerySchema, req.query, 'query');
+    res.json(await gateway.state(req.params.id, waitSeconds));
+  });
+
+  router.post('/v1/routings/:id/accept', async (req, res) => {
+    const { repId } = parseOr400(repActionSchema, req.body);
+    res.json(await gateway.accept(req.params.id, repId));
+  });
+
+  router.post('/v1/routings/:id/decline', async (req, res) => {
+    const { repId } = parseOr400(repActionSchema, req.body);
+    res.json(await gateway.decline(req.params.id, repId));
+  });
+
+  router.post('/v1/routings/:id/cancel', async (req, res) => {
+    res.json(await gateway.cancel(req.params.id));
+  });
+
+  /** The conversation is over: the rep's capacity is freed. The routing workflow has already finished. */
+  router.post('/v1/routings/:id/end', async (req, res) => {
+    const conversation = await activeConversation(db, req.params.id);
+    if (!conversation) throw new HttpError(409, 'not_connected', `routing ${req.params.id} has no open conversation`);
+    await endConversation(db, req.params.id, new Date().toISOString());
+    res.json({ routingId: req.params.id, repId: conversation.rep_id, ended: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+// Admin configuration of the ordered rules. Every change publishes a new immutable rule-set version.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../store/database';
+import {
+  createRule,
+  currentRuleSet,
+  deleteRule,
+  listRuleSetVersions,
+  reorderRules,
+  replaceRule,
+  ruleSetAt,
+} from '../../store/rules';
+import { HttpError, notFound, parseOr400 } from '../http-error';
+import { createRuleSchema, ruleInputSchema, ruleOrderSchema } from '../schemas/rules';
+
+const versionQuerySchema = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
+
+export function rulesRouter(db: Db): Router {
+  const router = Router();
+
+  router.get('/v1/rules', async (req, res) => {
+    const { version } = parseOr400(versionQuerySchema, req.query, 'query');
+    const ruleSet = version === undefined ? await currentRuleSet(db) : await ruleSetAt(db, version);
+    if (!ruleSet) throw notFound('rule-set version', String(version));
+    res.json(ruleSet);
+  });
+
+  router.get('/v1/rules/versions', async (_req, res) => {
+    res.json({ versions: await listRuleSetVersions(db) });
+  });
+
+  router.post('/v1/rules', async (req, res) => {
+    const { position, ...input } = parseOr400(createRuleSchema, req.body);
+    const { version, result } = await createRule(db, input, position);
+    res.status(201).json({ ...result, ruleSetVersion: version });
+  });
+
+  router.put('/v1/rules/order', async (req, res) => {
+    const { ids } = parseOr400(ruleOrderSchema, req.body);
+    const published = await reorderRules(db, ids);
+    if (!published) {
+      throw new HttpError(400, 'invalid_request', 'ids: must list every current rule id exactly once', {
+        issues: [{ field: 'ids', message: 'must list every current rule id exactly once' }],
+      });
+    }
+    res.json({ version: published.version, rules: published.result });
+  });
+
+  router.put('/v1/rules/:id', async (req, res) => {
+    const published = await replaceRule(db, req.params.id, parseOr400(ruleInputSchema, req.body));
+    if (!published) throw notFound('rule', req.params.id);
+    res.json({ ...published.result, ruleSetVersion: published.version });
+  });
+
+  router.delete('/v1/rules/:id', async (req, res) => {
+    const published = await deleteRule(db, req.params.id);
+    if (!published) throw notFound('rule', req.params.id);
+    res.status(204).end();
+  });
+
+  return router;
+}

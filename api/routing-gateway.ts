@@ -1,0 +1,110 @@
+// The API's only door into Temporal: starts routing workflows, reads their state, and delivers rep messages.
+import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  acceptUpdate,
+  cancelUpdate,
+  declineUpdate,
+  refusalCodes,
+  routingWorkflowType,
+  stateQuery,
+} from '../workflows/messages';
+import type { RoutingInput, RoutingState } from '../workflows/routing/types';
+import type { StartRouting } from './schemas/routings';
+import { HttpError, notFound } from './http-error';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+export class RoutingGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  /** Starts the routing, or finds the one already started under the same id (open or closed): never a second. */
+  async start(request: StartRouting): Promise<{ routingId: string; status: RoutingState['status'] }> {
+    const routingId = request.routingId ?? randomUUID();
+    const input: RoutingInput = {
+      routingId,
+      type: request.type,
+      visitor: request.visitor,
+      ...(request.experienceId !== undefined && { experienceId: request.experienceId }),
+    };
+    try {
+      await this.client.workflow.start(routingWorkflowType, {
+        taskQueue: this.taskQueue,
+        workflowId: routingId,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return { routingId, status: 'routing' };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      const state = await this.state(routingId);
+      return { routingId, status: state.status };
+    }
+  }
+
+  /** The routing's state; with `waitSeconds`, first waits up to that long for it to reach an outcome. */
+  async state(routingId: string, waitSeconds = 0): Promise<RoutingState> {
+    const handle = this.client.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId);
+    try {
+      if (waitSeconds > 0) {
+        const finished = await Promise.race([handle.result(), sleep(waitSeconds * 1000).then(() => undefined)]);
+        if (finished) return finished;
+      }
+      return await handle.query(stateQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw notFound('routing', routingId);
+      throw error;
+    }
+  }
+
+  accept(routingId: string, repId: string) {
+    return this.update(routingId, repId, () =>
+      this.client.workflow.getHandle(routingId).executeUpdate(acceptUpdate, {
+        args: [{ repId }],
+        updateId: `accept:${repId}`,
+      }),
+    );
+  }
+
+  decline(routingId: string, repId: string) {
+    return this.update(routingId, repId, () =>
+      this.client.workflow.getHandle(routingId).executeUpdate(declineUpdate, {
+        args: [{ repId }],
+        updateId: `decline:${repId}`,
+      }),
+    );
+  }
+
+  cancel(routingId: string) {
+    return this.update(routingId, undefined, () =>
+      this.client.workflow.getHandle(routingId).executeUpdate(cancelUpdate, { updateId: 'cancel' }),
+    );
+  }
+
+  /** Turns the workflow's refusals into 409s carrying the workflow's reason as the error code. */
+  private async update<T>(routingId: string, repId: string | undefined, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const code = error.cause.type ?? '';
+        if ((refusalCodes as readonly string[]).includes(code)) throw new HttpError(409, code, error.cause.message);
+        throw new HttpError(400, code || 'invalid_request', error.cause.message);
+      }
+      if (error instanceof WorkflowNotFoundError) {
+        // The workflow has already finished (or never existed): explain from its final state.
+        const state = await this.state(routingId);
+        if (repId !== undefined && state.repId !== null && state.repId !== repId) {
+          throw new HttpError(409, 'already_assigned', 'another rep accepted');
+        }
+        throw new HttpError(409, 'routing_closed', `routing is ${state.status}`);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,93 @@
+// The whole service in one process: embedded Temporal dev server (unless TEMPORAL_ADDRESS is set), worker and API.
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import pino from 'pino';
+import { createApp } from './api/app';
+import { RoutingGateway } from './api/routing-gateway';
+import { loadConfig } from './config';
+import { type DevServer, startDevServer } from './embedded/temporal-dev-server';
+import { openDatabase } from './store/database';
+import { createRoutingWorker } from './worker/create-worker';
+
+async function main() {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  mkdirSync(config.dataDir, { recursive: true });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+    }
+    logger.info('stopped');
+  };
+  let stopping: Promise<void> | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      stopping ??= shutdown(signal).then(() => process.exit(0));
+    });
+  }
+
+  let devServer: DevServer | undefined;
+  if (!config.TEMPORAL_ADDRESS) {
+    if (!config.TEMPORAL_CLI_PATH) throw new Error('TEMPORAL_CLI_PATH is not set: start with `npm start`');
+    logger.info({ port: config.TEMPORAL_PORT }, 'starting the embedded Temporal dev server');
+    devServer = await startDevServer({
+      cliPath: config.TEMPORAL_CLI_PATH,
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+      namespace: config.TEMPORAL_NAMESPACE,
+      pidFile: path.join(config.dataDir, 'temporal.pid'),
+    });
+    cleanups.push(() => (devServer as DevServer).stop());
+    logger.info({ ui: `http://localhost:${config.TEMPORAL_UI_PORT}` }, 'Temporal Web UI');
+  }
+  const address = config.TEMPORAL_ADDRESS ?? (devServer as DevServer).address;
+
+  const db = await openDatabase({ sqliteFile: path.join(config.dataDir, 'routing.sqlite') });
+  cleanups.push(() => db.destroy());
+
+  const workerConnection = await NativeConnection.connect({ address });
+  cleanups.push(() => workerConnection.close());
+  const worker = await createRoutingWorker({
+    connection: workerConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TASK_QUEUE,
+    db,
+  });
+  const workerDone = worker.run();
+  cleanups.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerDone;
+  });
+
+  const clientConnection = await Connection.connect({ address });
+  cleanups.push(() => clientConnection.close());
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({
+    db,
+    logger,
+    routings: new RoutingGateway(client, config.TASK_QUEUE),
+    isReady: () => worker.getState() === 'RUNNING',
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(config.PORT, () => resolve(listening));
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  );
+  logger.info({ url: `http://localhost:${config.PORT}`, temporal: address }, 'routing service ready');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,165 @@
+// Reps and groups: who can be offered a conversation, and how they are grouped.
+import type { Target } from '../api/schemas/rules';
+import type { Group, GroupInput, PresenceStatus, User, UserInput } from '../api/schemas/users';
+import type { Db } from './database';
+import { ConflictError, UnknownReferenceError } from './errors';
+import type { UsersTable } from './schema';
+
+function toUser(row: UsersTable): User {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    chatUser: row.chat_user === 1,
+    capacity: row.capacity,
+    status: row.status as PresenceStatus,
+  };
+}
+
+/** Creates or replaces a user. Refuses an email that another user already has. */
+export async function putUser(db: Db, id: string, input: UserInput): Promise<{ user: User; created: boolean }> {
+  const emailKey = input.email.toLowerCase();
+  return db.transaction().execute(async (tx) => {
+    const holder = await tx.selectFrom('users').select('id').where('email_key', '=', emailKey).executeTakeFirst();
+    if (holder && holder.id !== id) {
+      throw new ConflictError('duplicate_email', `email ${input.email} already belongs to user ${holder.id}`);
+    }
+    const existing = await tx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+    const row: UsersTable = {
+      id,
+      name: input.name,
+      email: input.email,
+      email_key: emailKey,
+      chat_user: input.chatUser ? 1 : 0,
+      capacity: input.capacity,
+      status: input.status,
+      updated_at: new Date().toISOString(),
+    };
+    if (existing) await tx.updateTable('users').set(row).where('id', '=', id).execute();
+    else await tx.insertInto('users').values(row).execute();
+    return { user: toUser(row), created: !existing };
+  });
+}
+
+export async function getUser(db: Db, id: string): Promise<User | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('id').execute();
+  return rows.map(toUser);
+}
+
+/** Deletes the user and takes them out of every group. Returns false when there was no such user. */
+export async function deleteUser(db: Db, id: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('group_members').where('user_id', '=', id).execute();
+    const result = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  });
+}
+
+export async function setPresence(db: Db, id: string, status: PresenceStatus): Promise<User | undefined> {
+  await db
+    .updateTable('users')
+    .set({ status, updated_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .execute();
+  return getUser(db, id);
+}
+
+/** Creates or replaces a group; every member must be an existing user. */
+export async function putGroup(db: Db, id: string, input: GroupInput): Promise<{ group: Group; created: boolean }> {
+  const members = [...new Set(input.members)];
+  return db.transaction().execute(async (tx) => {
+    if (members.length > 0) {
+      const known = await tx.selectFrom('users').select('id').where('id', 'in', members).execute();
+      const knownIds = new Set(known.map((row) => row.id));
+      const unknown = members.filter((member) => !knownIds.has(member));
+      if (unknown.length > 0) throw new UnknownReferenceError('members', unknown);
+    }
+    const existing = await tx.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst();
+    if (existing) {
+      await tx.updateTable('groups').set({ name: input.name }).where('id', '=', id).execute();
+      await tx.deleteFrom('group_members').where('group_id', '=', id).execute();
+    } else {
+      await tx.insertInto('groups').values({ id, name: input.name }).execute();
+    }
+    if (members.length > 0) {
+      await tx
+        .insertInto('group_members')
+        .values(members.map((userId, position) => ({ group_id: id, user_id: userId, position })))
+        .execute();
+    }
+    return { group: { id, name: input.name, members }, created: !existing };
+  });
+}
+
+export async function getGroup(db: Db, id: string): Promise<Group | undefined> {
+  const group = await db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!group) return undefined;
+  const members = await db
+    .selectFrom('group_members')
+    .select('user_id')
+    .where('group_id', '=', id)
+    .orderBy('position')
+    .execute();
+  return { id: group.id, name: group.name, members: members.map((row) => row.user_id) };
+}
+
+export async function listGroups(db: Db): Promise<Group[]> {
+  const groups = await db.selectFrom('groups').selectAll().orderBy('id').execute();
+  const members = await db.selectFrom('group_members').selectAll().orderBy('position').execute();
+  return groups.map((group) => ({
+    id: group.id,
+    name: group.name,
+    members: members.filter((row) => row.group_id === group.id).map((row) => row.user_id),
+  }));
+}
+
+export async function deleteGroup(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('groups').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Ids of the groups that exist among `ids`. */
+export async function existingGroupIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('groups').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Ids of the users that exist among `ids`. */
+export async function existingUserIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Everyone a target names, in order and once each: its users, then its groups' members, then every chat user. */
+export async function targetUserIds(db: Db, target: Target): Promise<string[]> {
+  const ids = [...target.users];
+  if (target.groups.length > 0) {
+    const members = await db
+      .selectFrom('group_members')
+      .select(['group_id', 'user_id'])
+      .where('group_id', 'in', target.groups)
+      .orderBy('position')
+      .execute();
+    for (const groupId of target.groups) {
+      for (const row of members) if (row.group_id === groupId) ids.push(row.user_id);
+    }
+  }
+  if (target.allUsers) {
+    const everyone = await db.selectFrom('users').select('id').where('chat_user', '=', 1).orderBy('id').execute();
+    ids.push(...everyone.map((row) => row.id));
+  }
+  return [...new Set(ids)];
+}
+
+export async function usersByIds(db: Db, ids: readonly string[]): Promise<Map<string, User>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, toUser(row)]));
+}

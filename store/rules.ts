@@ -1,0 +1,112 @@
+// The ordered rule list, kept as immutable versions: each change appends the whole new list.
+import { randomUUID } from 'node:crypto';
+import type { Rule, RuleInput } from '../api/schemas/rules';
+import type { Db } from './database';
+import { UnknownReferenceError } from './errors';
+import { existingGroupIds, existingUserIds } from './directory';
+
+export interface RuleSet {
+  version: number;
+  createdAt: string | null;
+  rules: Rule[];
+}
+
+type Reader = Pick<Db, 'selectFrom'>;
+
+async function latest(db: Reader): Promise<RuleSet> {
+  const row = await db.selectFrom('rule_set_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+  return row
+    ? { version: row.version, createdAt: row.created_at, rules: JSON.parse(row.rules) as Rule[] }
+    : { version: 0, createdAt: null, rules: [] };
+}
+
+export function currentRuleSet(db: Db): Promise<RuleSet> {
+  return latest(db);
+}
+
+export async function ruleSetAt(db: Db, version: number): Promise<RuleSet | undefined> {
+  const row = await db.selectFrom('rule_set_versions').selectAll().where('version', '=', version).executeTakeFirst();
+  return row && { version: row.version, createdAt: row.created_at, rules: JSON.parse(row.rules) as Rule[] };
+}
+
+export async function listRuleSetVersions(db: Db): Promise<{ version: number; createdAt: string; rules: number }[]> {
+  const rows = await db.selectFrom('rule_set_versions').selectAll().orderBy('version', 'desc').execute();
+  return rows.map((row) => ({
+    version: row.version,
+    createdAt: row.created_at,
+    rules: (JSON.parse(row.rules) as unknown[]).length,
+  }));
+}
+
+/** Refuses a rule whose targets name users or groups that do not exist; `field` paths point into the request. */
+async function checkReferences(db: Db, rule: RuleInput): Promise<void> {
+  const targets = [
+    { path: 'routeTo', target: rule.routeTo },
+    ...rule.fallbacks.map((target, index) => ({ path: `fallbacks.${index}`, target })),
+  ];
+  const users = await existingUserIds(db, [...new Set(targets.flatMap((t) => t.target.users))]);
+  const groups = await existingGroupIds(db, [...new Set(targets.flatMap((t) => t.target.groups))]);
+  for (const { path, target } of targets) {
+    const unknownUsers = target.users.filter((id) => !users.has(id));
+    if (unknownUsers.length > 0) throw new UnknownReferenceError(`${path}.users`, unknownUsers);
+    const unknownGroups = target.groups.filter((id) => !groups.has(id));
+    if (unknownGroups.length > 0) throw new UnknownReferenceError(`${path}.groups`, unknownGroups);
+  }
+}
+
+/**
+ * Applies `change` to the current list and stores the result as the next version, in one transaction.
+ * `change` returns the new list, or undefined to leave everything as it was (e.g. the rule does not exist).
+ */
+async function publish<T>(db: Db, change: (rules: Rule[]) => { rules: Rule[]; result: T } | undefined) {
+  return db.transaction().execute(async (tx) => {
+    const current = await latest(tx);
+    const changed = change(current.rules);
+    if (!changed) return undefined;
+    const version = current.version + 1;
+    await tx
+      .insertInto('rule_set_versions')
+      .values({ version, rules: JSON.stringify(changed.rules), created_at: new Date().toISOString() })
+      .execute();
+    return { version, result: changed.result };
+  });
+}
+
+export async function createRule(db: Db, input: RuleInput, position?: number) {
+  await checkReferences(db, input);
+  const rule: Rule = { id: randomUUID(), ...input };
+  const published = await publish(db, (rules) => {
+    const next = [...rules];
+    next.splice(Math.min(position ?? next.length, next.length), 0, rule);
+    return { rules: next, result: rule };
+  });
+  if (!published) throw new Error('unreachable: rule creation always publishes');
+  return published;
+}
+
+export async function replaceRule(db: Db, id: string, input: RuleInput) {
+  await checkReferences(db, input);
+  return publish(db, (rules) => {
+    const index = rules.findIndex((rule) => rule.id === id);
+    if (index < 0) return undefined;
+    const rule: Rule = { id, ...input };
+    return { rules: rules.map((existing, i) => (i === index ? rule : existing)), result: rule };
+  });
+}
+
+export async function deleteRule(db: Db, id: string) {
+  return publish(db, (rules) =>
+    rules.some((rule) => rule.id === id) ? { rules: rules.filter((rule) => rule.id !== id), result: id } : undefined,
+  );
+}
+
+/** The order must name every current rule exactly once. */
+export async function reorderRules(db: Db, ids: readonly string[]) {
+  return publish(db, (rules) => {
+    const byId = new Map(rules.map((rule) => [rule.id, rule]));
+    const sameSet = ids.length === rules.length && new Set(ids).size === ids.length && ids.every((id) => byId.has(id));
+    if (!sameSet) return undefined;
+    const next = ids.map((id) => byId.get(id) as Rule);
+    return { rules: next, result: next };
+  });
+}

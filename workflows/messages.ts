@@ -1,0 +1,21 @@
+// The routing workflow's messages, defined once and imported by both the workflow and the API.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { RoutingState } from './routing/types';
+
+export const routingWorkflowType = 'routeVisitor';
+
+export const stateQuery = defineQuery<RoutingState>('state');
+
+export interface RepMessage {
+  repId: string;
+}
+
+/** A rep takes the conversation. Refused (never recorded) unless that rep holds a live offer and nobody has won. */
+export const acceptUpdate = defineUpdate<{ outcome: 'connected' }, [RepMessage]>('accept');
+export const declineUpdate = defineUpdate<{ outcome: 'declined' }, [RepMessage]>('decline');
+/** The visitor left. */
+export const cancelUpdate = defineUpdate<{ status: string }, []>('cancel');
+
+/** `ApplicationFailure.type` of a refused update; the API answers 409 with it as the error code. */
+export const refusalCodes = ['already_assigned', 'not_offered', 'routing_closed'] as const;
+export type RefusalCode = (typeof refusalCodes)[number];

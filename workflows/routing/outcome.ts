@@ -1,0 +1,18 @@
+// Pure: what a routing ends as when every stage has passed without an accept.
+import type { Outcome, RoutingType } from './types';
+
+export interface Unanswered {
+  type: RoutingType;
+  meetingBookerEnabled: boolean;
+  /** People of the first planned stage (known users, eligible or not): who the booker offers meetings with. */
+  firstStageUserIds: readonly string[];
+  anyOfferMade: boolean;
+}
+
+export function outcomeWithoutAccept(routing: Unanswered): { outcome: Outcome; meetingBookerUserIds?: string[] } {
+  if (routing.type === 'pounce') return { outcome: routing.anyOfferMade ? 'expired' : 'no_rep' };
+  if (routing.meetingBookerEnabled && routing.firstStageUserIds.length > 0) {
+    return { outcome: 'meeting_booker', meetingBookerUserIds: [...routing.firstStageUserIds] };
+  }
+  return { outcome: 'no_rep' };
+}

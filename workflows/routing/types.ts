@@ -1,0 +1,78 @@
+// The shapes a routing is described in: workflow input, live state (returned by the query and as the result),
+// and the pieces activities hand back. Types only, shared by workflow, activities and API.
+import type { Rule, Target } from '../../api/schemas/rules';
+import type { Visitor } from '../../api/schemas/visitor';
+
+export type RoutingType = 'pounce' | 'inbound';
+
+export type Outcome = 'connected' | 'meeting_booker' | 'no_rep' | 'no_match' | 'cancelled' | 'expired' | 'superseded';
+export type RoutingStatus = 'routing' | Outcome;
+
+export type IneligibleReason = 'unknown_user' | 'not_chat_user' | 'away' | 'offline' | 'at_capacity' | 'already_tried';
+
+export type OfferResult = 'pending' | 'accepted' | 'declined' | 'timed_out' | 'withdrawn';
+
+export interface RoutingInput {
+  routingId: string;
+  type: RoutingType;
+  experienceId?: string;
+  visitor: Visitor;
+}
+
+/** One stage of a rule's plan, before anyone is looked up. */
+export interface PlannedStage {
+  /** Stable label shown in offers and traces: `route_to`, `fallback_1`, ... */
+  name: string;
+  target: Target;
+}
+
+export interface Candidate {
+  userId: string;
+  eligible: boolean;
+  reason?: IneligibleReason;
+}
+
+export interface StageReport {
+  name: string;
+  startedAt: string;
+  candidates: Candidate[];
+  /** Why nobody was offered in this stage, when nobody was. */
+  skipped?: 'nobody_eligible';
+}
+
+export interface OfferReport {
+  repId: string;
+  stage: string;
+  offeredAt: string;
+  expiresAt: string;
+  endedAt: string | null;
+  result: OfferResult;
+}
+
+export interface TraceEntry {
+  at: string;
+  event: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface RoutingState {
+  routingId: string;
+  type: RoutingType;
+  experienceId?: string;
+  visitor: Visitor;
+  status: RoutingStatus;
+  startedAt: string;
+  endedAt: string | null;
+  rule: { id: string; name: string } | null;
+  ruleSetVersion: number | null;
+  stages: StageReport[];
+  offers: OfferReport[];
+  repId: string | null;
+  meetingBooker: { userIds: string[] } | null;
+  trace: TraceEntry[];
+}
+
+export interface RuleMatch {
+  ruleSetVersion: number;
+  rule: Rule | null;
+}
