@@ -3,18 +3,20 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from './api/app';
 import { RoutingGateway } from './api/routing-gateway';
 import { loadConfig } from './config';
 import { type DevServer, startDevServer } from './embedded/temporal-dev-server';
 import { openDatabase } from './store/database';
-import { createRoutingWorker } from './worker/create-worker';
+import { bundleRoutingWorkflows, createRoutingWorker } from './worker/create-worker';
+import { sdkLogger } from './worker/sdk-logger';
 
 async function main() {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
+  Runtime.install({ logger: sdkLogger(logger.child({ component: 'temporal-sdk' })) });
   mkdirSync(config.dataDir, { recursive: true });
   const cleanups: (() => Promise<unknown>)[] = [];
   const shutdown = async (signal: string) => {
@@ -24,13 +26,17 @@ async function main() {
     }
     logger.info('stopped');
   };
-  let stopping: Promise<void> | undefined;
+  let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      stopping ??= shutdown(signal).then(() => process.exit(0));
+      if (stopping) return; // a second Ctrl-C while draining changes nothing
+      stopping = true;
+      void shutdown(signal).then(() => process.exit(0));
     });
   }
 
+  // Bundling takes seconds: do it while the dev server starts.
+  const workflowBundle = bundleRoutingWorkflows(logger);
   let devServer: DevServer | undefined;
   if (!config.TEMPORAL_ADDRESS) {
     if (!config.TEMPORAL_CLI_PATH) throw new Error('TEMPORAL_CLI_PATH is not set: start with `npm start`');
@@ -58,6 +64,7 @@ async function main() {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
     db,
+    workflowBundle: await workflowBundle,
   });
   const workerDone = worker.run();
   cleanups.push(async () => {

@@ -2,12 +2,12 @@
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../store/database';
-import { HttpError, errorHandler } from './http-error';
-import type { RoutingGateway } from './routing-gateway';
+import { errorHandler, HttpError } from './http-error';
 import { directoryRouter } from './routes/directory';
 import { repsRouter } from './routes/reps';
 import { routingsRouter } from './routes/routings';
 import { rulesRouter } from './routes/rules';
+import type { RoutingGateway } from './routing-gateway';
 
 export interface ApiDependencies {
   db: Db;

@@ -1,7 +1,7 @@
 // Errors the API answers with, in the SPEC's shape: { error: { code, message, details? } }.
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConflictError, UnknownReferenceError } from '../store/errors';
 
 export class HttpError extends Error {
@@ -19,10 +19,13 @@ export const notFound = (what: string, id: string) => new HttpError(404, 'not_fo
 
 /** Names each offending field by its dotted path, so a client knows exactly what to fix. */
 function fromZod(error: z.ZodError, where: string): HttpError {
-  const issues = error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : where,
-    message: issue.message,
-  }));
+  const fieldOf = (path: readonly PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : where);
+  const issues = error.issues.flatMap((issue) =>
+    // Name each unknown key itself rather than the object holding it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), message: 'unknown field' }))
+      : [{ field: fieldOf(issue.path), message: issue.message }],
+  );
   const summary = issues
     .slice(0, 5)
     .map((issue) => `${issue.field}: ${issue.message}`)
@@ -50,7 +53,8 @@ function toHttpError(error: unknown): HttpError {
   if (parserError.type === 'entity.parse.failed') {
     return new HttpError(400, 'invalid_json', 'body: request body is not valid JSON');
   }
-  if (parserError.type === 'entity.too.large') return new HttpError(413, 'payload_too_large', 'request body is too large');
+  if (parserError.type === 'entity.too.large')
+    return new HttpError(413, 'payload_too_large', 'request body is too large');
   if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
     return new HttpError(parserError.status, parserError.type ?? 'bad_request', parserError.message ?? 'bad request');
   }

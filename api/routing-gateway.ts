@@ -11,8 +11,8 @@ import {
   stateQuery,
 } from '../workflows/messages';
 import type { RoutingInput, RoutingState } from '../workflows/routing/types';
-import type { StartRouting } from './schemas/routings';
 import { HttpError, notFound } from './http-error';
+import type { StartRouting } from './schemas/routings';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 

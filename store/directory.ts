@@ -61,11 +61,7 @@ export async function deleteUser(db: Db, id: string): Promise<boolean> {
 }
 
 export async function setPresence(db: Db, id: string, status: PresenceStatus): Promise<User | undefined> {
-  await db
-    .updateTable('users')
-    .set({ status, updated_at: new Date().toISOString() })
-    .where('id', '=', id)
-    .execute();
+  await db.updateTable('users').set({ status, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
   return getUser(db, id);
 }
 

@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Rule, RuleInput } from '../api/schemas/rules';
 import type { Db } from './database';
-import { UnknownReferenceError } from './errors';
 import { existingGroupIds, existingUserIds } from './directory';
+import { UnknownReferenceError } from './errors';
 
 export interface RuleSet {
   version: number;
@@ -14,7 +14,12 @@ export interface RuleSet {
 type Reader = Pick<Db, 'selectFrom'>;
 
 async function latest(db: Reader): Promise<RuleSet> {
-  const row = await db.selectFrom('rule_set_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('rule_set_versions')
+    .selectAll()
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row
     ? { version: row.version, createdAt: row.created_at, rules: JSON.parse(row.rules) as Rule[] }
     : { version: 0, createdAt: null, rules: [] };

@@ -1,24 +1,13 @@
 // Test entry point: one real Temporal dev server and one workflow bundle for the whole suite, then node's runner.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer } from '../embedded/temporal-dev-server';
+import { bundleRoutingWorkflows } from '../worker/create-worker';
+import { freePort } from './support/ports';
 
 const root = path.resolve(__dirname, '..');
 const artifacts = path.join(root, '.test-artifacts');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Test files to run: the arguments if given, else every *.test.ts under test/unit and test/integration. */
 function testFiles(): string[] {
@@ -39,7 +28,7 @@ async function main(): Promise<number> {
 
   const [server, bundle] = await Promise.all([
     freePort().then((port) => startDevServer({ cliPath, port })),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger }),
+    bundleRoutingWorkflows(console),
   ]);
   const bundlePath = path.join(artifacts, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
@@ -59,15 +48,6 @@ async function main(): Promise<number> {
     await server.stop();
   }
 }
-
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn: console.warn,
-  error: console.error,
-};
 
 main().then(
   (code) => process.exit(code),

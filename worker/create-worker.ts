@@ -1,5 +1,6 @@
 // A routing worker: the routing workflow plus the activities that reach the database.
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createRoutingActivities } from '../activities/routing';
 import type { Db } from '../store/database';
 
@@ -8,8 +9,24 @@ export interface RoutingWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Db;
-  /** A prebuilt workflow bundle (tests share one); otherwise the workflows are bundled at start-up. */
-  workflowBundlePath?: string;
+  /** The bundled workflow code, from `bundleRoutingWorkflows` or (tests share one) a file written earlier. */
+  workflowBundle: WorkflowBundle | { codePath: string };
+}
+
+/** Bundles the workflow code once; webpack's module listing is dropped, its warnings and errors are kept. */
+export function bundleRoutingWorkflows(logger: Pick<Logger, 'warn' | 'error'>): Promise<WorkflowBundle> {
+  const ignore = () => undefined;
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: {
+      log: ignore,
+      trace: ignore,
+      debug: ignore,
+      info: ignore,
+      warn: (message, meta) => logger.warn(meta ?? {}, message),
+      error: (message, meta) => logger.error(meta ?? {}, message),
+    },
+  });
 }
 
 export function createRoutingWorker(options: RoutingWorkerOptions): Promise<Worker> {
@@ -18,8 +35,6 @@ export function createRoutingWorker(options: RoutingWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createRoutingActivities(options.db),
-    ...(options.workflowBundlePath
-      ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: options.workflowBundle,
   });
 }

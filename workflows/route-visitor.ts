@@ -50,7 +50,8 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   };
   const trace = (event: string, detail?: Record<string, unknown>) =>
     state.trace.push({ at: now(), event, ...(detail && { detail }) });
-  const liveOffer = (repId: string) => state.offers.find((offer) => offer.repId === repId && offer.result === 'pending');
+  const liveOffer = (repId: string) =>
+    state.offers.find((offer) => offer.repId === repId && offer.result === 'pending');
   const isOpen = () => state.status === 'routing';
 
   function finish(outcome: Outcome, detail?: Record<string, unknown>) {
@@ -96,7 +97,9 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
         }
       }
       const connection =
-        state.repId !== null && !connectionWritten ? { repId: state.repId, startedAt: state.endedAt ?? now() } : undefined;
+        state.repId !== null && !connectionWritten
+          ? { repId: state.repId, startedAt: state.endedAt ?? now() }
+          : undefined;
       if (created.length === 0 && closed.length === 0 && !connection) return;
       await activities.writeRoutingProjection({ routingId: state.routingId, created, closed, connection });
       for (const offer of created) written.set(offer.repId, 'pending');

@@ -6,18 +6,23 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { type Db, openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
 
+// Quiet the SDK's per-worker INFO lines so test output shows results; warnings and errors still print.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
 export interface TestService {
   baseUrl: string;
   db: Db;
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  /** Stops the worker mid-flight and starts a fresh one (empty workflow cache), as a redeploy would. */
+  restartWorker(options?: { downtimeMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,19 +37,26 @@ export async function startTestService(): Promise<TestService> {
   const db = await openDatabase({ sqliteFile: path.join(dataDir, 'routing.sqlite') });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS') });
   const taskQueue = `test-${randomUUID()}`;
-  const worker: Worker = await createRoutingWorker({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    db,
-    workflowBundlePath: required('TEST_WORKFLOW_BUNDLE'),
-  });
-  const workerDone = worker.run();
+  const startWorker = async () => {
+    const worker: Worker = await createRoutingWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      db,
+      workflowBundle: { codePath: required('TEST_WORKFLOW_BUNDLE') },
+    });
+    return { worker, done: worker.run() };
+  };
+  let running = await startWorker();
+  const stopWorker = async () => {
+    running.worker.shutdown();
+    await running.done;
+  };
   const app = createApp({
     db,
     logger: pino({ level: 'silent' }),
     routings: new RoutingGateway(env.client, taskQueue),
-    isReady: () => worker.getState() === 'RUNNING',
+    isReady: () => running.worker.getState() === 'RUNNING',
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -55,11 +67,15 @@ export async function startTestService(): Promise<TestService> {
     db,
     env,
     taskQueue,
+    async restartWorker({ downtimeMs = 0 } = {}) {
+      await stopWorker();
+      await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+      running = await startWorker();
+    },
     async stop() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      worker.shutdown();
-      await workerDone;
+      await stopWorker();
       await env.teardown();
       await db.destroy();
       rmSync(dataDir, { recursive: true, force: true });

@@ -9,7 +9,11 @@ export interface DirectoryView {
 }
 
 /** A rep is eligible when a chat user, available, under capacity, and not already tried in this routing. */
-export function assessCandidate(userId: string, directory: DirectoryView, alreadyTried: ReadonlySet<string>): Candidate {
+export function assessCandidate(
+  userId: string,
+  directory: DirectoryView,
+  alreadyTried: ReadonlySet<string>,
+): Candidate {
   const user = directory.users.get(userId);
   const reason = !user
     ? 'unknown_user'

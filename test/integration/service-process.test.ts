@@ -1,0 +1,77 @@
+// The start command's process as a user runs it: embedded dev server, worker and API in one process, stopped with
+// SIGTERM and started again over the same data directory while a routing is open.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { freePort } from '../support/ports';
+
+const root = path.resolve(__dirname, '..', '..');
+
+describe('the all-in-one service process', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'routing-service-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  async function startService(ports: { api: number; temporal: number; ui: number }) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(ports.api),
+        TEMPORAL_PORT: String(ports.temporal),
+        TEMPORAL_UI_PORT: String(ports.ui),
+        LOG_LEVEL: 'warn',
+      },
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const http = new HttpClient(`http://127.0.0.1:${ports.api}`);
+    await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+      const healthy = await http.get('/healthz').catch(() => undefined);
+      return healthy?.status === 200 ? true : undefined;
+    }, 90_000);
+    return { child, http, exited };
+  }
+
+  async function stop(service: { child: ChildProcess; exited: Promise<number | null> }) {
+    service.child.kill('SIGTERM');
+    return service.exited;
+  }
+
+  test('SIGTERM stops everything cleanly and a restart resumes the open routing', async () => {
+    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+    const first = await startService(ports);
+    await putReps(first.http, ['max']);
+    await createRule(first.http, { name: 'all', routeTo: { users: ['max'] }, offerTimeoutSeconds: 300 });
+    const started = await first.http.post('/v1/routings', {
+      routingId: 'survives-restart',
+      type: 'inbound',
+      visitor: { id: 'v1' },
+    });
+    assert.equal(started.status, 202);
+    await offerFor(first.http, 'max', 'survives-restart');
+
+    assert.equal(await stop(first), 0);
+    assert.ok(!existsSync(path.join(dataDir, 'temporal.pid')), 'the dev server was stopped and its pid file removed');
+
+    const second = await startService(ports);
+    try {
+      const offers = await second.http.get('/v1/reps/max/offers');
+      assert.equal(offers.body.offers[0]?.routingId, 'survives-restart');
+      const accepted = await second.http.post('/v1/routings/survives-restart/accept', { repId: 'max' });
+      assert.deepEqual([accepted.status, accepted.body], [200, { outcome: 'connected' }]);
+      const state = await second.http.get('/v1/routings/survives-restart?waitSeconds=10');
+      assert.equal(state.body.status, 'connected');
+      assert.equal(state.body.ruleSetVersion, 1);
+    } finally {
+      assert.equal(await stop(second), 0);
+    }
+    assert.ok(readFileSync(path.join(dataDir, 'temporal.sqlite')).length > 0);
+  });
+});
