@@ -58,6 +58,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('conversations_by_rep').on('conversations').columns(['rep_id', 'ended_at']).execute();
     },
   },
+  '0002_round_robin': {
+    async up(db: Kysely<unknown>) {
+      // One counter per (rule, stage): successive routings take successive values, so rotation is fair under
+      // concurrency and survives restarts without any lock beyond the row update itself.
+      await db.schema
+        .createTable('round_robin_cursors')
+        .addColumn('rotation_key', 'text', (c) => c.primaryKey())
+        .addColumn('next_turn', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

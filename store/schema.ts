@@ -54,6 +54,12 @@ export interface ConversationsTable {
   ended_at: string | null;
 }
 
+/** Round-robin rotation state per rule and stage: the turn the next routing takes. */
+export interface RoundRobinCursorsTable {
+  rotation_key: string;
+  next_turn: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -61,6 +67,7 @@ export interface Database {
   rule_set_versions: RuleSetVersionsTable;
   offers: OffersTable;
   conversations: ConversationsTable;
+  round_robin_cursors: RoundRobinCursorsTable;
 }
 
 export type { Generated };

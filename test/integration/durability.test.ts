@@ -51,6 +51,16 @@ describe('triggers and restarts', () => {
     assert.ok((await runsOf(routingId)).every((id) => id === runId));
   });
 
+  test('a routing can be read the instant it is started', async () => {
+    const routingId = uniqueRoutingId('instant');
+    await http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v-instant', country: 'slow' } });
+    const { status, body } = await http.get(`/v1/routings/${routingId}`);
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.routingId, routingId);
+    assert.equal(body.status, 'routing');
+    await http.post(`/v1/routings/${routingId}/cancel`);
+  });
+
   test('an offer standing while the worker restarts can still be accepted', async () => {
     const routingId = uniqueRoutingId('restart');
     await http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v-restart', country: 'slow' } });

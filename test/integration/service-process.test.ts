@@ -16,7 +16,7 @@ describe('the all-in-one service process', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'routing-service-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  async function startService(ports: { api: number; temporal: number; ui: number }) {
+  async function startService(ports: { api: number; temporal: number; ui: number }, env: NodeJS.ProcessEnv = {}) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -27,6 +27,7 @@ describe('the all-in-one service process', () => {
         TEMPORAL_PORT: String(ports.temporal),
         TEMPORAL_UI_PORT: String(ports.ui),
         LOG_LEVEL: 'warn',
+        ...env,
       },
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -73,5 +74,30 @@ describe('the all-in-one service process', () => {
       assert.equal(await stop(second), 0);
     }
     assert.ok(readFileSync(path.join(dataDir, 'temporal.sqlite')).length > 0);
+  });
+
+  test('with TEMPORAL_ADDRESS set it uses that server and starts none of its own', async () => {
+    const temporalPort = await freePort();
+    const service = await startService(
+      { api: await freePort(), temporal: temporalPort, ui: await freePort() },
+      {
+        TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+        TASK_QUEUE: `external-${process.pid}`,
+        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'routing-external-')),
+      },
+    );
+    try {
+      await putReps(service.http, ['ida']);
+      await createRule(service.http, { name: 'all', routeTo: { users: ['ida'] } });
+      const routingId = `external-${process.pid}-${Date.now()}`;
+      await service.http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v' } });
+      await offerFor(service.http, 'ida', routingId);
+      assert.equal((await service.http.post(`/v1/routings/${routingId}/accept`, { repId: 'ida' })).status, 200);
+      // The routing ran on the suite's server; nothing listens where a dev server of its own would be.
+      const description = await fetch(`http://127.0.0.1:${temporalPort}`).catch((error: Error) => error);
+      assert.ok(description instanceof Error);
+    } finally {
+      assert.equal(await stop(service), 0);
+    }
   });
 });
