@@ -3,7 +3,13 @@ import type { Target } from '../api/schemas/rules';
 import type { Visitor } from '../api/schemas/visitor';
 import type { Db } from '../store/database';
 import { targetUserIds, usersByIds } from '../store/directory';
-import { activeConversationCounts, applyRoutingProjection, type RoutingProjectionChange } from '../store/offers';
+import {
+  activeConversationCounts,
+  applyRoutingProjection,
+  openPounceRoutingIds,
+  type RoutingProjectionChange,
+} from '../store/projection';
+import { takeTurn } from '../store/round-robin';
 import { currentRuleSet } from '../store/rules';
 import { findMatchingRule } from '../workflows/routing/criteria';
 import { assessCandidates } from '../workflows/routing/eligibility';
@@ -22,6 +28,15 @@ export function createRoutingActivities(db: Db) {
       const ids = await targetUserIds(db, target);
       const [users, activeConversations] = await Promise.all([usersByIds(db, ids), activeConversationCounts(db, ids)]);
       return assessCandidates(ids, { users, activeConversations }, new Set(alreadyTried));
+    },
+
+    /** The next turn of a round-robin rotation; concurrent routings each get their own. */
+    takeRoundRobinTurn({ rotationKey }: { rotationKey: string }): Promise<number> {
+      return takeTurn(db, rotationKey);
+    },
+
+    openPounceRoutings({ visitorId, exceptRoutingId }: { visitorId: string; exceptRoutingId: string }) {
+      return openPounceRoutingIds(db, visitorId, exceptRoutingId);
     },
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */

@@ -58,14 +58,103 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('conversations_by_rep').on('conversations').columns(['rep_id', 'ended_at']).execute();
     },
   },
-  '0002_round_robin': {
+  '0002_routing_engine': {
     async up(db: Kysely<unknown>) {
+      // One row per routing, mirrored from its workflow: lets an inbound routing find the visitor's open pounce
+      // routings, and gives operators a table to query without replaying workflows.
+      await db.schema
+        .createTable('routings')
+        .addColumn('routing_id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('visitor_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text')
+        .addColumn('rep_id', 'text')
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text')
+        .execute();
+      await db.schema.createIndex('routings_by_visitor').on('routings').columns(['visitor_id', 'status']).execute();
       // One counter per (rule, stage): successive routings take successive values, so rotation is fair under
       // concurrency and survives restarts without any lock beyond the row update itself.
       await db.schema
         .createTable('round_robin_cursors')
         .addColumn('rotation_key', 'text', (c) => c.primaryKey())
         .addColumn('next_turn', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0003_integrations': {
+    async up(db: Kysely<unknown>) {
+      // Records synced in from Salesforce and the outbound tools. Emails are matched through lower-cased `*_key`
+      // columns; accounts through a normalised name column and a table of normalised domains, so every lookup the
+      // owner stages make is indexed. Times are ISO strings, as everywhere.
+      await db.schema
+        .createTable('salesforce_contacts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('email_key', 'text', (c) => c.notNull())
+        .addColumn('owner_email', 'text', (c) => c.notNull())
+        .addColumn('account_id', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('salesforce_contacts_by_email')
+        .on('salesforce_contacts')
+        .column('email_key')
+        .execute();
+      await db.schema
+        .createTable('salesforce_leads')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('email_key', 'text', (c) => c.notNull())
+        .addColumn('owner_email', 'text', (c) => c.notNull())
+        .addColumn('company', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('salesforce_leads_by_email').on('salesforce_leads').column('email_key').execute();
+      await db.schema
+        .createTable('salesforce_accounts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_key', 'text', (c) => c.notNull())
+        // The domains as sent (JSON array); their normalised forms live in salesforce_account_domains.
+        .addColumn('domains', 'text', (c) => c.notNull())
+        .addColumn('owner_email', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('salesforce_accounts_by_name').on('salesforce_accounts').column('name_key').execute();
+      await db.schema
+        .createTable('salesforce_account_domains')
+        .addColumn('account_id', 'text', (c) => c.notNull().references('salesforce_accounts.id').onDelete('cascade'))
+        .addColumn('domain', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('salesforce_account_domains_pk', ['account_id', 'domain'])
+        .execute();
+      await db.schema
+        .createIndex('salesforce_account_domains_by_domain')
+        .on('salesforce_account_domains')
+        .column('domain')
+        .execute();
+      // No foreign key to accounts: team members may be synced before (or without) their account.
+      await db.schema
+        .createTable('salesforce_account_team_members')
+        .addColumn('account_id', 'text', (c) => c.notNull())
+        .addColumn('user_email', 'text', (c) => c.notNull())
+        .addColumn('user_email_key', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        // Insertion order, kept across upserts, so a team always lists in the same order.
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('salesforce_account_team_members_pk', ['account_id', 'user_email_key'])
+        .execute();
+      await db.schema
+        .createTable('outbound_prospects')
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('email_key', 'text', (c) => c.notNull())
+        .addColumn('owner_email', 'text', (c) => c.notNull())
+        .addColumn('last_sender_email', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('outbound_prospects_pk', ['provider', 'email_key'])
         .execute();
     },
   },

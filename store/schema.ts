@@ -54,10 +54,77 @@ export interface ConversationsTable {
   ended_at: string | null;
 }
 
+/** One row per routing, mirrored from its workflow. */
+export interface RoutingsTable {
+  routing_id: string;
+  type: string;
+  visitor_id: string;
+  status: string;
+  rule_id: string | null;
+  rep_id: string | null;
+  started_at: string;
+  ended_at: string | null;
+}
+
 /** Round-robin rotation state per rule and stage: the turn the next routing takes. */
 export interface RoundRobinCursorsTable {
   rotation_key: string;
   next_turn: number;
+}
+
+/** Salesforce contacts as synced in; `email_key` is the lower-cased email they are looked up by. */
+export interface SalesforceContactsTable {
+  id: string;
+  email: string;
+  email_key: string;
+  owner_email: string;
+  account_id: string | null;
+  updated_at: string;
+}
+
+export interface SalesforceLeadsTable {
+  id: string;
+  email: string;
+  email_key: string;
+  owner_email: string;
+  company: string | null;
+  updated_at: string;
+}
+
+/** `domains` is the JSON array as sent; `name_key` the normalised name that fuzzy matching compares. */
+export interface SalesforceAccountsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  domains: string;
+  owner_email: string;
+  updated_at: string;
+}
+
+/** One row per normalised domain of an account, indexed by domain for lookup. */
+export interface AccountDomainsTable {
+  account_id: string;
+  domain: string;
+}
+
+/** `position` is the member's first insertion order, so a team lists stably. */
+export interface AccountTeamMembersTable {
+  account_id: string;
+  user_email: string;
+  user_email_key: string;
+  role: string;
+  position: number;
+  updated_at: string;
+}
+
+/** Outreach and Salesloft prospects, one per provider and lower-cased email. */
+export interface OutboundProspectsTable {
+  provider: string;
+  email: string;
+  email_key: string;
+  owner_email: string;
+  last_sender_email: string | null;
+  updated_at: string;
 }
 
 export interface Database {
@@ -68,6 +135,13 @@ export interface Database {
   offers: OffersTable;
   conversations: ConversationsTable;
   round_robin_cursors: RoundRobinCursorsTable;
+  salesforce_contacts: SalesforceContactsTable;
+  salesforce_leads: SalesforceLeadsTable;
+  salesforce_accounts: SalesforceAccountsTable;
+  salesforce_account_domains: AccountDomainsTable;
+  salesforce_account_team_members: AccountTeamMembersTable;
+  outbound_prospects: OutboundProspectsTable;
+  routings: RoutingsTable;
 }
 
 export type { Generated };

@@ -1,5 +1,5 @@
 // The routing workflow's messages, defined once and imported by both the workflow and the API.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RoutingState } from './routing/types';
 
 export const routingWorkflowType = 'routeVisitor';
@@ -15,6 +15,9 @@ export const acceptUpdate = defineUpdate<{ outcome: 'connected' }, [RepMessage]>
 export const declineUpdate = defineUpdate<{ outcome: 'declined' }, [RepMessage]>('decline');
 /** The visitor left. */
 export const cancelUpdate = defineUpdate<{ status: string }, []>('cancel');
+
+/** Sent by an inbound routing to the same visitor's open pounce routings: they end as `superseded`. */
+export const supersedeSignal = defineSignal<[{ byRoutingId: string }]>('supersede');
 
 /** `ApplicationFailure.type` of a refused update; the API answers 409 with it as the error code. */
 export const refusalCodes = ['already_assigned', 'not_offered', 'routing_closed'] as const;

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Db } from '../../store/database';
 import { getUser } from '../../store/directory';
-import { liveOffersForRep } from '../../store/offers';
+import { liveOffersForRep } from '../../store/projection';
 import { notFound } from '../http-error';
 
 export function repsRouter(db: Db): Router {

@@ -1,7 +1,7 @@
 // Routing requests from experiences, and reps' answers to offers.
 import { Router } from 'express';
 import type { Db } from '../../store/database';
-import { activeConversation, endConversation } from '../../store/offers';
+import { activeConversation, endConversation } from '../../store/projection';
 import { HttpError, parseOr400 } from '../http-error';
 import type { RoutingGateway } from '../routing-gateway';
 import { repActionSchema, routingStateQuerySchema, startRoutingSchema } from '../schemas/routings';

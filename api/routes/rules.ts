@@ -1,6 +1,7 @@
 // Admin configuration of the ordered rules. Every change publishes a new immutable rule-set version.
 import { Router } from 'express';
 import { z } from 'zod';
+import { createRoutingActivities } from '../../activities/routing';
 import type { Db } from '../../store/database';
 import {
   createRule,
@@ -12,7 +13,8 @@ import {
   ruleSetAt,
 } from '../../store/rules';
 import { HttpError, notFound, parseOr400 } from '../http-error';
-import { createRuleSchema, ruleInputSchema, ruleOrderSchema } from '../schemas/rules';
+import { createRuleSchema, ruleInputSchema, ruleOrderSchema, simulateSchema } from '../schemas/rules';
+import { simulateRouting } from '../simulation';
 
 const versionQuerySchema = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
 
@@ -34,6 +36,11 @@ export function rulesRouter(db: Db): Router {
     const { position, ...input } = parseOr400(createRuleSchema, req.body);
     const { version, result } = await createRule(db, input, position);
     res.status(201).json({ ...result, ruleSetVersion: version });
+  });
+
+  router.post('/v1/rules/simulate', async (req, res) => {
+    const request = parseOr400(simulateSchema, req.body);
+    res.json(await simulateRouting(createRoutingActivities(db), request));
   });
 
   router.put('/v1/rules/order', async (req, res) => {

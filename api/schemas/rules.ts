@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { visitorSchema } from './visitor';
 
 export const conditionOps = [
   'equals',
@@ -119,3 +120,9 @@ export const createRuleSchema = ruleInputSchema.extend({
 });
 
 export const ruleOrderSchema = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000) });
+
+/** A dry run: which rule and reps a visitor would be routed to, starting nothing. */
+export const simulateSchema = z.strictObject({
+  type: z.enum(['pounce', 'inbound']).default('inbound'),
+  visitor: visitorSchema,
+});

@@ -1,4 +1,5 @@
-// Projection of live offers and connected conversations, written by routing activities, read by the API.
+// Projection of routing workflows into tables: routings, their live offers and connected conversations.
+// Written by routing activities, read by the API and by other routings.
 import type { Visitor } from '../api/schemas/visitor';
 import type { Db } from './database';
 
@@ -19,8 +20,20 @@ export interface OfferClosure {
   endedAt: string;
 }
 
+/** The routing row as its workflow last described it. */
+export interface RoutingRecord {
+  type: string;
+  visitorId: string;
+  status: string;
+  ruleId: string | null;
+  repId: string | null;
+  startedAt: string;
+  endedAt: string | null;
+}
+
 export interface RoutingProjectionChange {
   routingId: string;
+  routing?: RoutingRecord;
   created: readonly OfferRecord[];
   closed: readonly OfferClosure[];
   connection?: { repId: string; startedAt: string };
@@ -32,6 +45,26 @@ export interface RoutingProjectionChange {
  */
 export async function applyRoutingProjection(db: Db, change: RoutingProjectionChange): Promise<void> {
   await db.transaction().execute(async (tx) => {
+    if (change.routing) {
+      const { routing } = change;
+      const row = {
+        status: routing.status,
+        rule_id: routing.ruleId,
+        rep_id: routing.repId,
+        ended_at: routing.endedAt,
+      };
+      await tx
+        .insertInto('routings')
+        .values({
+          routing_id: change.routingId,
+          type: routing.type,
+          visitor_id: routing.visitorId,
+          started_at: routing.startedAt,
+          ...row,
+        })
+        .onConflict((oc) => oc.column('routing_id').doUpdateSet(row))
+        .execute();
+    }
     if (change.created.length > 0) {
       await tx
         .insertInto('offers')
@@ -135,4 +168,17 @@ export async function activeConversationCounts(db: Db, repIds: readonly string[]
     .groupBy('rep_id')
     .execute();
   return new Map(rows.map((row) => [row.rep_id, Number(row.open)]));
+}
+
+/** The visitor's pounce routings still routing, other than `exceptRoutingId`: an inbound routing supersedes them. */
+export async function openPounceRoutingIds(db: Db, visitorId: string, exceptRoutingId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('routings')
+    .select('routing_id')
+    .where('visitor_id', '=', visitorId)
+    .where('type', '=', 'pounce')
+    .where('status', '=', 'routing')
+    .where('routing_id', '!=', exceptRoutingId)
+    .execute();
+  return rows.map((row) => row.routing_id);
 }

@@ -1,0 +1,81 @@
+// Pounce routings superseded by inbound ones, and capacity taken by connected conversations until they end.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+describe('pounce supersession and capacity', () => {
+  let service: TestService;
+  let http: HttpClient;
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl);
+    await putReps(http, ['pia', 'quinn']);
+    const capped = await http.put('/v1/users/cap', {
+      name: 'Cap',
+      email: 'cap@example.test',
+      status: 'available',
+      capacity: 1,
+    });
+    assert.equal(capped.status, 201);
+    await createRule(http, {
+      name: 'capped',
+      criteria: { all: [{ field: 'country', op: 'equals', value: 'capped' }] },
+      routeTo: { users: ['cap'] },
+      offerTimeoutSeconds: 60,
+    });
+    await createRule(http, { name: 'everyone', routeTo: { users: ['pia', 'quinn'] }, offerTimeoutSeconds: 60 });
+  });
+  after(() => service.stop());
+
+  const start = async (type: string, visitor: Record<string, unknown>) => {
+    const routingId = uniqueRoutingId(type);
+    const response = await http.post('/v1/routings', { routingId, type, visitor });
+    assert.equal(response.status, 202);
+    return routingId;
+  };
+
+  test('an inbound routing ends the same visitor’s open pounce routing as superseded', async () => {
+    const visitor = { id: uniqueRoutingId('visitor') };
+    const pounceId = await start('pounce', visitor);
+    await offerFor(http, 'pia', pounceId);
+    const otherVisitorPounce = await start('pounce', { id: uniqueRoutingId('other') });
+    await offerFor(http, 'pia', otherVisitorPounce);
+
+    const inboundId = await start('inbound', visitor);
+    const { body: pounce } = await http.get(`/v1/routings/${pounceId}?waitSeconds=10`);
+    assert.equal(pounce.status, 'superseded');
+    assert.deepEqual(pounce.trace.at(-1).detail, { byRoutingId: inboundId });
+    assert.ok(pounce.offers.every((offer: { result: string }) => offer.result === 'withdrawn'));
+    // The inbound routing goes on as usual, and a pounce for another visitor is untouched.
+    await offerFor(http, 'quinn', inboundId);
+    assert.equal((await http.post(`/v1/routings/${inboundId}/accept`, { repId: 'quinn' })).status, 200);
+    assert.equal((await http.get(`/v1/routings/${otherVisitorPounce}`)).body.status, 'routing');
+    const late = await http.post(`/v1/routings/${pounceId}/accept`, { repId: 'pia' });
+    assert.deepEqual([late.status, late.body.error.code], [409, 'routing_closed']);
+    await http.post(`/v1/routings/${otherVisitorPounce}/cancel`);
+  });
+
+  test('a rep at capacity is passed over until a conversation ends', async () => {
+    const first = await start('inbound', { id: 'cap-1', country: 'capped' });
+    await offerFor(http, 'cap', first);
+    assert.equal((await http.post(`/v1/routings/${first}/accept`, { repId: 'cap' })).status, 200);
+    await http.get(`/v1/routings/${first}?waitSeconds=10`);
+
+    const second = await start('inbound', { id: 'cap-2', country: 'capped' });
+    const { body: full } = await http.get(`/v1/routings/${second}?waitSeconds=10`);
+    assert.deepEqual(full.stages[0].candidates, [{ userId: 'cap', eligible: false, reason: 'at_capacity' }]);
+    assert.equal(full.stages[0].skipped, 'nobody_eligible');
+    assert.equal(full.status, 'meeting_booker');
+    assert.deepEqual(full.meetingBooker, { userIds: ['cap'] });
+
+    const ended = await http.post(`/v1/routings/${first}/end`);
+    assert.deepEqual([ended.status, ended.body], [200, { routingId: first, repId: 'cap', ended: true }]);
+    assert.equal((await http.post(`/v1/routings/${first}/end`)).status, 409);
+    const third = await start('inbound', { id: 'cap-3', country: 'capped' });
+    await eventually(() => offerFor(http, 'cap', third));
+    await http.post(`/v1/routings/${third}/cancel`);
+  });
+});

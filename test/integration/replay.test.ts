@@ -1,0 +1,86 @@
+// Replay: the current workflow code must reproduce recorded routings exactly, or running routings would break on
+// deploy. Committed histories in test/histories are replayed every run; fresh ones from each scenario are too.
+// After a deliberate, patched() change, record new ones with: RECORD_HISTORIES=1 npm test -- test/integration/replay.test.ts
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+const historiesDir = path.resolve(__dirname, '..', 'histories');
+const replayOptions = () => ({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } });
+
+describe('workflow replay', () => {
+  let service: TestService;
+  let http: HttpClient;
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl);
+    await putReps(http, ['ray', 'sky']);
+    const rule = (name: string, extra: Record<string, unknown>) =>
+      createRule(http, { name, criteria: { all: [{ field: 'country', op: 'equals', value: name }] }, ...extra });
+    await rule('first', { routeTo: { users: ['ray', 'sky'] }, offerTimeoutSeconds: 60 });
+    await rule('turns', { routeTo: { users: ['ray', 'sky'] }, distribution: 'round_robin', offerTimeoutSeconds: 0.5 });
+    await rule('booker', { routeTo: { users: ['ray'] }, offerTimeoutSeconds: 0.3 });
+  });
+  after(() => service.stop());
+
+  /** Routes one visitor through `drive`, waits for the outcome, and returns the routing's history. */
+  async function scenario(
+    name: string,
+    country: string,
+    drive: (routingId: string) => Promise<void>,
+    type = 'inbound',
+  ) {
+    const routingId = uniqueRoutingId(name);
+    await http.post('/v1/routings', { routingId, type, visitor: { id: `v-${routingId}`, country } });
+    await drive(routingId);
+    await http.get(`/v1/routings/${routingId}?waitSeconds=20`);
+    const history = await service.env.client.workflow.getHandle(routingId).fetchHistory();
+    if (process.env.RECORD_HISTORIES === '1') {
+      writeFileSync(path.join(historiesDir, `${name}.json`), `${historyToJSON(history)}\n`);
+    }
+    return { routingId, history };
+  }
+
+  test('fresh histories of every outcome replay without nondeterminism', async () => {
+    const scenarios = [
+      await scenario('connected-first-offer', 'first', async (id) => {
+        await offerFor(http, 'ray', id);
+        await Promise.all([
+          http.post(`/v1/routings/${id}/accept`, { repId: 'ray' }),
+          http.post(`/v1/routings/${id}/accept`, { repId: 'sky' }),
+        ]);
+      }),
+      await scenario('round-robin-decline-timeout', 'turns', async (id) => {
+        const { body } = await http.get(`/v1/routings/${id}?waitSeconds=0`);
+        const first = body.offers[0]?.repId ?? (await offerFor(http, 'ray', id).then(() => 'ray'));
+        await offerFor(http, first, id);
+        await http.post(`/v1/routings/${id}/decline`, { repId: first });
+      }),
+      await scenario('meeting-booker', 'booker', async () => {}),
+      await scenario('cancelled', 'first', async (id) => {
+        await offerFor(http, 'sky', id);
+        await http.post(`/v1/routings/${id}/cancel`);
+      }),
+      await scenario('no-match', 'nowhere', async () => {}),
+    ];
+    for (const { routingId, history } of scenarios) {
+      await Worker.runReplayHistory(replayOptions(), history, routingId);
+    }
+  });
+
+  test('committed histories still replay', async () => {
+    const files = readdirSync(historiesDir).filter((name) => name.endsWith('.json'));
+    assert.ok(files.length >= 5, `expected recorded histories in ${historiesDir}`);
+    for (const file of files) {
+      const history = historyFromJSON(JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')));
+      await assert.doesNotReject(Worker.runReplayHistory(replayOptions(), history, file), file);
+    }
+  });
+});

@@ -1,0 +1,106 @@
+// Round robin: one rep at a time, rotation per rule and stage, eligibility re-checked, fair under concurrency.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+describe('round-robin routing', () => {
+  let service: TestService;
+  let http: HttpClient;
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl);
+  });
+  after(() => service.stop());
+
+  /** A fresh group and round-robin rule per test, so each test has its own rotation starting at turn 0. */
+  async function setUp(label: string, reps: string[], rule: Record<string, unknown> = {}) {
+    await putReps(http, reps);
+    await http.put(`/v1/groups/${label}`, { name: label, members: reps });
+    await createRule(http, {
+      name: label,
+      criteria: { all: [{ field: 'country', op: 'equals', value: label }] },
+      routeTo: { groups: [label] },
+      distribution: 'round_robin',
+      offerTimeoutSeconds: 60,
+      ...rule,
+    });
+    return async () => {
+      const routingId = uniqueRoutingId(label);
+      await http.post('/v1/routings', {
+        routingId,
+        type: 'inbound',
+        visitor: { id: `v-${routingId}`, country: label },
+      });
+      return routingId;
+    };
+  }
+
+  const liveOfferReps = async (routingId: string) => {
+    const { body } = await http.get(`/v1/routings/${routingId}`);
+    return body.offers.filter((o: { result: string }) => o.result === 'pending').map((o: { repId: string }) => o.repId);
+  };
+
+  test('one rep at a time: decline and timeout move to the next rep, an accept connects', async () => {
+    const start = await setUp('rr-walk', ['rw-a', 'rw-b', 'rw-c'], { offerTimeoutSeconds: 1 });
+    const routingId = await start();
+    await offerFor(http, 'rw-a', routingId);
+    assert.deepEqual(await liveOfferReps(routingId), ['rw-a']);
+    assert.equal((await http.post(`/v1/routings/${routingId}/decline`, { repId: 'rw-a' })).status, 200);
+    await offerFor(http, 'rw-b', routingId);
+    assert.deepEqual(await liveOfferReps(routingId), ['rw-b']);
+    // rw-b lets the offer time out; rw-c is offered next and accepts.
+    await offerFor(http, 'rw-c', routingId);
+    assert.equal((await http.post(`/v1/routings/${routingId}/accept`, { repId: 'rw-c' })).status, 200);
+    const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
+    assert.equal(state.status, 'connected');
+    assert.deepEqual(
+      state.offers.map((o: { repId: string; result: string }) => `${o.repId}:${o.result}`),
+      ['rw-a:declined', 'rw-b:timed_out', 'rw-c:accepted'],
+    );
+  });
+
+  test('successive routings start with successive reps', async () => {
+    const start = await setUp('rr-next', ['rn-a', 'rn-b', 'rn-c']);
+    const firsts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const routingId = await start();
+      const [first] = await eventually(async () => {
+        const reps = await liveOfferReps(routingId);
+        return reps.length > 0 ? reps : undefined;
+      });
+      firsts.push(first);
+      await http.post(`/v1/routings/${routingId}/cancel`);
+    }
+    assert.deepEqual(firsts, ['rn-a', 'rn-b', 'rn-c', 'rn-a']);
+  });
+
+  test('eligibility is checked again just before each offer', async () => {
+    const start = await setUp('rr-recheck', ['rc-a', 'rc-b', 'rc-c']);
+    const routingId = await start();
+    await offerFor(http, 'rc-a', routingId);
+    await http.put('/v1/users/rc-b/presence', { status: 'away' });
+    await http.post(`/v1/routings/${routingId}/decline`, { repId: 'rc-a' });
+    await offerFor(http, 'rc-c', routingId);
+    const { body: state } = await http.get(`/v1/routings/${routingId}`);
+    const skipped = state.trace.find((entry: { event: string }) => entry.event === 'offer.skipped');
+    assert.deepEqual(skipped.detail, { stage: 'route_to', repId: 'rc-b', reason: 'away' });
+    await http.post(`/v1/routings/${routingId}/cancel`);
+  });
+
+  test('fair under concurrency: 300 routings at once give each of 5 reps exactly 60 first offers', async () => {
+    const reps = ['rf-a', 'rf-b', 'rf-c', 'rf-d', 'rf-e'];
+    const start = await setUp('rr-fair', reps);
+    const routingIds = await Promise.all(Array.from({ length: 300 }, () => start()));
+    const firstOffers = await eventually(async () => {
+      const counts = await Promise.all(
+        reps.map(async (rep) => (await http.get(`/v1/reps/${rep}/offers`)).body.offers.length as number),
+      );
+      return counts.reduce((sum, count) => sum + count, 0) === 300 ? counts : undefined;
+    }, 120_000);
+    assert.deepEqual(firstOffers, [60, 60, 60, 60, 60]);
+    await Promise.all(routingIds.map((id) => http.post(`/v1/routings/${id}/cancel`)));
+  });
+});

@@ -1,0 +1,73 @@
+// POST /v1/rules/simulate explains a routing without starting one.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createRule, putReps } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+describe('routing simulation', () => {
+  let service: TestService;
+  let http: HttpClient;
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl);
+    await putReps(http, ['sam', 'tia']);
+    await putReps(http, ['uma'], 'away');
+    await http.put('/v1/groups/backup', { name: 'Backup', members: ['sam', 'uma'] });
+    await createRule(http, {
+      name: 'germany',
+      criteria: { any: [{ field: 'country', op: 'in', value: ['DE', 'AT'] }] },
+      routeTo: { users: ['sam', 'tia'] },
+      fallbacks: [{ groups: ['backup'] }],
+      distribution: 'round_robin',
+    });
+  });
+  after(() => service.stop());
+
+  test('shows the matched rule, each stage’s candidates with reasons, and the fallback outcome', async () => {
+    const { status, body } = await http.post('/v1/rules/simulate', {
+      type: 'inbound',
+      visitor: { id: 'v', country: 'de' },
+    });
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.ruleSetVersion, 1);
+    assert.equal(body.rule.name, 'germany');
+    assert.equal(body.rule.distribution, 'round_robin');
+    assert.deepEqual(body.stages, [
+      {
+        name: 'route_to',
+        candidates: [
+          { userId: 'sam', eligible: true },
+          { userId: 'tia', eligible: true },
+        ],
+      },
+      {
+        name: 'fallback_1',
+        candidates: [
+          { userId: 'sam', eligible: false, reason: 'already_tried' },
+          { userId: 'uma', eligible: false, reason: 'away' },
+        ],
+        skipped: 'nobody_eligible',
+      },
+    ]);
+    assert.equal(body.outcomeIfNobodyAccepts, 'meeting_booker');
+    assert.deepEqual(body.meetingBooker, { userIds: ['sam', 'tia'] });
+  });
+
+  test('a visitor no rule matches, and a refused request', async () => {
+    const { body } = await http.post('/v1/rules/simulate', { visitor: { id: 'v', country: 'FR' } });
+    assert.deepEqual([body.rule, body.outcomeIfNobodyAccepts], [null, 'no_match']);
+    const bad = await http.post('/v1/rules/simulate', { type: 'inbound' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error.details.issues[0].field, 'visitor');
+  });
+
+  test('simulating starts no routing and changes nothing', async () => {
+    const before = await service.env.client.workflow.count(`TaskQueue = '${service.taskQueue}'`);
+    await http.post('/v1/rules/simulate', { visitor: { id: 'v', country: 'AT' } });
+    const after = await service.env.client.workflow.count(`TaskQueue = '${service.taskQueue}'`);
+    assert.equal(after.count, before.count);
+    assert.equal((await http.get('/v1/reps/sam/offers')).body.offers.length, 0);
+  });
+});

@@ -1,0 +1,61 @@
+// Offering a stage's reps: all at once (first available) or one at a time (round robin).
+import { condition } from '@temporalio/workflow';
+import { routingActivities } from './activities';
+import type { RoutingRecord } from './routing/record';
+import { rotationKey, rotationOrder } from './routing/rotation';
+import type { Candidate } from './routing/types';
+
+export interface StageOffering {
+  record: RoutingRecord;
+  persist: () => Promise<void>;
+  /** Reps already offered in this routing: never offered again. */
+  tried: Set<string>;
+  ruleId: string;
+  stage: string;
+  offerTimeoutMs: number;
+}
+
+/** Offers `repIds` now and waits until one accepts, all decline, the routing ends, or the timeout passes. */
+async function offerAndWait(context: StageOffering, repIds: readonly string[]): Promise<void> {
+  const { record, persist } = context;
+  for (const repId of repIds) context.tried.add(repId);
+  const offers = record.offer(context.stage, repIds, context.offerTimeoutMs);
+  const settled = () => !record.isOpen() || offers.every((offer) => offer.result !== 'pending');
+  // The timer starts with the offer; the database write that shows it to reps runs alongside.
+  await Promise.all([persist(), condition(settled, context.offerTimeoutMs)]);
+  if (record.isOpen() && offers.some((offer) => offer.result === 'pending')) {
+    for (const offer of offers) record.closeOffer(offer, 'timed_out');
+    record.trace('offers.timed_out', { stage: context.stage, repIds: [...repIds] });
+  }
+  await persist(); // whatever settled it: timeout, declines, an accept, a cancel
+}
+
+/** First available: every eligible rep at once; the first accept wins and the accept withdraws the rest. */
+export function offerAllAtOnce(context: StageOffering, eligible: readonly string[]): Promise<void> {
+  return offerAndWait(context, eligible);
+}
+
+/**
+ * Round robin: one rep at a time, starting where this rule and stage's rotation has got to. The rotation runs over
+ * everyone in the stage so positions stay stable; those ineligible at the start of the stage are passed over, and
+ * eligibility is checked again just before each offer.
+ */
+export async function offerInTurn(context: StageOffering, candidates: readonly Candidate[]): Promise<void> {
+  const { record } = context;
+  const turn = await routingActivities.takeRoundRobinTurn({ rotationKey: rotationKey(context.ruleId, context.stage) });
+  record.trace('round_robin.turn', { stage: context.stage, turn });
+  for (const candidate of rotationOrder(candidates, turn)) {
+    if (!record.isOpen()) return;
+    if (!candidate.eligible || context.tried.has(candidate.userId)) continue;
+    const [now] = await routingActivities.resolveStage({
+      target: { users: [candidate.userId], groups: [], allUsers: false },
+      alreadyTried: [...context.tried],
+    });
+    if (!record.isOpen()) return;
+    if (!now?.eligible) {
+      record.trace('offer.skipped', { stage: context.stage, repId: candidate.userId, reason: now?.reason });
+      continue;
+    }
+    await offerAndWait(context, [candidate.userId]);
+  }
+}

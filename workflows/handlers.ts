@@ -1,0 +1,86 @@
+// How a routing answers its messages. Validators are synchronous, so a refusal reaches the caller at once and
+// writes no history; the accept handler claims the routing in its first statement, so exactly one rep wins.
+// Handlers only change state and never run activities: the main loop mirrors every change to the database.
+// (A local activity awaited in a handler while the main loop runs its own made replays nondeterministic: the
+// replay test over a round-robin decline caught it.)
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import {
+  acceptUpdate,
+  cancelUpdate,
+  declineUpdate,
+  type RefusalCode,
+  type RepMessage,
+  stateQuery,
+  supersedeSignal,
+} from './messages';
+import type { RoutingRecord } from './routing/record';
+
+function refuse(code: RefusalCode, message: string): never {
+  throw ApplicationFailure.create({ type: code, message, nonRetryable: true });
+}
+
+function requireRepId(message: RepMessage): void {
+  if (typeof message?.repId !== 'string' || message.repId.length === 0) {
+    throw ApplicationFailure.create({ type: 'invalid_argument', message: 'repId must be a non-empty string' });
+  }
+}
+
+export function registerRoutingHandlers(record: RoutingRecord): void {
+  const { state } = record;
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(
+    acceptUpdate,
+    ({ repId }) => {
+      if (state.repId !== repId) record.connect(repId); // the winner asking again changes nothing
+      return { outcome: 'connected' as const };
+    },
+    {
+      validator: (message) => {
+        requireRepId(message);
+        if (state.repId === message.repId) return;
+        if (state.repId !== null) refuse('already_assigned', 'another rep accepted');
+        if (!record.isOpen()) refuse('routing_closed', `routing is ${state.status}`);
+        if (!record.liveOffer(message.repId)) refuse('not_offered', 'no live offer for this rep');
+      },
+    },
+  );
+
+  setHandler(
+    declineUpdate,
+    ({ repId }) => {
+      const offer = record.liveOffer(repId);
+      if (offer) {
+        record.closeOffer(offer, 'declined');
+        record.trace('offer.declined', { repId });
+      }
+      return { outcome: 'declined' as const };
+    },
+    {
+      validator: (message) => {
+        requireRepId(message);
+        if (!record.isOpen()) refuse('routing_closed', `routing is ${state.status}`);
+        if (!record.liveOffer(message.repId)) refuse('not_offered', 'no live offer for this rep');
+      },
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    () => {
+      if (record.isOpen()) record.end('cancelled');
+      return { status: state.status };
+    },
+    {
+      validator: () => {
+        if (!record.isOpen() && state.status !== 'cancelled') refuse('routing_closed', `routing is ${state.status}`);
+      },
+    },
+  );
+
+  setHandler(supersedeSignal, ({ byRoutingId }) => {
+    if (state.type !== 'pounce' || !record.isOpen()) return;
+    record.end('superseded', { byRoutingId });
+  });
+}
