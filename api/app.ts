@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/database';
 import { errorHandler, HttpError } from './http-error';
 import { directoryRouter } from './routes/directory';
+import { integrationsRouter } from './routes/integrations';
 import { repsRouter } from './routes/reps';
 import { routingsRouter } from './routes/routings';
 import { rulesRouter } from './routes/rules';
@@ -18,6 +19,8 @@ export interface ApiDependencies {
 }
 
 const MAX_BODY = '1mb';
+/** Integration syncs carry up to 10,000 records per array in one request. */
+const MAX_SYNC_BODY = '20mb';
 
 /** Bodies must be JSON; a request without a body (e.g. cancel) is fine. */
 const requireJson: RequestHandler = (req, _res, next) => {
@@ -40,11 +43,14 @@ export function createApp(deps: ApiDependencies): express.Express {
   });
 
   app.use(requireJson);
+  // Mounted first: once it has read a sync body, the general parser below leaves the request alone.
+  app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));
   app.use(express.json({ limit: MAX_BODY }));
   app.use(directoryRouter(deps.db));
   app.use(rulesRouter(deps.db));
   app.use(routingsRouter(deps.routings, deps.db));
   app.use(repsRouter(deps.db));
+  app.use(integrationsRouter(deps.db));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,0 +1,349 @@
+// Records synced in from Salesforce and the outbound tools: all-or-nothing bulk upserts, and the indexed lookups
+// the owner stages make. Emails are matched on lower-cased key columns, accounts on normalised domains and names.
+import type { Transaction } from 'kysely';
+import type {
+  AccountTeamMember,
+  OutboundProvider,
+  Prospect,
+  ProspectSync,
+  SalesforceAccount,
+  SalesforceContact,
+  SalesforceLead,
+  SalesforceSync,
+} from '../api/schemas/integrations';
+import { normaliseCompanyName, normaliseDomain } from '../workflows/routing/owners';
+import type { Db } from './database';
+import type {
+  AccountDomainsTable,
+  AccountTeamMembersTable,
+  Database,
+  OutboundProspectsTable,
+  SalesforceAccountsTable,
+  SalesforceContactsTable,
+  SalesforceLeadsTable,
+} from './schema';
+
+/** SQLite's historical default limit of bound variables per statement; PostgreSQL allows far more. */
+const MAX_VARIABLES = 999;
+
+/** Splits rows so no statement binds more than MAX_VARIABLES values. */
+function chunked<T extends object>(rows: readonly T[]): T[][] {
+  const first = rows[0];
+  if (!first) return [];
+  const size = Math.max(1, Math.floor(MAX_VARIABLES / Object.keys(first).length));
+  const chunks: T[][] = [];
+  for (let start = 0; start < rows.length; start += size) chunks.push(rows.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * One row per key, the last occurrence's values at the first occurrence's place. PostgreSQL refuses an upsert that
+ * touches one row twice, and a request may well repeat a record.
+ */
+function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const row of rows) byKey.set(key(row), row);
+  return [...byKey.values()];
+}
+
+type Tx = Transaction<Database>;
+
+export interface SalesforceCounts {
+  contacts: number;
+  leads: number;
+  accounts: number;
+  accountTeamMembers: number;
+}
+
+async function upsertContacts(tx: Tx, contacts: readonly SalesforceContact[], now: string): Promise<number> {
+  const rows: SalesforceContactsTable[] = lastPerKey(contacts, (c) => c.id).map((contact) => ({
+    id: contact.id,
+    email: contact.email,
+    email_key: contact.email.toLowerCase(),
+    owner_email: contact.ownerEmail,
+    account_id: contact.accountId ?? null,
+    updated_at: now,
+  }));
+  for (const chunk of chunked(rows)) {
+    await tx
+      .insertInto('salesforce_contacts')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          email_key: eb.ref('excluded.email_key'),
+          owner_email: eb.ref('excluded.owner_email'),
+          account_id: eb.ref('excluded.account_id'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  return rows.length;
+}
+
+async function upsertLeads(tx: Tx, leads: readonly SalesforceLead[], now: string): Promise<number> {
+  const rows: SalesforceLeadsTable[] = lastPerKey(leads, (l) => l.id).map((lead) => ({
+    id: lead.id,
+    email: lead.email,
+    email_key: lead.email.toLowerCase(),
+    owner_email: lead.ownerEmail,
+    company: lead.company ?? null,
+    updated_at: now,
+  }));
+  for (const chunk of chunked(rows)) {
+    await tx
+      .insertInto('salesforce_leads')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          email_key: eb.ref('excluded.email_key'),
+          owner_email: eb.ref('excluded.owner_email'),
+          company: eb.ref('excluded.company'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  return rows.length;
+}
+
+/** Accounts, and their normalised domains replaced in the lookup table. */
+async function upsertAccounts(tx: Tx, accounts: readonly SalesforceAccount[], now: string): Promise<number> {
+  const unique = lastPerKey(accounts, (a) => a.id);
+  const rows: SalesforceAccountsTable[] = unique.map((account) => ({
+    id: account.id,
+    name: account.name,
+    name_key: normaliseCompanyName(account.name),
+    domains: JSON.stringify(account.domains),
+    owner_email: account.ownerEmail,
+    updated_at: now,
+  }));
+  for (const chunk of chunked(rows)) {
+    await tx
+      .insertInto('salesforce_accounts')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          name_key: eb.ref('excluded.name_key'),
+          domains: eb.ref('excluded.domains'),
+          owner_email: eb.ref('excluded.owner_email'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+    const ids = chunk.map((row) => row.id);
+    await tx.deleteFrom('salesforce_account_domains').where('account_id', 'in', ids).execute();
+  }
+  const domainRows: AccountDomainsTable[] = unique.flatMap((account) => {
+    const domains = account.domains.map(normaliseDomain).filter((domain): domain is string => domain !== undefined);
+    return [...new Set(domains)].map((domain) => ({ account_id: account.id, domain }));
+  });
+  for (const chunk of chunked(domainRows)) await tx.insertInto('salesforce_account_domains').values(chunk).execute();
+  return rows.length;
+}
+
+/** Members keep the place they were first inserted at, so a team lists in a stable order; the role is replaced. */
+async function upsertTeamMembers(tx: Tx, members: readonly AccountTeamMember[], now: string): Promise<number> {
+  const unique = lastPerKey(members, (m) => `${m.accountId}\n${m.userEmail.toLowerCase()}`);
+  const last = await tx
+    .selectFrom('salesforce_account_team_members')
+    .select((eb) => eb.fn.max('position').as('position'))
+    .executeTakeFirst();
+  const base = (last?.position ?? -1) + 1;
+  const rows: AccountTeamMembersTable[] = unique.map((member, index) => ({
+    account_id: member.accountId,
+    user_email: member.userEmail,
+    user_email_key: member.userEmail.toLowerCase(),
+    role: member.role,
+    position: base + index,
+    updated_at: now,
+  }));
+  for (const chunk of chunked(rows)) {
+    await tx
+      .insertInto('salesforce_account_team_members')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'user_email_key']).doUpdateSet((eb) => ({
+          user_email: eb.ref('excluded.user_email'),
+          role: eb.ref('excluded.role'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  return rows.length;
+}
+
+/** Upserts every record of the request in one transaction: all of it is stored, or (on any failure) none. */
+export async function upsertSalesforce(db: Db, sync: SalesforceSync): Promise<SalesforceCounts> {
+  const now = new Date().toISOString();
+  return db.transaction().execute(async (tx) => ({
+    contacts: await upsertContacts(tx, sync.contacts ?? [], now),
+    leads: await upsertLeads(tx, sync.leads ?? [], now),
+    accounts: await upsertAccounts(tx, sync.accounts ?? [], now),
+    accountTeamMembers: await upsertTeamMembers(tx, sync.accountTeamMembers ?? [], now),
+  }));
+}
+
+/** Upserts one provider's prospects in one transaction, keyed by lower-cased email. */
+export async function upsertProspects(
+  db: Db,
+  provider: OutboundProvider,
+  sync: ProspectSync,
+): Promise<{ prospects: number }> {
+  const now = new Date().toISOString();
+  const rows: OutboundProspectsTable[] = lastPerKey(sync.prospects, (p) => p.email.toLowerCase()).map((p) => ({
+    provider,
+    email: p.email,
+    email_key: p.email.toLowerCase(),
+    owner_email: p.ownerEmail,
+    last_sender_email: p.lastSenderEmail ?? null,
+    updated_at: now,
+  }));
+  await db.transaction().execute(async (tx) => {
+    for (const chunk of chunked(rows)) {
+      await tx
+        .insertInto('outbound_prospects')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['provider', 'email_key']).doUpdateSet((eb) => ({
+            email: eb.ref('excluded.email'),
+            owner_email: eb.ref('excluded.owner_email'),
+            last_sender_email: eb.ref('excluded.last_sender_email'),
+            updated_at: eb.ref('excluded.updated_at'),
+          })),
+        )
+        .execute();
+    }
+  });
+  return { prospects: rows.length };
+}
+
+// --- Lookups ---------------------------------------------------------------------------------------------------
+
+const lower = (values: readonly string[]) => [...new Set(values.map((value) => value.toLowerCase()))];
+
+function toContact(row: SalesforceContactsTable): SalesforceContact {
+  return {
+    id: row.id,
+    email: row.email,
+    ownerEmail: row.owner_email,
+    ...(row.account_id !== null && { accountId: row.account_id }),
+  };
+}
+
+function toLead(row: SalesforceLeadsTable): SalesforceLead {
+  return {
+    id: row.id,
+    email: row.email,
+    ownerEmail: row.owner_email,
+    ...(row.company !== null && { company: row.company }),
+  };
+}
+
+function toAccount(row: SalesforceAccountsTable): SalesforceAccount {
+  return { id: row.id, name: row.name, domains: JSON.parse(row.domains) as string[], ownerEmail: row.owner_email };
+}
+
+export async function prospectByEmail(
+  db: Db,
+  provider: OutboundProvider,
+  email: string,
+): Promise<Prospect | undefined> {
+  const row = await db
+    .selectFrom('outbound_prospects')
+    .selectAll()
+    .where('provider', '=', provider)
+    .where('email_key', '=', email.toLowerCase())
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    email: row.email,
+    ownerEmail: row.owner_email,
+    ...(row.last_sender_email !== null && { lastSenderEmail: row.last_sender_email }),
+  };
+}
+
+export async function contactsById(db: Db, ids: readonly string[]): Promise<SalesforceContact[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('salesforce_contacts').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  return rows.map(toContact);
+}
+
+export async function contactsByEmail(db: Db, emails: readonly string[]): Promise<SalesforceContact[]> {
+  if (emails.length === 0) return [];
+  const rows = await db
+    .selectFrom('salesforce_contacts')
+    .selectAll()
+    .where('email_key', 'in', lower(emails))
+    .orderBy('id')
+    .execute();
+  return rows.map(toContact);
+}
+
+export async function leadsById(db: Db, ids: readonly string[]): Promise<SalesforceLead[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('salesforce_leads').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  return rows.map(toLead);
+}
+
+export async function leadsByEmail(db: Db, emails: readonly string[]): Promise<SalesforceLead[]> {
+  if (emails.length === 0) return [];
+  const rows = await db
+    .selectFrom('salesforce_leads')
+    .selectAll()
+    .where('email_key', 'in', lower(emails))
+    .orderBy('id')
+    .execute();
+  return rows.map(toLead);
+}
+
+export async function accountsById(db: Db, ids: readonly string[]): Promise<SalesforceAccount[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('salesforce_accounts').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  return rows.map(toAccount);
+}
+
+/** Accounts listing any of `domains` (already normalised with `normaliseDomain`). */
+export async function accountsByDomain(db: Db, domains: readonly string[]): Promise<SalesforceAccount[]> {
+  if (domains.length === 0) return [];
+  const rows = await db
+    .selectFrom('salesforce_accounts')
+    .selectAll()
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('salesforce_account_domains')
+        .select('account_id')
+        .where('domain', 'in', [...domains]),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.map(toAccount);
+}
+
+/** Accounts whose name normalises to one of `nameKeys` (already normalised with `normaliseCompanyName`). */
+export async function accountsByName(db: Db, nameKeys: readonly string[]): Promise<SalesforceAccount[]> {
+  if (nameKeys.length === 0) return [];
+  const rows = await db
+    .selectFrom('salesforce_accounts')
+    .selectAll()
+    .where('name_key', 'in', [...nameKeys])
+    .orderBy('id')
+    .execute();
+  return rows.map(toAccount);
+}
+
+/** The account's team in the order members were first stored. */
+export async function accountTeam(db: Db, accountId: string): Promise<AccountTeamMember[]> {
+  const rows = await db
+    .selectFrom('salesforce_account_team_members')
+    .select(['account_id', 'user_email', 'role'])
+    .where('account_id', '=', accountId)
+    .orderBy('position')
+    .orderBy('user_email_key')
+    .execute();
+  return rows.map((row) => ({ accountId: row.account_id, userEmail: row.user_email, role: row.role }));
+}
