@@ -2,7 +2,7 @@
 import type { Target } from '../api/schemas/rules';
 import type { Visitor } from '../api/schemas/visitor';
 import type { Db } from '../store/database';
-import { targetUserIds, usersByIds } from '../store/directory';
+import { targetUserIds, userIdsByEmail, usersByIds } from '../store/directory';
 import {
   activeConversationCounts,
   applyRoutingProjection,
@@ -23,11 +23,28 @@ export function createRoutingActivities(db: Db) {
       return { ruleSetVersion: ruleSet.version, rule: findMatchingRule(ruleSet.rules, visitor) ?? null };
     },
 
-    /** The people a stage names, each with whether they may be offered now and why not. */
-    async resolveStage({ target, alreadyTried }: { target: Target; alreadyTried: string[] }): Promise<Candidate[]> {
-      const ids = await targetUserIds(db, target);
+    /**
+     * The people a stage names (by target, or by email for owner stages), each with whether they may be offered
+     * now and why not. Emails that belong to no user come back as `unknown_user` under the email itself.
+     */
+    async resolveStage({
+      target,
+      emails = [],
+      alreadyTried,
+    }: {
+      target?: Target;
+      emails?: string[];
+      alreadyTried: string[];
+    }): Promise<Candidate[]> {
+      const byEmail = await userIdsByEmail(db, emails);
+      const ids = [...new Set([...(target ? await targetUserIds(db, target) : []), ...byEmail.values()])];
       const [users, activeConversations] = await Promise.all([usersByIds(db, ids), activeConversationCounts(db, ids)]);
-      return assessCandidates(ids, { users, activeConversations }, new Set(alreadyTried));
+      const assessed = assessCandidates(ids, { users, activeConversations }, new Set(alreadyTried));
+      const unknownEmails = emails.filter((email) => !byEmail.has(email.toLowerCase()));
+      return [
+        ...assessed,
+        ...unknownEmails.map((email): Candidate => ({ userId: email, email, eligible: false, reason: 'unknown_user' })),
+      ];
     },
 
     /** The next turn of a round-robin rotation; concurrent routings each get their own. */

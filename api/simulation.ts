@@ -1,22 +1,24 @@
 // Dry run of a routing: the rule it would match and who each stage would offer, assuming nobody accepts.
 // Uses the very activities and planning code the workflow uses, and starts nothing.
-import type { RoutingActivities } from '../activities/routing';
+
+import type { Activities } from '../activities';
 import { outcomeWithoutAccept } from '../workflows/routing/outcome';
 import { planStages } from '../workflows/routing/stages';
 import type { Candidate, RoutingType } from '../workflows/routing/types';
+import { type StageActivities, stageCandidates } from '../workflows/stage-candidates';
 import type { Visitor } from './schemas/visitor';
 
 export interface Simulation {
   ruleSetVersion: number;
   rule: { id: string; name: string; distribution: string; offerTimeoutSeconds: number } | null;
-  stages: { name: string; candidates: Candidate[]; skipped?: 'nobody_eligible' }[];
+  stages: { name: string; candidates: Candidate[]; identifiedBy?: string; skipped?: 'nobody_eligible' }[];
   /** What the routing ends as if no offered rep accepts. */
   outcomeIfNobodyAccepts: string;
   meetingBooker: { userIds: string[] } | null;
 }
 
 export async function simulateRouting(
-  activities: Pick<RoutingActivities, 'matchRule' | 'resolveStage'>,
+  activities: Pick<Activities, 'matchRule'> & StageActivities,
   request: { type: RoutingType; visitor: Visitor },
 ): Promise<Simulation> {
   const match = await activities.matchRule({ visitor: request.visitor });
@@ -32,13 +34,14 @@ export async function simulateRouting(
   }
   const tried = new Set<string>();
   const stages: Simulation['stages'] = [];
-  for (const stage of planStages(rule)) {
-    const candidates = await activities.resolveStage({ target: stage.target, alreadyTried: [...tried] });
+  for (const stage of planStages(rule, request.visitor)) {
+    const { candidates, identifiedBy } = await stageCandidates(activities, stage, request.visitor, [...tried]);
     const eligible = candidates.filter((candidate) => candidate.eligible);
     for (const candidate of eligible) tried.add(candidate.userId);
     stages.push({
       name: stage.name,
       candidates,
+      ...(identifiedBy !== undefined && { identifiedBy }),
       ...(eligible.length === 0 && { skipped: 'nobody_eligible' as const }),
     });
   }

@@ -154,6 +154,14 @@ export async function targetUserIds(db: Db, target: Target): Promise<string[]> {
   return [...new Set(ids)];
 }
 
+/** User ids keyed by lower-cased email, for people named by CRM and outbound records. */
+export async function userIdsByEmail(db: Db, emails: readonly string[]): Promise<Map<string, string>> {
+  if (emails.length === 0) return new Map();
+  const keys = [...new Set(emails.map((email) => email.toLowerCase()))];
+  const rows = await db.selectFrom('users').select(['id', 'email_key']).where('email_key', 'in', keys).execute();
+  return new Map(rows.map((row) => [row.email_key, row.id]));
+}
+
 export async function usersByIds(db: Db, ids: readonly string[]): Promise<Map<string, User>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();

@@ -1,7 +1,7 @@
 // A routing worker: the routing workflow plus the activities that reach the database.
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createRoutingActivities } from '../activities/routing';
+import { createActivities } from '../activities';
 import type { Db } from '../store/database';
 
 export interface RoutingWorkerOptions {
@@ -34,7 +34,7 @@ export function createRoutingWorker(options: RoutingWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createRoutingActivities(options.db),
+    activities: createActivities(options.db),
     workflowBundle: options.workflowBundle,
   });
 }

@@ -10,6 +10,7 @@ import { outcomeWithoutAccept } from './routing/outcome';
 import { RoutingRecord } from './routing/record';
 import { planStages } from './routing/stages';
 import type { RoutingInput, RoutingState } from './routing/types';
+import { stageCandidates } from './stage-candidates';
 
 export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   const record = new RoutingRecord(input);
@@ -31,9 +32,9 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
     const tried = new Set<string>();
     let firstStageUserIds: string[] | undefined;
 
-    for (const stage of planStages(rule)) {
+    for (const stage of planStages(rule, input.visitor)) {
       if (!record.isOpen()) break;
-      const candidates = await routingActivities.resolveStage({ target: stage.target, alreadyTried: [...tried] });
+      const { candidates, identifiedBy } = await stageCandidates(routingActivities, stage, input.visitor, [...tried]);
       if (!record.isOpen()) break;
       firstStageUserIds ??= candidates.filter((c) => c.reason !== 'unknown_user').map((c) => c.userId);
       const eligible = candidates.filter((c) => c.eligible).map((c) => c.userId);
@@ -41,6 +42,7 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
         name: stage.name,
         startedAt: record.now(),
         candidates,
+        ...(identifiedBy !== undefined && { identifiedBy }),
         ...(eligible.length === 0 && { skipped: 'nobody_eligible' as const }),
       });
       record.trace('stage.started', { stage: stage.name, eligible });

@@ -1,7 +1,7 @@
 // Admin configuration of the ordered rules. Every change publishes a new immutable rule-set version.
 import { Router } from 'express';
 import { z } from 'zod';
-import { createRoutingActivities } from '../../activities/routing';
+import { createActivities } from '../../activities';
 import type { Db } from '../../store/database';
 import {
   createRule,
@@ -40,7 +40,7 @@ export function rulesRouter(db: Db): Router {
 
   router.post('/v1/rules/simulate', async (req, res) => {
     const request = parseOr400(simulateSchema, req.body);
-    res.json(await simulateRouting(createRoutingActivities(db), request));
+    res.json(await simulateRouting(createActivities(db), request));
   });
 
   router.put('/v1/rules/order', async (req, res) => {

@@ -14,19 +14,43 @@ const target = (partial: Partial<{ users: string[]; groups: string[]; allUsers: 
 });
 
 describe('planStages', () => {
+  const off = {
+    outbound: { enabled: false, routeTo: 'both' as const },
+    salesforce: { enabled: false, target: 'owner' as const },
+  };
+  const fromOutreach = { outbound: { provider: 'outreach' as const } };
+
   test('routeTo first, then each fallback in order, named for traces and offers', () => {
-    const stages = planStages({
-      routeTo: target({ users: ['a'] }),
-      fallbacks: [target({ groups: ['g'] }), target({ allUsers: true })],
-    });
+    const stages = planStages(
+      { ...off, routeTo: target({ users: ['a'] }), fallbacks: [target({ groups: ['g'] }), target({ allUsers: true })] },
+      {},
+    );
     assert.deepEqual(
       stages.map((stage) => stage.name),
       ['route_to', 'fallback_1', 'fallback_2'],
     );
   });
 
+  test('owner stages come first: outbound (only for outbound visitors), then Salesforce', () => {
+    const rule = {
+      outbound: { enabled: true, routeTo: 'sender' as const },
+      salesforce: { enabled: true, target: 'account_team' as const, teamRoles: ['AE'] },
+      routeTo: target({ users: ['a'] }),
+      fallbacks: [],
+    };
+    assert.deepEqual(planStages(rule, fromOutreach), [
+      { name: 'outbound', source: { kind: 'outbound', routeTo: 'sender' } },
+      { name: 'salesforce', source: { kind: 'salesforce', target: 'account_team', teamRoles: ['AE'] } },
+      { name: 'route_to', source: { kind: 'users', target: target({ users: ['a'] }) } },
+    ]);
+    assert.deepEqual(
+      planStages(rule, {}).map((stage) => stage.name),
+      ['salesforce', 'route_to'],
+    );
+  });
+
   test('targets naming nobody are left out, keeping fallback numbering', () => {
-    const stages = planStages({ routeTo: target({}), fallbacks: [target({}), target({ users: ['b'] })] });
+    const stages = planStages({ ...off, routeTo: target({}), fallbacks: [target({}), target({ users: ['b'] })] }, {});
     assert.deepEqual(
       stages.map((stage) => stage.name),
       ['fallback_2'],

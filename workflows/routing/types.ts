@@ -19,15 +19,24 @@ export interface RoutingInput {
   visitor: Visitor;
 }
 
+/** Where a stage's people come from. */
+export type StageSource =
+  | { kind: 'outbound'; routeTo: Rule['outbound']['routeTo'] }
+  | { kind: 'salesforce'; target: Rule['salesforce']['target']; teamRoles?: string[] }
+  | { kind: 'users'; target: Target };
+
 /** One stage of a rule's plan, before anyone is looked up. */
 export interface PlannedStage {
-  /** Stable label shown in offers and traces: `route_to`, `fallback_1`, ... */
+  /** Stable label shown in offers and traces: `outbound`, `salesforce`, `route_to`, `fallback_1`, ... */
   name: string;
-  target: Target;
+  source: StageSource;
 }
 
 export interface Candidate {
+  /** The user's id; for a CRM or outbound person who is no user, their email. */
   userId: string;
+  /** Set when the person came from an owner lookup by email. */
+  email?: string;
   eligible: boolean;
   reason?: IneligibleReason;
 }
@@ -36,6 +45,8 @@ export interface StageReport {
   name: string;
   startedAt: string;
   candidates: Candidate[];
+  /** How an owner stage identified its people (`contact_email`, `account_domain`, `prospect`, ...). */
+  identifiedBy?: string;
   /** Why nobody was offered in this stage, when nobody was. */
   skipped?: 'nobody_eligible';
 }
