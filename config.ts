@@ -14,6 +14,10 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TASK_QUEUE: z.string().min(1).default('routing'),
+  /** Key for configuration endpoints; generated into DATA_DIR/api-keys.json when unset. */
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  /** Key for the chat experience's routing requests; generated like the admin key when unset. */
+  EXPERIENCE_API_KEY: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
+import { resolveApiKeys } from './api/api-keys';
 import { createApp } from './api/app';
 import { RoutingGateway } from './api/routing-gateway';
 import { loadConfig } from './config';
@@ -75,8 +76,18 @@ async function main() {
   const clientConnection = await Connection.connect({ address });
   cleanups.push(() => clientConnection.close());
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const keys = resolveApiKeys(config, config.dataDir);
+  if (keys.storedIn) {
+    // Local mode: print the generated keys so the person who just started the service can use it.
+    logger.info(
+      { file: keys.storedIn },
+      'API keys (local mode; set ADMIN_API_KEY / EXPERIENCE_API_KEY to choose your own)',
+    );
+    console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
+  }
   const app = createApp({
     db,
+    keys,
     logger,
     routings: new RoutingGateway(client, config.TASK_QUEUE),
     isReady: () => worker.getState() === 'RUNNING',

@@ -1,7 +1,9 @@
 // The HTTP API: JSON in, JSON out, every failure in the error shape.
 import express, { type RequestHandler } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from '../store/database';
+import { type ApiKeys, authenticate } from './auth';
 import { errorHandler, HttpError } from './http-error';
 import { directoryRouter } from './routes/directory';
 import { integrationsRouter } from './routes/integrations';
@@ -14,6 +16,7 @@ export interface ApiDependencies {
   db: Db;
   routings: RoutingGateway;
   logger: Logger;
+  keys: ApiKeys;
   /** True once a routing can be started (Temporal reachable, worker polling). */
   isReady: () => boolean;
 }
@@ -36,12 +39,15 @@ export function createApp(deps: ApiDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(helmet());
 
   app.get('/healthz', (_req, res) => {
     const ready = deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting' });
   });
 
+  // Credentials are checked before any body is read, so unauthenticated callers cannot make the server parse them.
+  app.use('/v1', authenticate(deps.keys, deps.db));
   app.use(requireJson);
   // Mounted first: once it has read a sync body, the general parser below leaves the request alone.
   app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));

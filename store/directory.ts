@@ -51,10 +51,11 @@ export async function listUsers(db: Db): Promise<User[]> {
   return rows.map(toUser);
 }
 
-/** Deletes the user and takes them out of every group. Returns false when there was no such user. */
+/** Deletes the user, takes them out of every group and revokes their tokens. Returns false when there was no such user. */
 export async function deleteUser(db: Db, id: string): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     await tx.deleteFrom('group_members').where('user_id', '=', id).execute();
+    await tx.deleteFrom('rep_tokens').where('user_id', '=', id).execute();
     const result = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   });

@@ -158,6 +158,18 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_rep_tokens': {
+    async up(db: Kysely<unknown>) {
+      // Only a hash of each token is kept: a leaked database does not leak working credentials.
+      await db.schema
+        .createTable('rep_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('rep_tokens_by_user').on('rep_tokens').column('user_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

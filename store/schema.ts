@@ -127,6 +127,13 @@ export interface OutboundProspectsTable {
   updated_at: string;
 }
 
+/** Per-rep API tokens, stored as SHA-256 hashes. */
+export interface RepTokensTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -142,6 +149,7 @@ export interface Database {
   salesforce_account_team_members: AccountTeamMembersTable;
   outbound_prospects: OutboundProspectsTable;
   routings: RoutingsTable;
+  rep_tokens: RepTokensTable;
 }
 
 export type { Generated };

@@ -3,12 +3,14 @@ import { Router } from 'express';
 import type { Db } from '../../store/database';
 import { getUser } from '../../store/directory';
 import { liveOffersForRep } from '../../store/projection';
+import { assertActsFor } from '../auth';
 import { notFound } from '../http-error';
 
 export function repsRouter(db: Db): Router {
   const router = Router();
 
   router.get('/v1/reps/:id/offers', async (req, res) => {
+    assertActsFor(res, req.params.id, { adminToo: true });
     if (!(await getUser(db, req.params.id))) throw notFound('user', req.params.id);
     res.json({ offers: await liveOffersForRep(db, req.params.id) });
   });

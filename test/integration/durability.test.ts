@@ -11,7 +11,7 @@ describe('triggers and restarts', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     await putReps(http, ['kim', 'lee']);
     await createRule(http, {
       name: 'slow',
@@ -39,7 +39,7 @@ describe('triggers and restarts', () => {
       assert.deepEqual([response.status, response.body], [202, { routingId, status: 'routing' }]);
     await offerFor(http, 'kim', routingId);
     const { runId } = await service.env.client.workflow.getHandle(routingId).describe();
-    assert.equal((await http.post(`/v1/routings/${routingId}/accept`, { repId: 'kim' })).status, 200);
+    assert.equal((await http.accept(routingId, 'kim')).status, 200);
     await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
 
     // After it has finished, the same id still answers with that routing, never a new one.
@@ -66,7 +66,7 @@ describe('triggers and restarts', () => {
     await http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v-restart', country: 'slow' } });
     await offerFor(http, 'lee', routingId);
     await service.restartWorker({ downtimeMs: 200 });
-    const accepted = await http.post(`/v1/routings/${routingId}/accept`, { repId: 'lee' });
+    const accepted = await http.accept(routingId, 'lee');
     assert.deepEqual([accepted.status, accepted.body], [200, { outcome: 'connected' }]);
     const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
     assert.equal(state.status, 'connected');

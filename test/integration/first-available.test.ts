@@ -11,7 +11,7 @@ describe('first-available routing', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     await putReps(http, ['ann', 'ben', 'cat', 'dan', 'eve']);
     await http.put('/v1/groups/fallback', { name: 'Fallback', members: ['eve'] });
     // Rules are matched in order; each test picks its rule through visitor.country.
@@ -50,10 +50,7 @@ describe('first-available routing', () => {
     await offerFor(http, 'ann', routingId);
     await offerFor(http, 'ben', routingId);
 
-    const [ann, ben] = await Promise.all([
-      http.post(`/v1/routings/${routingId}/accept`, { repId: 'ann' }),
-      http.post(`/v1/routings/${routingId}/accept`, { repId: 'ben' }),
-    ]);
+    const [ann, ben] = await Promise.all([http.accept(routingId, 'ann'), http.accept(routingId, 'ben')]);
     const statuses = [ann.status, ben.status].sort();
     assert.deepEqual(statuses, [200, 409]);
     const [winner, loser] = ann.status === 200 ? ['ann', ben] : ['ben', ann];
@@ -73,8 +70,8 @@ describe('first-available routing', () => {
       assert.equal(body.offers.filter((offer: { routingId: string }) => offer.routingId === routingId).length, 0);
     }
     // The winner asking again is told it won; the loser still loses.
-    assert.equal((await http.post(`/v1/routings/${routingId}/accept`, { repId: winner })).status, 200);
-    const again = await http.post(`/v1/routings/${routingId}/accept`, { repId: loser === ann ? 'ann' : 'ben' });
+    assert.equal((await http.accept(routingId, winner)).status, 200);
+    const again = await http.accept(routingId, loser === ann ? 'ann' : 'ben');
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'already_assigned');
   });
@@ -99,7 +96,7 @@ describe('first-available routing', () => {
       ['timed_out', 'timed_out'],
     );
     assert.ok(state.trace.some((entry: { event: string }) => entry.event === 'offers.timed_out'));
-    const late = await http.post(`/v1/routings/${routingId}/accept`, { repId: 'cat' });
+    const late = await http.accept(routingId, 'cat');
     assert.equal(late.status, 409);
     assert.equal(late.body.error.code, 'routing_closed');
   });
@@ -114,16 +111,16 @@ describe('first-available routing', () => {
   test('when every offered rep declines, the next stage is offered at once', async () => {
     const routingId = await start('decline');
     await offerFor(http, 'cat', routingId);
-    assert.equal((await http.post(`/v1/routings/${routingId}/decline`, { repId: 'cat' })).status, 200);
-    assert.equal((await http.post(`/v1/routings/${routingId}/decline`, { repId: 'dan' })).status, 200);
+    assert.equal((await http.decline(routingId, 'cat')).status, 200);
+    assert.equal((await http.decline(routingId, 'dan')).status, 200);
     const offer = await offerFor(http, 'eve', routingId);
     assert.equal(offer.stage, 'fallback_1');
     // A retried decline is idempotent; a rep who holds no offer is refused.
-    assert.equal((await http.post(`/v1/routings/${routingId}/decline`, { repId: 'dan' })).status, 200);
-    const stranger = await http.post(`/v1/routings/${routingId}/decline`, { repId: 'ann' });
+    assert.equal((await http.decline(routingId, 'dan')).status, 200);
+    const stranger = await http.decline(routingId, 'ann');
     assert.equal(stranger.status, 409);
     assert.equal(stranger.body.error.code, 'not_offered');
-    assert.equal((await http.post(`/v1/routings/${routingId}/accept`, { repId: 'eve' })).status, 200);
+    assert.equal((await http.accept(routingId, 'eve')).status, 200);
     const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
     assert.equal(state.status, 'connected');
     assert.deepEqual(
@@ -135,7 +132,7 @@ describe('first-available routing', () => {
   test('a rep without a live offer cannot accept', async () => {
     const routingId = await start('race');
     await offerFor(http, 'ann', routingId);
-    const response = await http.post(`/v1/routings/${routingId}/accept`, { repId: 'cat' });
+    const response = await http.accept(routingId, 'cat');
     assert.equal(response.status, 409);
     assert.equal(response.body.error.code, 'not_offered');
     await http.post(`/v1/routings/${routingId}/cancel`);

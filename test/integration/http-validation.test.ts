@@ -11,7 +11,7 @@ describe('HTTP input validation', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     await putReps(http, ['zoe']);
   });
   after(() => service.stop());
@@ -85,7 +85,7 @@ describe('HTTP input validation', () => {
       assert.equal(response.status, 404, path);
       assert.equal(response.body.error.code, 'not_found');
     }
-    assert.equal((await http.post('/v1/routings/nope/accept', { repId: 'zoe' })).status, 404);
+    assert.equal((await http.accept('nope', 'zoe')).status, 404);
   });
 
   test('refused configuration leaves stored state exactly as it was', async () => {

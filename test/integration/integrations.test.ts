@@ -23,7 +23,7 @@ describe('integration syncs', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
   });
   after(() => service.stop());
 

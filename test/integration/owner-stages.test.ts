@@ -11,7 +11,7 @@ describe('owner stages', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     await putReps(http, ['owner', 'sender', 'ae', 'sdr', 'desk']);
     const bot = await http.put('/v1/users/bot', { name: 'Bot', email: 'bot@example.test', chatUser: false });
     assert.equal(bot.status, 201);
@@ -56,7 +56,7 @@ describe('owner stages', () => {
 
   async function acceptAndRead(routingId: string, repId: string) {
     await offerFor(http, repId, routingId);
-    assert.equal((await http.post(`/v1/routings/${routingId}/accept`, { repId })).status, 200);
+    assert.equal((await http.accept(routingId, repId)).status, 200);
     return (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
   }
 

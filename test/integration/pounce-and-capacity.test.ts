@@ -11,7 +11,7 @@ describe('pounce supersession and capacity', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     await putReps(http, ['pia', 'quinn']);
     const capped = await http.put('/v1/users/cap', {
       name: 'Cap',
@@ -51,9 +51,9 @@ describe('pounce supersession and capacity', () => {
     assert.ok(pounce.offers.every((offer: { result: string }) => offer.result === 'withdrawn'));
     // The inbound routing goes on as usual, and a pounce for another visitor is untouched.
     await offerFor(http, 'quinn', inboundId);
-    assert.equal((await http.post(`/v1/routings/${inboundId}/accept`, { repId: 'quinn' })).status, 200);
+    assert.equal((await http.accept(inboundId, 'quinn')).status, 200);
     assert.equal((await http.get(`/v1/routings/${otherVisitorPounce}`)).body.status, 'routing');
-    const late = await http.post(`/v1/routings/${pounceId}/accept`, { repId: 'pia' });
+    const late = await http.accept(pounceId, 'pia');
     assert.deepEqual([late.status, late.body.error.code], [409, 'routing_closed']);
     await http.post(`/v1/routings/${otherVisitorPounce}/cancel`);
   });
@@ -61,7 +61,7 @@ describe('pounce supersession and capacity', () => {
   test('a rep at capacity is passed over until a conversation ends', async () => {
     const first = await start('inbound', { id: 'cap-1', country: 'capped' });
     await offerFor(http, 'cap', first);
-    assert.equal((await http.post(`/v1/routings/${first}/accept`, { repId: 'cap' })).status, 200);
+    assert.equal((await http.accept(first, 'cap')).status, 200);
     await http.get(`/v1/routings/${first}?waitSeconds=10`);
 
     const second = await start('inbound', { id: 'cap-2', country: 'capped' });

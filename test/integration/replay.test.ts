@@ -20,7 +20,7 @@ describe('workflow replay', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     await putReps(http, ['ray', 'sky']);
     const rule = (name: string, extra: Record<string, unknown>) =>
       createRule(http, { name, criteria: { all: [{ field: 'country', op: 'equals', value: name }] }, ...extra });
@@ -52,16 +52,13 @@ describe('workflow replay', () => {
     const scenarios = [
       await scenario('connected-first-offer', 'first', async (id) => {
         await offerFor(http, 'ray', id);
-        await Promise.all([
-          http.post(`/v1/routings/${id}/accept`, { repId: 'ray' }),
-          http.post(`/v1/routings/${id}/accept`, { repId: 'sky' }),
-        ]);
+        await Promise.all([http.accept(id, 'ray'), http.accept(id, 'sky')]);
       }),
       await scenario('round-robin-decline-timeout', 'turns', async (id) => {
         const { body } = await http.get(`/v1/routings/${id}?waitSeconds=0`);
         const first = body.offers[0]?.repId ?? (await offerFor(http, 'ray', id).then(() => 'ray'));
         await offerFor(http, first, id);
-        await http.post(`/v1/routings/${id}/decline`, { repId: first });
+        await http.decline(id, first);
       }),
       await scenario('meeting-booker', 'booker', async () => {}),
       await scenario('cancelled', 'first', async (id) => {

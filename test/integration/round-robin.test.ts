@@ -11,7 +11,7 @@ describe('round-robin routing', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
   });
   after(() => service.stop());
 
@@ -48,12 +48,12 @@ describe('round-robin routing', () => {
     const routingId = await start();
     await offerFor(http, 'rw-a', routingId);
     assert.deepEqual(await liveOfferReps(routingId), ['rw-a']);
-    assert.equal((await http.post(`/v1/routings/${routingId}/decline`, { repId: 'rw-a' })).status, 200);
+    assert.equal((await http.decline(routingId, 'rw-a')).status, 200);
     await offerFor(http, 'rw-b', routingId);
     assert.deepEqual(await liveOfferReps(routingId), ['rw-b']);
     // rw-b lets the offer time out; rw-c is offered next and accepts.
     await offerFor(http, 'rw-c', routingId);
-    assert.equal((await http.post(`/v1/routings/${routingId}/accept`, { repId: 'rw-c' })).status, 200);
+    assert.equal((await http.accept(routingId, 'rw-c')).status, 200);
     const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
     assert.equal(state.status, 'connected');
     assert.deepEqual(
@@ -82,7 +82,7 @@ describe('round-robin routing', () => {
     const routingId = await start();
     await offerFor(http, 'rc-a', routingId);
     await http.put('/v1/users/rc-b/presence', { status: 'away' });
-    await http.post(`/v1/routings/${routingId}/decline`, { repId: 'rc-a' });
+    await http.decline(routingId, 'rc-a');
     await offerFor(http, 'rc-c', routingId);
     const { body: state } = await http.get(`/v1/routings/${routingId}`);
     const skipped = state.trace.find((entry: { event: string }) => entry.event === 'offer.skipped');

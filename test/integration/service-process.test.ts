@@ -2,7 +2,7 @@
 // SIGTERM and started again over the same data directory while a routing is open.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -31,13 +31,16 @@ describe('the all-in-one service process', () => {
       },
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const http = new HttpClient(`http://127.0.0.1:${ports.api}`);
+    const baseUrl = `http://127.0.0.1:${ports.api}`;
     await eventually(async () => {
       if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-      const healthy = await http.get('/healthz').catch(() => undefined);
+      const healthy = await new HttpClient(baseUrl).get('/healthz').catch(() => undefined);
       return healthy?.status === 200 ? true : undefined;
     }, 90_000);
-    return { child, http, exited };
+    // Local mode: the keys were generated into the data directory (or given in the environment).
+    const keysFile = path.join(env.DATA_DIR ?? dataDir, 'api-keys.json');
+    const adminKey = env.ADMIN_API_KEY ?? JSON.parse(readFileSync(keysFile, 'utf8')).adminKey;
+    return { child, http: new HttpClient(baseUrl, adminKey), exited, keysFile };
   }
 
   async function stop(service: { child: ChildProcess; exited: Promise<number | null> }) {
@@ -48,6 +51,8 @@ describe('the all-in-one service process', () => {
   test('SIGTERM stops everything cleanly and a restart resumes the open routing', async () => {
     const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
     const first = await startService(ports);
+    assert.equal(statSync(first.keysFile).mode & 0o777, 0o600, 'generated keys are readable by the owner only');
+    assert.equal((await new HttpClient(`http://127.0.0.1:${ports.api}`).get('/v1/users')).status, 401);
     await putReps(first.http, ['max']);
     await createRule(first.http, { name: 'all', routeTo: { users: ['max'] }, offerTimeoutSeconds: 300 });
     const started = await first.http.post('/v1/routings', {
@@ -65,7 +70,7 @@ describe('the all-in-one service process', () => {
     try {
       const offers = await second.http.get('/v1/reps/max/offers');
       assert.equal(offers.body.offers[0]?.routingId, 'survives-restart');
-      const accepted = await second.http.post('/v1/routings/survives-restart/accept', { repId: 'max' });
+      const accepted = await second.http.accept('survives-restart', 'max');
       assert.deepEqual([accepted.status, accepted.body], [200, { outcome: 'connected' }]);
       const state = await second.http.get('/v1/routings/survives-restart?waitSeconds=10');
       assert.equal(state.body.status, 'connected');
@@ -92,7 +97,7 @@ describe('the all-in-one service process', () => {
       const routingId = `external-${process.pid}-${Date.now()}`;
       await service.http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v' } });
       await offerFor(service.http, 'ida', routingId);
-      assert.equal((await service.http.post(`/v1/routings/${routingId}/accept`, { repId: 'ida' })).status, 200);
+      assert.equal((await service.http.accept(routingId, 'ida')).status, 200);
       // The routing ran on the suite's server; nothing listens where a dev server of its own would be.
       const description = await fetch(`http://127.0.0.1:${temporalPort}`).catch((error: Error) => error);
       assert.ok(description instanceof Error);

@@ -11,7 +11,7 @@ describe('routing simulation', () => {
 
   before(async () => {
     service = await startTestService();
-    http = new HttpClient(service.baseUrl);
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     await putReps(http, ['sam', 'tia']);
     await putReps(http, ['uma'], 'away');
     await http.put('/v1/groups/backup', { name: 'Backup', members: ['sam', 'uma'] });

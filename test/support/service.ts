@@ -9,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
+import type { ApiKeys } from '../../api/auth';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { type Db, openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
@@ -21,6 +22,7 @@ export interface TestService {
   db: Db;
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  keys: ApiKeys;
   /** Stops the worker mid-flight and starts a fresh one (empty workflow cache), as a redeploy would. */
   restartWorker(options?: { downtimeMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -52,8 +54,10 @@ export async function startTestService(): Promise<TestService> {
     running.worker.shutdown();
     await running.done;
   };
+  const keys = { adminKey: `admin_${randomUUID()}`, experienceKey: `exp_${randomUUID()}` };
   const app = createApp({
     db,
+    keys,
     logger: pino({ level: 'silent' }),
     routings: new RoutingGateway(env.client, taskQueue),
     isReady: () => running.worker.getState() === 'RUNNING',
@@ -67,6 +71,7 @@ export async function startTestService(): Promise<TestService> {
     db,
     env,
     taskQueue,
+    keys,
     async restartWorker({ downtimeMs = 0 } = {}) {
       await stopWorker();
       await new Promise((resolve) => setTimeout(resolve, downtimeMs));

@@ -1,0 +1,66 @@
+// Who is calling: the admin key, the experience key, or a rep's own token. Every /v1 route says who may call it.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Db } from '../store/database';
+import { repForToken } from '../store/rep-tokens';
+import { HttpError } from './http-error';
+
+export interface ApiKeys {
+  adminKey: string;
+  experienceKey: string;
+}
+
+export type Principal = { kind: 'admin' } | { kind: 'experience' } | { kind: 'rep'; repId: string };
+
+/** Equal-length digests compared in constant time, so response timing reveals nothing about a key. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+/** Identifies the caller; refuses requests without valid credentials with 401. */
+export function authenticate(keys: ApiKeys, db: Db): RequestHandler {
+  return async (req, res, next) => {
+    const token = bearerToken(req);
+    if (!token) throw new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <key or rep token>');
+    let principal: Principal | undefined;
+    if (sameSecret(token, keys.adminKey)) principal = { kind: 'admin' };
+    else if (sameSecret(token, keys.experienceKey)) principal = { kind: 'experience' };
+    else if (token.startsWith('rep_')) {
+      const repId = await repForToken(db, token);
+      if (repId) principal = { kind: 'rep', repId };
+    }
+    if (!principal) throw new HttpError(401, 'unauthenticated', 'the key or token is not valid');
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
+
+const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+
+/** Configuration: the admin key only. */
+export function assertAdmin(res: Response): void {
+  if (principalOf(res).kind !== 'admin') throw forbidden('this needs the admin key');
+}
+
+/** Routing requests: the experience (chat widget back end) or an admin. */
+export function assertExperienceOrAdmin(res: Response): void {
+  const { kind } = principalOf(res);
+  if (kind !== 'experience' && kind !== 'admin') throw forbidden('this needs the experience or admin key');
+}
+
+/** Refuses unless the caller is the rep `repId` themself, or (when `adminToo`) an admin. */
+export function assertActsFor(res: Response, repId: string, { adminToo }: { adminToo: boolean }): void {
+  const principal = principalOf(res);
+  if (principal.kind === 'rep' && principal.repId === repId) return;
+  if (adminToo && principal.kind === 'admin') return;
+  throw forbidden(adminToo ? `only rep ${repId} or an admin may do this` : `only rep ${repId} may do this`);
+}
