@@ -28,6 +28,13 @@ describe('first-available routing', () => {
       offerTimeoutSeconds: 0.5,
     });
     await createRule(http, {
+      name: 'nobooker',
+      criteria: { all: [{ field: 'country', op: 'equals', value: 'nobooker' }] },
+      routeTo: { users: ['cat'] },
+      offerTimeoutSeconds: 0.3,
+      meetingBooker: { enabled: false },
+    });
+    await createRule(http, {
       name: 'decline',
       criteria: { all: [{ field: 'country', op: 'equals', value: 'decline' }] },
       routeTo: { users: ['cat', 'dan'] },
@@ -101,6 +108,17 @@ describe('first-available routing', () => {
     assert.equal(late.body.error.code, 'routing_closed');
   });
 
+  test('with the meeting booker off, nobody accepting ends as no_rep', async () => {
+    const routingId = await start('nobooker');
+    const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=20`);
+    assert.equal(state.status, 'no_rep');
+    assert.equal(state.meetingBooker, null);
+    assert.deepEqual(
+      state.offers.map((offer: { repId: string; result: string }) => [offer.repId, offer.result]),
+      [['cat', 'timed_out']],
+    );
+  });
+
   test('a pounce routing nobody engages with expires without a meeting booker', async () => {
     const routingId = await start('timeout', 'pounce');
     const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=20`);
@@ -159,6 +177,6 @@ describe('first-available routing', () => {
     const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
     assert.equal(state.status, 'no_match');
     assert.equal(state.rule, null);
-    assert.equal(state.ruleSetVersion, 3);
+    assert.equal(state.ruleSetVersion, 4);
   });
 });
