@@ -13,7 +13,7 @@ import { takeTurn } from '../store/round-robin';
 import { currentRuleSet } from '../store/rules';
 import { findMatchingRule } from '../workflows/routing/criteria';
 import { assessCandidates } from '../workflows/routing/eligibility';
-import type { Candidate, RuleMatch } from '../workflows/routing/types';
+import type { Candidate, RoutingType, RuleMatch } from '../workflows/routing/types';
 
 export function createRoutingActivities(db: Db) {
   return {
@@ -21,6 +21,42 @@ export function createRoutingActivities(db: Db) {
     async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
       const ruleSet = await currentRuleSet(db);
       return { ruleSetVersion: ruleSet.version, rule: findMatchingRule(ruleSet.rules, visitor) ?? null };
+    },
+
+    /**
+     * A routing's first step, in one local activity to keep its history short: records the routing row (so an
+     * inbound routing can find this one if it is a pounce), matches the rule, and for an inbound routing lists the
+     * visitor's open pounce routings to supersede.
+     */
+    async beginRouting({
+      routingId,
+      type,
+      visitor,
+      startedAt,
+    }: {
+      routingId: string;
+      type: RoutingType;
+      visitor: Visitor;
+      startedAt: string;
+    }): Promise<RuleMatch & { pounceRoutingIds: string[] }> {
+      const ruleSet = await currentRuleSet(db);
+      const rule = findMatchingRule(ruleSet.rules, visitor) ?? null;
+      await applyRoutingProjection(db, {
+        routingId,
+        created: [],
+        closed: [],
+        routing: {
+          type,
+          visitorId: visitor.id,
+          status: 'routing',
+          ruleId: rule?.id ?? null,
+          repId: null,
+          startedAt,
+          endedAt: null,
+        },
+      });
+      const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
+      return { ruleSetVersion: ruleSet.version, rule, pounceRoutingIds };
     },
 
     /**
@@ -50,10 +86,6 @@ export function createRoutingActivities(db: Db) {
     /** The next turn of a round-robin rotation; concurrent routings each get their own. */
     takeRoundRobinTurn({ rotationKey }: { rotationKey: string }): Promise<number> {
       return takeTurn(db, rotationKey);
-    },
-
-    openPounceRoutings({ visitorId, exceptRoutingId }: { visitorId: string; exceptRoutingId: string }) {
-      return openPounceRoutingIds(db, visitorId, exceptRoutingId);
     },
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */

@@ -11,6 +11,7 @@ import {
   stateQuery,
 } from '../workflows/messages';
 import type { RoutingInput, RoutingState } from '../workflows/routing/types';
+import { routingStatusKey } from '../workflows/search-attributes';
 import { HttpError, notFound } from './http-error';
 import type { StartRouting } from './schemas/routings';
 
@@ -38,6 +39,7 @@ export class RoutingGateway {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [{ key: routingStatusKey, value: 'routing' }],
       });
       return { routingId, status: 'routing' };
     } catch (error) {

@@ -2,6 +2,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import { routingSearchAttributes } from '../workflows/search-attributes';
+
+/** The CLI's spelling of each search attribute type. */
+const cliType: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
 
 export interface DevServerOptions {
   cliPath: string;
@@ -75,6 +88,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.pidFile) await stopOrphan(options.pidFile);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', namespace];
   args.push('--log-level', 'error', '--log-format', 'json');
+  for (const key of routingSearchAttributes) args.push('--search-attribute', `${key.name}=${cliType[key.type]}`);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');

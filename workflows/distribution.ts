@@ -4,6 +4,7 @@ import { routingActivities } from './activities';
 import type { RoutingRecord } from './routing/record';
 import { rotationKey, rotationOrder } from './routing/rotation';
 import type { Candidate } from './routing/types';
+import { showOffers } from './visibility';
 
 export interface StageOffering {
   record: RoutingRecord;
@@ -20,6 +21,7 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[]): 
   const { record, persist } = context;
   for (const repId of repIds) context.tried.add(repId);
   const offers = record.offer(context.stage, repIds, context.offerTimeoutMs);
+  showOffers(record);
   const settled = () => !record.isOpen() || offers.every((offer) => offer.result !== 'pending');
   // The timer starts with the offer; the database write that shows it to reps runs alongside.
   await Promise.all([persist(), condition(settled, context.offerTimeoutMs)]);

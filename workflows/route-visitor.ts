@@ -11,6 +11,7 @@ import { RoutingRecord } from './routing/record';
 import { planStages } from './routing/stages';
 import type { RoutingInput, RoutingState } from './routing/types';
 import { stageCandidates } from './stage-candidates';
+import { showOutcome } from './visibility';
 
 export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   const record = new RoutingRecord(input);
@@ -18,8 +19,13 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   registerRoutingHandlers(record);
   record.trace('routing.started', { type: input.type });
 
-  if (input.type === 'inbound') await supersedePounces(record);
-  const match = await routingActivities.matchRule({ visitor: input.visitor });
+  const match = await routingActivities.beginRouting({
+    routingId: input.routingId,
+    type: input.type,
+    visitor: input.visitor,
+    startedAt: record.state.startedAt,
+  });
+  await supersedePounces(record, match.pounceRoutingIds);
   record.state.ruleSetVersion = match.ruleSetVersion;
   const rule = match.rule;
 
@@ -28,7 +34,6 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   } else if (record.isOpen()) {
     record.state.rule = { id: rule.id, name: rule.name };
     record.trace('rule.matched', { ruleId: rule.id, ruleSetVersion: match.ruleSetVersion });
-    await persist(); // the routing row, so an inbound routing for this visitor can find an open pounce
     const tried = new Set<string>();
     let firstStageUserIds: string[] | undefined;
 
@@ -72,16 +77,16 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
     }
   }
 
+  showOutcome(record);
   await persist();
   await condition(allHandlersFinished);
   return record.state;
 }
 
 /** An inbound routing ends the visitor's open pounce routings: the visitor is now asking to talk. */
-async function supersedePounces(record: RoutingRecord): Promise<void> {
-  const { routingId, visitor } = record.state;
-  const pounces = await routingActivities.openPounceRoutings({ visitorId: visitor.id, exceptRoutingId: routingId });
-  for (const pounceId of pounces) {
+async function supersedePounces(record: RoutingRecord, pounceRoutingIds: readonly string[]): Promise<void> {
+  const { routingId } = record.state;
+  for (const pounceId of pounceRoutingIds) {
     try {
       await getExternalWorkflowHandle(pounceId).signal(supersedeSignal, { byRoutingId: routingId });
       record.trace('pounce.superseded', { routingId: pounceId });

@@ -1,7 +1,7 @@
 // Idempotent triggers and routings that outlive the worker running them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
 
@@ -59,6 +59,29 @@ describe('triggers and restarts', () => {
     assert.equal(body.routingId, routingId);
     assert.equal(body.status, 'routing');
     await http.post(`/v1/routings/${routingId}/cancel`);
+  });
+
+  test('routings are findable in Temporal visibility by status, rule and rep', async () => {
+    const routingId = uniqueRoutingId('visible');
+    await http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v-visible', country: 'slow' } });
+    await offerFor(http, 'kim', routingId);
+    const { body: state } = await http.get(`/v1/routings/${routingId}`);
+    const find = (query: string) =>
+      eventually(async () => {
+        for await (const execution of service.env.client.workflow.list({
+          query: `WorkflowId = '${routingId}' AND ${query}`,
+        })) {
+          return execution.workflowId;
+        }
+        return undefined;
+      });
+    assert.equal(
+      await find(`RoutingStatus = 'routing' AND OfferedReps = 'kim' AND RoutingRule = '${state.rule.id}'`),
+      routingId,
+    );
+    assert.equal((await http.accept(routingId, 'lee')).status, 200);
+    await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
+    assert.equal(await find(`RoutingStatus = 'connected' AND AssignedRep = 'lee'`), routingId);
   });
 
   test('an offer standing while the worker restarts can still be accepted', async () => {
