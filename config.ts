@@ -1,12 +1,18 @@
 // Service configuration from the environment, validated once at start-up.
 import path from 'node:path';
 import { z } from 'zod';
+import type { DatabaseConfig } from './store/database';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
 const environmentSchema = z.object({
   PORT: port.default(3000),
   DATA_DIR: z.string().min(1).default('./data'),
+  /** A PostgreSQL server to keep the routing data in, instead of the SQLite file under DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   /** A Temporal frontend to use instead of starting the embedded dev server. */
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -18,10 +24,14 @@ const environmentSchema = z.object({
   ADMIN_API_KEY: z.string().min(16).optional(),
   /** Key for the chat experience's routing requests; generated like the admin key when unset. */
   EXPERIENCE_API_KEY: z.string().min(16).optional(),
+  /** Port of the worker process's /metrics (scale-out mode; the all-in-one process serves /metrics on PORT). */
+  METRICS_PORT: port.default(9464),
+  /** host:port for the Temporal SDK's own Prometheus metrics (task latencies, slots, polls); off when unset. */
+  SDK_METRICS_ADDRESS: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof environmentSchema> & { dataDir: string };
+export type Config = z.infer<typeof environmentSchema> & { dataDir: string; database: DatabaseConfig };
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(environment);
@@ -29,5 +39,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n  ');
     throw new Error(`invalid configuration:\n  ${problems}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  const database: DatabaseConfig = parsed.data.DATABASE_URL
+    ? { kind: 'postgres', url: parsed.data.DATABASE_URL }
+    : { kind: 'sqlite', file: path.join(dataDir, 'routing.sqlite') };
+  return { ...parsed.data, dataDir, database };
 }

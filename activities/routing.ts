@@ -1,6 +1,7 @@
 // The routing workflow's reads and writes. Each is idempotent, so a retried local activity is harmless.
 import type { Target } from '../api/schemas/rules';
 import type { Visitor } from '../api/schemas/visitor';
+import { observeRoutingChange } from '../observability/metrics';
 import type { Db } from '../store/database';
 import { targetUserIds, userIdsByEmail, usersByIds } from '../store/directory';
 import {
@@ -84,13 +85,14 @@ export function createRoutingActivities(db: Db) {
     },
 
     /** The next turn of a round-robin rotation; concurrent routings each get their own. */
-    takeRoundRobinTurn({ rotationKey }: { rotationKey: string }): Promise<number> {
-      return takeTurn(db, rotationKey);
+    takeRoundRobinTurn({ rotationKey, routingId }: { rotationKey: string; routingId: string }): Promise<number> {
+      return takeTurn(db, rotationKey, routingId);
     },
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */
     async writeRoutingProjection(change: RoutingProjectionChange): Promise<void> {
       await applyRoutingProjection(db, change);
+      observeRoutingChange(change);
     },
   };
 }

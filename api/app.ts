@@ -2,15 +2,20 @@
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { registerPresenceGauge, registry } from '../observability/metrics';
 import type { Db } from '../store/database';
 import { type ApiKeys, authenticate } from './auth';
 import { errorHandler, HttpError } from './http-error';
+import { serveOpenApi } from './openapi';
+import type { RepEventHub } from './rep-event-hub';
 import { directoryRouter } from './routes/directory';
+import { eventsRouter } from './routes/events';
 import { integrationsRouter } from './routes/integrations';
 import { repsRouter } from './routes/reps';
 import { routingsRouter } from './routes/routings';
 import { rulesRouter } from './routes/rules';
 import type { RoutingGateway } from './routing-gateway';
+import { rejectNulCharacters } from './text-safety';
 
 export interface ApiDependencies {
   db: Db;
@@ -19,6 +24,10 @@ export interface ApiDependencies {
   keys: ApiKeys;
   /** True once a routing can be started (Temporal reachable, worker polling). */
   isReady: () => boolean;
+  /** Delivers reps' event streams; the caller closes it on shutdown so open streams end. */
+  events: RepEventHub;
+  /** Comment lines sent on idle event streams; default 15 s. */
+  heartbeatMs?: number;
 }
 
 const MAX_BODY = '1mb';
@@ -41,10 +50,17 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.set('query parser', 'simple');
   app.use(helmet());
 
+  registerPresenceGauge(deps.db);
+  app.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
   app.get('/healthz', (_req, res) => {
     const ready = deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting' });
   });
+  // The API contract, generated from the zod schemas at start-up; public like /healthz.
+  app.get('/openapi.json', serveOpenApi);
 
   // Credentials are checked before any body is read, so unauthenticated callers cannot make the server parse them.
   app.use('/v1', authenticate(deps.keys, deps.db));
@@ -52,10 +68,12 @@ export function createApp(deps: ApiDependencies): express.Express {
   // Mounted first: once it has read a sync body, the general parser below leaves the request alone.
   app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));
   app.use(express.json({ limit: MAX_BODY }));
+  app.use(rejectNulCharacters);
   app.use(directoryRouter(deps.db));
   app.use(rulesRouter(deps.db));
   app.use(routingsRouter(deps.routings, deps.db));
   app.use(repsRouter(deps.db));
+  app.use(eventsRouter(deps.db, deps.events, deps.heartbeatMs ?? 15_000));
   app.use(integrationsRouter(deps.db));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

@@ -1,30 +1,130 @@
-// Opens the service's database and brings its schema up to date.
+// Opens the service's database, SQLite or PostgreSQL, and brings its schema up to date.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { type Expression, Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool } from 'pg';
 import { migrationProvider } from './migrations';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
 
-export interface DatabaseConfig {
-  /** SQLite file; the embedded default keeps it under DATA_DIR. */
-  sqliteFile: string;
-}
+/** SQLite in one file (the embedded default keeps it under DATA_DIR), or a PostgreSQL server (DATABASE_URL). */
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
 export async function openDatabase(config: DatabaseConfig): Promise<Db> {
-  mkdirSync(path.dirname(config.sqliteFile), { recursive: true });
-  const sqlite = new SqliteDatabase(config.sqliteFile);
+  return config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.file);
+}
+
+async function openPostgres(url: string): Promise<Db> {
+  const pool = new Pool({ connectionString: url, max: 10 });
+  // An idle client whose connection breaks (server restart, network) emits here; unhandled it would end the
+  // process. The pool drops that client, and the next query connects afresh.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Kysely's Migrator holds a PostgreSQL advisory lock while it migrates, in one transaction: processes starting
+  // together take turns, and the later ones find nothing left to do.
+  await migrate(db);
+  return db;
+}
+
+async function openSqlite(file: string): Promise<Db> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
   // WAL lets the API read while the worker writes; the busy timeout waits out the other process's writes.
-  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-  if (error) {
+  // On SQLite the Migrator takes no lock and runs migrations outside any transaction, so two processes opening one
+  // file at once would both create the tables. Hold the write lock for the whole run instead: the other waits, then
+  // finds nothing to do, and a failed migration leaves nothing half-applied.
+  try {
+    await takeWriteLock(sqlite);
+  } catch (error) {
     await db.destroy();
     throw error;
   }
+  await migrate(db, {
+    commit: () => sqlite.exec('COMMIT'),
+    rollback: () => {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    },
+  });
   return db;
+}
+
+/**
+ * BEGIN IMMEDIATE, retried without blocking: the busy timeout would block the event loop, and with it the other
+ * connection of this process that holds the lock and is waiting to finish.
+ */
+async function takeWriteLock(sqlite: SqliteDatabase.Database, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    for (;;) {
+      try {
+        sqlite.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+    }
+  } finally {
+    sqlite.pragma('busy_timeout = 5000');
+  }
+}
+
+async function migrate(db: Db, transaction?: { commit(): void; rollback(): void }): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest().catch((error) => ({
+    error: error as unknown,
+  }));
+  if (error) {
+    transaction?.rollback();
+    await db.destroy();
+    throw error;
+  }
+  transaction?.commit();
+}
+
+/**
+ * `column` to order by as SQLite compares text, byte by byte. PostgreSQL orders text by the database's collation,
+ * which under a language locale puts `alice` before `Bob` and may skip punctuation: the same query would list ids
+ * in a different order on each database.
+ */
+export function byteOrder(db: Pick<Db, 'getExecutor'>, column: string): Expression<string> {
+  return isPostgres(db) ? sql<string>`${sql.ref(column)} collate "C"` : sql.ref(column);
+}
+
+/** For the few statements that must differ between the two: collations, row locks. Works on a transaction too. */
+export function isPostgres(db: Pick<Db, 'getExecutor'>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Runs `work` (a whole transaction) again when it lost a race to a concurrent writer: it inserted a key another
+ * transaction inserted first, or deadlocked with one. SQLite serialises a process's transactions on its one
+ * connection, so this only happens there across processes; on PostgreSQL's pool it happens within one. The retry
+ * reads the winner's rows, so it ends as if the two had run one after the other.
+ */
+export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !isWriteConflict(error)) throw error;
+    }
+  }
+}
+
+function isWriteConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // PostgreSQL: unique_violation, deadlock_detected. SQLite: a primary key or unique constraint.
+  return (
+    code === '23505' ||
+    code === '40P01' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE'
+  );
 }

@@ -1,8 +1,10 @@
 // Reps and groups: who can be offered a conversation, and how they are grouped.
 import type { Target } from '../api/schemas/rules';
 import type { Group, GroupInput, PresenceStatus, User, UserInput } from '../api/schemas/users';
-import type { Db } from './database';
+import { rowChunks, slices } from './batching';
+import { byteOrder, type Db, isPostgres, retryOnConflict } from './database';
 import { ConflictError, UnknownReferenceError } from './errors';
+import { appendRepEvents, repEventsAppended } from './rep-events';
 import type { UsersTable } from './schema';
 
 function toUser(row: UsersTable): User {
@@ -19,26 +21,30 @@ function toUser(row: UsersTable): User {
 /** Creates or replaces a user. Refuses an email that another user already has. */
 export async function putUser(db: Db, id: string, input: UserInput): Promise<{ user: User; created: boolean }> {
   const emailKey = input.email.toLowerCase();
-  return db.transaction().execute(async (tx) => {
-    const holder = await tx.selectFrom('users').select('id').where('email_key', '=', emailKey).executeTakeFirst();
-    if (holder && holder.id !== id) {
-      throw new ConflictError('duplicate_email', `email ${input.email} already belongs to user ${holder.id}`);
-    }
-    const existing = await tx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
-    const row: UsersTable = {
-      id,
-      name: input.name,
-      email: input.email,
-      email_key: emailKey,
-      chat_user: input.chatUser ? 1 : 0,
-      capacity: input.capacity,
-      status: input.status,
-      updated_at: new Date().toISOString(),
-    };
-    if (existing) await tx.updateTable('users').set(row).where('id', '=', id).execute();
-    else await tx.insertInto('users').values(row).execute();
-    return { user: toUser(row), created: !existing };
-  });
+  // A concurrent write of the same id or email makes the insert fail; run again, it sees that write and updates the
+  // user or refuses the email.
+  return retryOnConflict(() =>
+    db.transaction().execute(async (tx) => {
+      const holder = await tx.selectFrom('users').select('id').where('email_key', '=', emailKey).executeTakeFirst();
+      if (holder && holder.id !== id) {
+        throw new ConflictError('duplicate_email', `email ${input.email} already belongs to user ${holder.id}`);
+      }
+      const existing = await tx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+      const row: UsersTable = {
+        id,
+        name: input.name,
+        email: input.email,
+        email_key: emailKey,
+        chat_user: input.chatUser ? 1 : 0,
+        capacity: input.capacity,
+        status: input.status,
+        updated_at: new Date().toISOString(),
+      };
+      if (existing) await tx.updateTable('users').set(row).where('id', '=', id).execute();
+      else await tx.insertInto('users').values(row).execute();
+      return { user: toUser(row), created: !existing };
+    }),
+  );
 }
 
 export async function getUser(db: Db, id: string): Promise<User | undefined> {
@@ -47,50 +53,69 @@ export async function getUser(db: Db, id: string): Promise<User | undefined> {
 }
 
 export async function listUsers(db: Db): Promise<User[]> {
-  const rows = await db.selectFrom('users').selectAll().orderBy('id').execute();
+  const rows = await db.selectFrom('users').selectAll().orderBy(byteOrder(db, 'id')).execute();
   return rows.map(toUser);
 }
 
 /** Deletes the user, takes them out of every group and revokes their tokens. Returns false when there was no such user. */
 export async function deleteUser(db: Db, id: string): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
+    // The user first: on PostgreSQL this waits for a putGroup that has locked the user as a member, so the next
+    // statement sees (and removes) the membership it added.
+    const result = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     await tx.deleteFrom('group_members').where('user_id', '=', id).execute();
     await tx.deleteFrom('rep_tokens').where('user_id', '=', id).execute();
-    const result = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   });
 }
 
+/** Sets the rep's availability and tells their event stream, in one transaction. */
 export async function setPresence(db: Db, id: string, status: PresenceStatus): Promise<User | undefined> {
-  await db.updateTable('users').set({ status, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+  const changed = await db.transaction().execute(async (tx) => {
+    const result = await tx
+      .updateTable('users')
+      .set({ status, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) return false;
+    await appendRepEvents(tx, [{ repId: id, type: 'presence.changed', data: { status } }]);
+    return true;
+  });
+  if (changed) repEventsAppended.emit('appended');
   return getUser(db, id);
 }
 
 /** Creates or replaces a group; every member must be an existing user. */
 export async function putGroup(db: Db, id: string, input: GroupInput): Promise<{ group: Group; created: boolean }> {
   const members = [...new Set(input.members)];
-  return db.transaction().execute(async (tx) => {
-    if (members.length > 0) {
-      const known = await tx.selectFrom('users').select('id').where('id', 'in', members).execute();
-      const knownIds = new Set(known.map((row) => row.id));
+  return retryOnConflict(() =>
+    db.transaction().execute(async (tx) => {
+      // On PostgreSQL, lock the members against deletion until this commits: a concurrent deleteUser would otherwise
+      // miss the rows inserted below and leave them naming no user. SQLite runs the two one after the other.
+      const knownIds = new Set<string>();
+      for (const slice of slices(members)) {
+        const known = await tx
+          .selectFrom('users')
+          .select('id')
+          .where('id', 'in', slice)
+          .$if(isPostgres(tx), (query) => query.forKeyShare())
+          .execute();
+        for (const row of known) knownIds.add(row.id);
+      }
       const unknown = members.filter((member) => !knownIds.has(member));
       if (unknown.length > 0) throw new UnknownReferenceError('members', unknown);
-    }
-    const existing = await tx.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst();
-    if (existing) {
-      await tx.updateTable('groups').set({ name: input.name }).where('id', '=', id).execute();
-      await tx.deleteFrom('group_members').where('group_id', '=', id).execute();
-    } else {
-      await tx.insertInto('groups').values({ id, name: input.name }).execute();
-    }
-    if (members.length > 0) {
-      await tx
-        .insertInto('group_members')
-        .values(members.map((userId, position) => ({ group_id: id, user_id: userId, position })))
-        .execute();
-    }
-    return { group: { id, name: input.name, members }, created: !existing };
-  });
+      const existing = await tx.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst();
+      if (existing) {
+        await tx.updateTable('groups').set({ name: input.name }).where('id', '=', id).execute();
+        await tx.deleteFrom('group_members').where('group_id', '=', id).execute();
+      } else {
+        await tx.insertInto('groups').values({ id, name: input.name }).execute();
+      }
+      const rows = members.map((userId, position) => ({ group_id: id, user_id: userId, position }));
+      for (const chunk of rowChunks(rows)) await tx.insertInto('group_members').values(chunk).execute();
+      return { group: { id, name: input.name, members }, created: !existing };
+    }),
+  );
 }
 
 export async function getGroup(db: Db, id: string): Promise<Group | undefined> {
@@ -106,7 +131,7 @@ export async function getGroup(db: Db, id: string): Promise<Group | undefined> {
 }
 
 export async function listGroups(db: Db): Promise<Group[]> {
-  const groups = await db.selectFrom('groups').selectAll().orderBy('id').execute();
+  const groups = await db.selectFrom('groups').selectAll().orderBy(byteOrder(db, 'id')).execute();
   const members = await db.selectFrom('group_members').selectAll().orderBy('position').execute();
   return groups.map((group) => ({
     id: group.id,
@@ -122,34 +147,43 @@ export async function deleteGroup(db: Db, id: string): Promise<boolean> {
 
 /** Ids of the groups that exist among `ids`. */
 export async function existingGroupIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('groups').select('id').where('id', 'in', ids).execute();
-  return new Set(rows.map((row) => row.id));
+  const found = new Set<string>();
+  for (const slice of slices(ids)) {
+    for (const row of await db.selectFrom('groups').select('id').where('id', 'in', slice).execute()) found.add(row.id);
+  }
+  return found;
 }
 
 /** Ids of the users that exist among `ids`. */
 export async function existingUserIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('users').select('id').where('id', 'in', ids).execute();
-  return new Set(rows.map((row) => row.id));
+  const found = new Set<string>();
+  for (const slice of slices(ids)) {
+    for (const row of await db.selectFrom('users').select('id').where('id', 'in', slice).execute()) found.add(row.id);
+  }
+  return found;
 }
 
 /** Everyone a target names, in order and once each: its users, then its groups' members, then every chat user. */
 export async function targetUserIds(db: Db, target: Target): Promise<string[]> {
   const ids = [...target.users];
-  if (target.groups.length > 0) {
+  for (const groups of slices(target.groups)) {
     const members = await db
       .selectFrom('group_members')
       .select(['group_id', 'user_id'])
-      .where('group_id', 'in', target.groups)
+      .where('group_id', 'in', groups)
       .orderBy('position')
       .execute();
-    for (const groupId of target.groups) {
+    for (const groupId of groups) {
       for (const row of members) if (row.group_id === groupId) ids.push(row.user_id);
     }
   }
   if (target.allUsers) {
-    const everyone = await db.selectFrom('users').select('id').where('chat_user', '=', 1).orderBy('id').execute();
+    const everyone = await db
+      .selectFrom('users')
+      .select('id')
+      .where('chat_user', '=', 1)
+      .orderBy(byteOrder(db, 'id'))
+      .execute();
     ids.push(...everyone.map((row) => row.id));
   }
   return [...new Set(ids)];
@@ -157,14 +191,21 @@ export async function targetUserIds(db: Db, target: Target): Promise<string[]> {
 
 /** User ids keyed by lower-cased email, for people named by CRM and outbound records. */
 export async function userIdsByEmail(db: Db, emails: readonly string[]): Promise<Map<string, string>> {
-  if (emails.length === 0) return new Map();
   const keys = [...new Set(emails.map((email) => email.toLowerCase()))];
-  const rows = await db.selectFrom('users').select(['id', 'email_key']).where('email_key', 'in', keys).execute();
-  return new Map(rows.map((row) => [row.email_key, row.id]));
+  const found = new Map<string, string>();
+  for (const slice of slices(keys)) {
+    const rows = await db.selectFrom('users').select(['id', 'email_key']).where('email_key', 'in', slice).execute();
+    for (const row of rows) found.set(row.email_key, row.id);
+  }
+  return found;
 }
 
 export async function usersByIds(db: Db, ids: readonly string[]): Promise<Map<string, User>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
-  return new Map(rows.map((row) => [row.id, toUser(row)]));
+  const found = new Map<string, User>();
+  for (const slice of slices(ids)) {
+    for (const row of await db.selectFrom('users').selectAll().where('id', 'in', slice).execute()) {
+      found.set(row.id, toUser(row));
+    }
+  }
+  return found;
 }

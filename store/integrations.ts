@@ -12,7 +12,8 @@ import type {
   SalesforceSync,
 } from '../api/schemas/integrations';
 import { normaliseCompanyName, normaliseDomain } from '../workflows/routing/owners';
-import type { Db } from './database';
+import { rowChunks } from './batching';
+import { byteOrder, type Db, retryOnConflict } from './database';
 import type {
   AccountDomainsTable,
   AccountTeamMembersTable,
@@ -23,19 +24,6 @@ import type {
   SalesforceLeadsTable,
 } from './schema';
 
-/** SQLite's historical default limit of bound variables per statement; PostgreSQL allows far more. */
-const MAX_VARIABLES = 999;
-
-/** Splits rows so no statement binds more than MAX_VARIABLES values. */
-function chunked<T extends object>(rows: readonly T[]): T[][] {
-  const first = rows[0];
-  if (!first) return [];
-  const size = Math.max(1, Math.floor(MAX_VARIABLES / Object.keys(first).length));
-  const chunks: T[][] = [];
-  for (let start = 0; start < rows.length; start += size) chunks.push(rows.slice(start, start + size));
-  return chunks;
-}
-
 /**
  * One row per key, the last occurrence's values at the first occurrence's place. PostgreSQL refuses an upsert that
  * touches one row twice, and a request may well repeat a record.
@@ -44,6 +32,14 @@ function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
   const byKey = new Map<string, T>();
   for (const row of rows) byKey.set(key(row), row);
   return [...byKey.values()];
+}
+
+/**
+ * Rows sorted by key, for writing: concurrent syncs then lock shared rows in the same order, and do not deadlock on
+ * PostgreSQL (SQLite takes one lock for the whole transaction).
+ */
+function inKeyOrder<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 type Tx = Transaction<Database>;
@@ -64,7 +60,7 @@ async function upsertContacts(tx: Tx, contacts: readonly SalesforceContact[], no
     account_id: contact.accountId ?? null,
     updated_at: now,
   }));
-  for (const chunk of chunked(rows)) {
+  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.id))) {
     await tx
       .insertInto('salesforce_contacts')
       .values(chunk)
@@ -91,7 +87,7 @@ async function upsertLeads(tx: Tx, leads: readonly SalesforceLead[], now: string
     company: lead.company ?? null,
     updated_at: now,
   }));
-  for (const chunk of chunked(rows)) {
+  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.id))) {
     await tx
       .insertInto('salesforce_leads')
       .values(chunk)
@@ -120,7 +116,7 @@ async function upsertAccounts(tx: Tx, accounts: readonly SalesforceAccount[], no
     owner_email: account.ownerEmail,
     updated_at: now,
   }));
-  for (const chunk of chunked(rows)) {
+  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.id))) {
     await tx
       .insertInto('salesforce_accounts')
       .values(chunk)
@@ -141,7 +137,9 @@ async function upsertAccounts(tx: Tx, accounts: readonly SalesforceAccount[], no
     const domains = account.domains.map(normaliseDomain).filter((domain): domain is string => domain !== undefined);
     return [...new Set(domains)].map((domain) => ({ account_id: account.id, domain }));
   });
-  for (const chunk of chunked(domainRows)) await tx.insertInto('salesforce_account_domains').values(chunk).execute();
+  for (const chunk of rowChunks(inKeyOrder(domainRows, (row) => `${row.account_id}\n${row.domain}`))) {
+    await tx.insertInto('salesforce_account_domains').values(chunk).execute();
+  }
   return rows.length;
 }
 
@@ -161,7 +159,7 @@ async function upsertTeamMembers(tx: Tx, members: readonly AccountTeamMember[], 
     position: base + index,
     updated_at: now,
   }));
-  for (const chunk of chunked(rows)) {
+  for (const chunk of rowChunks(inKeyOrder(rows, (row) => `${row.account_id}\n${row.user_email_key}`))) {
     await tx
       .insertInto('salesforce_account_team_members')
       .values(chunk)
@@ -177,15 +175,21 @@ async function upsertTeamMembers(tx: Tx, members: readonly AccountTeamMember[], 
   return rows.length;
 }
 
-/** Upserts every record of the request in one transaction: all of it is stored, or (on any failure) none. */
+/**
+ * Upserts every record of the request in one transaction: all of it is stored, or (on any failure) none.
+ * Concurrent syncs of the same records can deadlock on PostgreSQL, or both insert an account's domains afresh: the
+ * loser runs again after the winner.
+ */
 export async function upsertSalesforce(db: Db, sync: SalesforceSync): Promise<SalesforceCounts> {
   const now = new Date().toISOString();
-  return db.transaction().execute(async (tx) => ({
-    contacts: await upsertContacts(tx, sync.contacts ?? [], now),
-    leads: await upsertLeads(tx, sync.leads ?? [], now),
-    accounts: await upsertAccounts(tx, sync.accounts ?? [], now),
-    accountTeamMembers: await upsertTeamMembers(tx, sync.accountTeamMembers ?? [], now),
-  }));
+  return retryOnConflict(() =>
+    db.transaction().execute(async (tx) => ({
+      contacts: await upsertContacts(tx, sync.contacts ?? [], now),
+      leads: await upsertLeads(tx, sync.leads ?? [], now),
+      accounts: await upsertAccounts(tx, sync.accounts ?? [], now),
+      accountTeamMembers: await upsertTeamMembers(tx, sync.accountTeamMembers ?? [], now),
+    })),
+  );
 }
 
 /** Upserts one provider's prospects in one transaction, keyed by lower-cased email. */
@@ -203,22 +207,24 @@ export async function upsertProspects(
     last_sender_email: p.lastSenderEmail ?? null,
     updated_at: now,
   }));
-  await db.transaction().execute(async (tx) => {
-    for (const chunk of chunked(rows)) {
-      await tx
-        .insertInto('outbound_prospects')
-        .values(chunk)
-        .onConflict((oc) =>
-          oc.columns(['provider', 'email_key']).doUpdateSet((eb) => ({
-            email: eb.ref('excluded.email'),
-            owner_email: eb.ref('excluded.owner_email'),
-            last_sender_email: eb.ref('excluded.last_sender_email'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-    }
-  });
+  await retryOnConflict(() =>
+    db.transaction().execute(async (tx) => {
+      for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.email_key))) {
+        await tx
+          .insertInto('outbound_prospects')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.columns(['provider', 'email_key']).doUpdateSet((eb) => ({
+              email: eb.ref('excluded.email'),
+              owner_email: eb.ref('excluded.owner_email'),
+              last_sender_email: eb.ref('excluded.last_sender_email'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+    }),
+  );
   return { prospects: rows.length };
 }
 
@@ -269,7 +275,12 @@ export async function prospectByEmail(
 
 export async function contactsById(db: Db, ids: readonly string[]): Promise<SalesforceContact[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('salesforce_contacts').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('salesforce_contacts')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy(byteOrder(db, 'id'))
+    .execute();
   return rows.map(toContact);
 }
 
@@ -279,14 +290,19 @@ export async function contactsByEmail(db: Db, emails: readonly string[]): Promis
     .selectFrom('salesforce_contacts')
     .selectAll()
     .where('email_key', 'in', lower(emails))
-    .orderBy('id')
+    .orderBy(byteOrder(db, 'id'))
     .execute();
   return rows.map(toContact);
 }
 
 export async function leadsById(db: Db, ids: readonly string[]): Promise<SalesforceLead[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('salesforce_leads').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('salesforce_leads')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy(byteOrder(db, 'id'))
+    .execute();
   return rows.map(toLead);
 }
 
@@ -296,14 +312,19 @@ export async function leadsByEmail(db: Db, emails: readonly string[]): Promise<S
     .selectFrom('salesforce_leads')
     .selectAll()
     .where('email_key', 'in', lower(emails))
-    .orderBy('id')
+    .orderBy(byteOrder(db, 'id'))
     .execute();
   return rows.map(toLead);
 }
 
 export async function accountsById(db: Db, ids: readonly string[]): Promise<SalesforceAccount[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('salesforce_accounts').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('salesforce_accounts')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy(byteOrder(db, 'id'))
+    .execute();
   return rows.map(toAccount);
 }
 
@@ -319,7 +340,7 @@ export async function accountsByDomain(db: Db, domains: readonly string[]): Prom
         .select('account_id')
         .where('domain', 'in', [...domains]),
     )
-    .orderBy('id')
+    .orderBy(byteOrder(db, 'id'))
     .execute();
   return rows.map(toAccount);
 }
@@ -331,7 +352,7 @@ export async function accountsByName(db: Db, nameKeys: readonly string[]): Promi
     .selectFrom('salesforce_accounts')
     .selectAll()
     .where('name_key', 'in', [...nameKeys])
-    .orderBy('id')
+    .orderBy(byteOrder(db, 'id'))
     .execute();
   return rows.map(toAccount);
 }
@@ -343,7 +364,7 @@ export async function accountTeam(db: Db, accountId: string): Promise<AccountTea
     .select(['account_id', 'user_email', 'role'])
     .where('account_id', '=', accountId)
     .orderBy('position')
-    .orderBy('user_email_key')
+    .orderBy(byteOrder(db, 'user_email_key'))
     .execute();
   return rows.map((row) => ({ accountId: row.account_id, userEmail: row.user_email, role: row.role }));
 }

@@ -1,5 +1,5 @@
 // Versioned schema migrations, applied in order at start-up by Kysely's Migrator. Never edit a shipped one: add a new one.
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': {
@@ -168,6 +168,36 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('rep_tokens_by_user').on('rep_tokens').column('user_id').execute();
+    },
+  },
+  '0005_rep_events': {
+    async up(db: Kysely<unknown>) {
+      // A rep's event stream, in commit order: the id is the SSE event id a reconnecting client resumes from.
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await db.schema
+        .createTable('rep_events')
+        .addColumn('id', postgres ? 'bigserial' : 'integer', (c) =>
+          postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('rep_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('rep_events_by_rep').on('rep_events').columns(['rep_id', 'id']).execute();
+    },
+  },
+  '0006_round_robin_turns': {
+    async up(db: Kysely<unknown>) {
+      // The turn each routing took, so a re-run activity (worker crash, task timeout) gets the same turn back
+      // instead of taking another and skewing the rotation.
+      await db.schema
+        .createTable('round_robin_turns')
+        .addColumn('rotation_key', 'text', (c) => c.notNull())
+        .addColumn('routing_id', 'text', (c) => c.notNull())
+        .addColumn('turn', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('round_robin_turns_pk', ['rotation_key', 'routing_id'])
+        .execute();
     },
   },
 };

@@ -1,7 +1,9 @@
 // Projection of routing workflows into tables: routings, their live offers and connected conversations.
 // Written by routing activities, read by the API and by other routings.
 import type { Visitor } from '../api/schemas/visitor';
-import type { Db } from './database';
+import { slices } from './batching';
+import { byteOrder, type Db } from './database';
+import { appendRepEvents, type NewRepEvent, repEventsAppended } from './rep-events';
 
 export interface OfferRecord {
   routingId: string;
@@ -29,6 +31,8 @@ export interface RoutingRecord {
   repId: string | null;
   startedAt: string;
   endedAt: string | null;
+  /** When the first offer was made; for metrics only, not stored. */
+  firstOfferAt?: string | null;
 }
 
 export interface RoutingProjectionChange {
@@ -44,7 +48,9 @@ export interface RoutingProjectionChange {
  * Idempotent: a retried activity re-inserting the same offers or connection changes nothing.
  */
 export async function applyRoutingProjection(db: Db, change: RoutingProjectionChange): Promise<void> {
-  await db.transaction().execute(async (tx) => {
+  const appended = await db.transaction().execute(async (tx) => {
+    // Reps' stream events for what this change really altered, so a retried activity adds no duplicates.
+    const events: NewRepEvent[] = [];
     if (change.routing) {
       const { routing } = change;
       const row = {
@@ -66,7 +72,7 @@ export async function applyRoutingProjection(db: Db, change: RoutingProjectionCh
         .execute();
     }
     if (change.created.length > 0) {
-      await tx
+      const inserted = await tx
         .insertInto('offers')
         .values(
           change.created.map((offer) => ({
@@ -83,15 +89,34 @@ export async function applyRoutingProjection(db: Db, change: RoutingProjectionCh
           })),
         )
         .onConflict((oc) => oc.columns(['routing_id', 'rep_id']).doNothing())
+        .returning('rep_id')
         .execute();
+      const insertedReps = new Set(inserted.map((row) => row.rep_id));
+      for (const offer of change.created) {
+        if (!insertedReps.has(offer.repId)) continue;
+        const { repId, routingType, ...rest } = offer;
+        events.push({ repId, type: 'offer.created', data: { ...rest, type: routingType } });
+      }
     }
     for (const closure of change.closed) {
-      await tx
+      const updated = await tx
         .updateTable('offers')
         .set({ result: closure.result, ended_at: closure.endedAt })
         .where('routing_id', '=', change.routingId)
         .where('rep_id', '=', closure.repId)
+        .where('result', '!=', closure.result)
+        .returning('rep_id')
         .execute();
+      if (updated.length === 0) continue;
+      events.push(
+        closure.result === 'accepted'
+          ? { repId: closure.repId, type: 'routing.connected', data: { routingId: change.routingId } }
+          : {
+              repId: closure.repId,
+              type: 'offer.withdrawn',
+              data: { routingId: change.routingId, result: closure.result, endedAt: closure.endedAt },
+            },
+      );
     }
     if (change.connection) {
       await tx
@@ -105,7 +130,10 @@ export async function applyRoutingProjection(db: Db, change: RoutingProjectionCh
         .onConflict((oc) => oc.column('routing_id').doNothing())
         .execute();
     }
+    await appendRepEvents(tx, events);
+    return events.length;
   });
+  if (appended > 0) repEventsAppended.emit('appended');
 }
 
 export interface LiveOffer {
@@ -124,7 +152,8 @@ export async function liveOffersForRep(db: Db, repId: string): Promise<LiveOffer
     .selectAll()
     .where('rep_id', '=', repId)
     .where('result', '=', 'pending')
-    .orderBy('offered_at')
+    .orderBy(byteOrder(db, 'offered_at'))
+    .orderBy(byteOrder(db, 'routing_id'))
     .execute();
   return rows.map((row) => ({
     routingId: row.routing_id,
@@ -159,15 +188,19 @@ export async function endConversation(db: Db, routingId: string, endedAt: string
 
 /** Open conversations per rep, for capacity checks. */
 export async function activeConversationCounts(db: Db, repIds: readonly string[]): Promise<Map<string, number>> {
-  if (repIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('conversations')
-    .select(['rep_id', (eb) => eb.fn.countAll<number>().as('open')])
-    .where('rep_id', 'in', repIds)
-    .where('ended_at', 'is', null)
-    .groupBy('rep_id')
-    .execute();
-  return new Map(rows.map((row) => [row.rep_id, Number(row.open)]));
+  const counts = new Map<string, number>();
+  for (const slice of slices(repIds)) {
+    const rows = await db
+      .selectFrom('conversations')
+      // A bigint on PostgreSQL, which the driver returns as a string: Number() for both.
+      .select(['rep_id', (eb) => eb.fn.countAll<number | string>().as('open')])
+      .where('rep_id', 'in', slice)
+      .where('ended_at', 'is', null)
+      .groupBy('rep_id')
+      .execute();
+    for (const row of rows) counts.set(row.rep_id, Number(row.open));
+  }
+  return counts;
 }
 
 /** The visitor's pounce routings still routing, other than `exceptRoutingId`: an inbound routing supersedes them. */
@@ -179,6 +212,7 @@ export async function openPounceRoutingIds(db: Db, visitorId: string, exceptRout
     .where('type', '=', 'pounce')
     .where('status', '=', 'routing')
     .where('routing_id', '!=', exceptRoutingId)
+    .orderBy(byteOrder(db, 'routing_id'))
     .execute();
   return rows.map((row) => row.routing_id);
 }

@@ -1,7 +1,7 @@
 // The ordered rule list, kept as immutable versions: each change appends the whole new list.
 import { randomUUID } from 'node:crypto';
 import type { Rule, RuleInput } from '../api/schemas/rules';
-import type { Db } from './database';
+import { type Db, retryOnConflict } from './database';
 import { existingGroupIds, existingUserIds } from './directory';
 import { UnknownReferenceError } from './errors';
 
@@ -29,7 +29,11 @@ export function currentRuleSet(db: Db): Promise<RuleSet> {
   return latest(db);
 }
 
+/** Versions are `integer` columns: 32 bits on PostgreSQL, which refuses to compare with anything larger. */
+const MAX_VERSION = 2_147_483_647;
+
 export async function ruleSetAt(db: Db, version: number): Promise<RuleSet | undefined> {
+  if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) return undefined;
   const row = await db.selectFrom('rule_set_versions').selectAll().where('version', '=', version).executeTakeFirst();
   return row && { version: row.version, createdAt: row.created_at, rules: JSON.parse(row.rules) as Rule[] };
 }
@@ -62,19 +66,26 @@ async function checkReferences(db: Db, rule: RuleInput): Promise<void> {
 /**
  * Applies `change` to the current list and stores the result as the next version, in one transaction.
  * `change` returns the new list, or undefined to leave everything as it was (e.g. the rule does not exist).
+ * Two changes at once both read version N and write N + 1: the loser's insert fails on the key and it runs again
+ * over the winner's list, so no change is lost (SQLite runs a process's transactions one at a time; PostgreSQL
+ * does not).
  */
 async function publish<T>(db: Db, change: (rules: Rule[]) => { rules: Rule[]; result: T } | undefined) {
-  return db.transaction().execute(async (tx) => {
-    const current = await latest(tx);
-    const changed = change(current.rules);
-    if (!changed) return undefined;
-    const version = current.version + 1;
-    await tx
-      .insertInto('rule_set_versions')
-      .values({ version, rules: JSON.stringify(changed.rules), created_at: new Date().toISOString() })
-      .execute();
-    return { version, result: changed.result };
-  });
+  return retryOnConflict(
+    () =>
+      db.transaction().execute(async (tx) => {
+        const current = await latest(tx);
+        const changed = change(current.rules);
+        if (!changed) return undefined;
+        const version = current.version + 1;
+        await tx
+          .insertInto('rule_set_versions')
+          .values({ version, rules: JSON.stringify(changed.rules), created_at: new Date().toISOString() })
+          .execute();
+        return { version, result: changed.result };
+      }),
+    20,
+  );
 }
 
 export async function createRule(db: Db, input: RuleInput, position?: number) {

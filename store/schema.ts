@@ -134,6 +134,22 @@ export interface RepTokensTable {
   created_at: string;
 }
 
+/** Events for one rep's live stream (offers, connections, presence); `id` orders them and resumes a stream. */
+export interface RepEventsTable {
+  id: Generated<number>;
+  rep_id: string;
+  type: string;
+  data: string;
+  created_at: string;
+}
+
+/** The turn a routing took in a rotation. */
+export interface RoundRobinTurnsTable {
+  rotation_key: string;
+  routing_id: string;
+  turn: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -142,6 +158,7 @@ export interface Database {
   offers: OffersTable;
   conversations: ConversationsTable;
   round_robin_cursors: RoundRobinCursorsTable;
+  round_robin_turns: RoundRobinTurnsTable;
   salesforce_contacts: SalesforceContactsTable;
   salesforce_leads: SalesforceLeadsTable;
   salesforce_accounts: SalesforceAccountsTable;
@@ -150,6 +167,7 @@ export interface Database {
   outbound_prospects: OutboundProspectsTable;
   routings: RoutingsTable;
   rep_tokens: RepTokensTable;
+  rep_events: RepEventsTable;
 }
 
 export type { Generated };

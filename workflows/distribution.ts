@@ -1,5 +1,5 @@
 // Offering a stage's reps: all at once (first available) or one at a time (round robin).
-import { condition } from '@temporalio/workflow';
+import { condition, sleep } from '@temporalio/workflow';
 import { routingActivities } from './activities';
 import type { RoutingRecord } from './routing/record';
 import { rotationKey, rotationOrder } from './routing/rotation';
@@ -23,8 +23,10 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[]): 
   const offers = record.offer(context.stage, repIds, context.offerTimeoutMs);
   showOffers(record);
   const settled = () => !record.isOpen() || offers.every((offer) => offer.result !== 'pending');
-  // The timer starts with the offer; the database write that shows it to reps runs alongside.
-  await Promise.all([persist(), condition(settled, context.offerTimeoutMs)]);
+  // The timer starts with the offer. Reps see the offer only once it is durable: the 1 ms timer ends this workflow
+  // task, recording what the offers were decided from, before the write that shows them runs. Shown any earlier, a
+  // worker crash could leave a rep holding an offer the restarted routing never made (and refuses to accept).
+  await Promise.all([sleep(1).then(persist), condition(settled, context.offerTimeoutMs)]);
   if (record.isOpen() && offers.some((offer) => offer.result === 'pending')) {
     for (const offer of offers) record.closeOffer(offer, 'timed_out');
     record.trace('offers.timed_out', { stage: context.stage, repIds: [...repIds] });
@@ -44,7 +46,10 @@ export function offerAllAtOnce(context: StageOffering, eligible: readonly string
  */
 export async function offerInTurn(context: StageOffering, candidates: readonly Candidate[]): Promise<void> {
   const { record } = context;
-  const turn = await routingActivities.takeRoundRobinTurn({ rotationKey: rotationKey(context.ruleId, context.stage) });
+  const turn = await routingActivities.takeRoundRobinTurn({
+    rotationKey: rotationKey(context.ruleId, context.stage),
+    routingId: record.state.routingId,
+  });
   record.trace('round_robin.turn', { stage: context.stage, turn });
   for (const candidate of rotationOrder(candidates, turn)) {
     if (!record.isOpen()) return;

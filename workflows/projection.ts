@@ -43,6 +43,7 @@ export function createProjection(record: RoutingRecord): () => Promise<void> {
       repId: state.repId,
       startedAt: state.startedAt,
       endedAt: state.endedAt,
+      firstOfferAt: state.offers[0]?.offeredAt ?? null,
     };
     const routingChanged = JSON.stringify(routing) !== routingWritten;
     const connection =

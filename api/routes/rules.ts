@@ -1,6 +1,5 @@
 // Admin configuration of the ordered rules. Every change publishes a new immutable rule-set version.
 import { Router } from 'express';
-import { z } from 'zod';
 import { createActivities } from '../../activities';
 import type { Db } from '../../store/database';
 import {
@@ -14,17 +13,21 @@ import {
 } from '../../store/rules';
 import { assertAdmin } from '../auth';
 import { HttpError, notFound, parseOr400 } from '../http-error';
-import { createRuleSchema, ruleInputSchema, ruleOrderSchema, simulateSchema } from '../schemas/rules';
+import {
+  createRuleSchema,
+  ruleInputSchema,
+  ruleOrderSchema,
+  ruleSetVersionQuerySchema,
+  simulateSchema,
+} from '../schemas/rules';
 import { simulateRouting } from '../simulation';
-
-const versionQuerySchema = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
 
 export function rulesRouter(db: Db): Router {
   const router = Router();
 
   router.get('/v1/rules', async (req, res) => {
     assertAdmin(res);
-    const { version } = parseOr400(versionQuerySchema, req.query, 'query');
+    const { version } = parseOr400(ruleSetVersionQuerySchema, req.query, 'query');
     const ruleSet = version === undefined ? await currentRuleSet(db) : await ruleSetAt(db, version);
     if (!ruleSet) throw notFound('rule-set version', String(version));
     res.json(ruleSet);

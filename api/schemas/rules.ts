@@ -65,64 +65,80 @@ export const conditionSchema = z
               ? typeof value !== 'number' && `operator "${condition.op}" needs a number value`
               : Array.isArray(value) && `operator "${condition.op}" needs a single value, not an array`;
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
-  });
+  })
+  .meta({ id: 'Condition' });
 export type Condition = z.infer<typeof conditionSchema>;
 
-export const criteriaSchema = z.strictObject({
-  all: z.array(conditionSchema).max(100).optional(),
-  any: z.array(conditionSchema).max(100).optional(),
-});
+export const criteriaSchema = z
+  .strictObject({
+    all: z.array(conditionSchema).max(100).optional(),
+    any: z.array(conditionSchema).max(100).optional(),
+  })
+  .meta({ id: 'Criteria' });
 export type Criteria = z.infer<typeof criteriaSchema>;
 
 const idList = z.array(z.string().min(1).max(200)).max(1000);
 
 /** A set of reps: named users, members of named groups, or every chat user. */
-export const targetSchema = z.strictObject({
-  users: idList.default([]),
-  groups: idList.default([]),
-  allUsers: z.boolean().default(false),
-});
+export const targetSchema = z
+  .strictObject({
+    users: idList.default([]),
+    groups: idList.default([]),
+    allUsers: z.boolean().default(false),
+  })
+  .meta({ id: 'Target' });
 export type Target = z.infer<typeof targetSchema>;
 
 /** What an admin sends to create or replace a rule; the server assigns `id`. */
-export const ruleInputSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  enabled: z.boolean().default(true),
-  criteria: criteriaSchema.default({}),
-  outbound: z
-    .strictObject({
-      enabled: z.boolean(),
-      routeTo: z.enum(['sender', 'owner', 'both']).default('both'),
-    })
-    .default({ enabled: false, routeTo: 'both' }),
-  salesforce: z
-    .strictObject({
-      enabled: z.boolean(),
-      target: z.enum(['owner', 'account_team']).default('owner'),
-      teamRoles: z.array(z.string().min(1).max(200)).max(100).optional(),
-    })
-    .default({ enabled: false, target: 'owner' }),
-  routeTo: targetSchema.default({ users: [], groups: [], allUsers: false }),
-  fallbacks: z.array(targetSchema).max(20).default([]),
-  distribution: z.enum(['first_available', 'round_robin']).default('first_available'),
-  /** How long an offer stands: per rep for round robin, per stage for first available. */
-  offerTimeoutSeconds: z.number().positive().max(86_400).default(30),
-  meetingBooker: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }),
-});
+export const ruleInputSchema = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    enabled: z.boolean().default(true),
+    criteria: criteriaSchema.default({}),
+    outbound: z
+      .strictObject({
+        enabled: z.boolean(),
+        routeTo: z.enum(['sender', 'owner', 'both']).default('both'),
+      })
+      .default({ enabled: false, routeTo: 'both' }),
+    salesforce: z
+      .strictObject({
+        enabled: z.boolean(),
+        target: z.enum(['owner', 'account_team']).default('owner'),
+        teamRoles: z.array(z.string().min(1).max(200)).max(100).optional(),
+      })
+      .default({ enabled: false, target: 'owner' }),
+    routeTo: targetSchema.default({ users: [], groups: [], allUsers: false }),
+    fallbacks: z.array(targetSchema).max(20).default([]),
+    distribution: z.enum(['first_available', 'round_robin']).default('first_available'),
+    /** How long an offer stands: per rep for round robin, per stage for first available. */
+    offerTimeoutSeconds: z.number().positive().max(86_400).default(30),
+    meetingBooker: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }),
+  })
+  .meta({ id: 'RuleInput' });
 export type RuleInput = z.infer<typeof ruleInputSchema>;
 
-export const ruleSchema = ruleInputSchema.extend({ id: z.string() });
+export const ruleSchema = ruleInputSchema.extend({ id: z.string() }).meta({ id: 'Rule' });
 export type Rule = z.infer<typeof ruleSchema>;
 
-export const createRuleSchema = ruleInputSchema.extend({
-  /** 0-based place in the ordered list; appended when omitted. */
-  position: z.number().int().min(0).optional(),
-});
+export const createRuleSchema = ruleInputSchema
+  .extend({
+    /** 0-based place in the ordered list; appended when omitted. */
+    position: z.number().int().min(0).optional(),
+  })
+  .meta({ id: 'CreateRuleRequest' });
 
-export const ruleOrderSchema = z.strictObject({ ids: z.array(z.string().min(1)).max(10_000) });
+export const ruleOrderSchema = z
+  .strictObject({ ids: z.array(z.string().min(1)).max(10_000) })
+  .meta({ id: 'RuleOrder' });
+
+/** `GET /v1/rules?version=n` reads an earlier rule-set version; the current one without it. */
+export const ruleSetVersionQuerySchema = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
 
 /** A dry run: which rule and reps a visitor would be routed to, starting nothing. */
-export const simulateSchema = z.strictObject({
-  type: z.enum(['pounce', 'inbound']).default('inbound'),
-  visitor: visitorSchema,
-});
+export const simulateSchema = z
+  .strictObject({
+    type: z.enum(['pounce', 'inbound']).default('inbound'),
+    visitor: visitorSchema,
+  })
+  .meta({ id: 'SimulateRequest' });

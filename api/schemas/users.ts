@@ -10,23 +10,27 @@ export const idSchema = z
   .max(200)
   .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain only letters, digits and . _ : @ -');
 
-export const userInputSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  email: z.email().max(320),
-  /** Only chat users are ever offered a conversation. */
-  chatUser: z.boolean().default(true),
-  /** Most concurrent connected conversations; null or absent means no limit. */
-  capacity: z.number().int().min(0).max(10_000).nullable().default(null),
-  status: z.enum(presenceStatuses).default('offline'),
-});
+export const userInputSchema = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    email: z.email().max(320),
+    /** Only chat users are ever offered a conversation. */
+    chatUser: z.boolean().default(true),
+    /** Most concurrent connected conversations; null or absent means no limit. */
+    capacity: z.number().int().min(0).max(10_000).nullable().default(null),
+    status: z.enum(presenceStatuses).default('offline'),
+  })
+  .meta({ id: 'UserInput' });
 export type UserInput = z.infer<typeof userInputSchema>;
 export type User = UserInput & { id: string };
 
-export const presenceSchema = z.strictObject({ status: z.enum(presenceStatuses) });
+export const presenceSchema = z.strictObject({ status: z.enum(presenceStatuses) }).meta({ id: 'PresenceUpdate' });
 
-export const groupInputSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  members: z.array(idSchema).max(10_000).default([]),
-});
+export const groupInputSchema = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    members: z.array(idSchema).max(10_000).default([]),
+  })
+  .meta({ id: 'GroupInput' });
 export type GroupInput = z.infer<typeof groupInputSchema>;
 export type Group = GroupInput & { id: string };

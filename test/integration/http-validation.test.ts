@@ -67,6 +67,19 @@ describe('HTTP input validation', () => {
     assert.deepEqual([wait.status, fields(wait.body)], [400, ['waitSeconds']]);
   });
 
+  test('NUL characters are refused wherever they appear, naming where', async () => {
+    const inBody = await http.put('/v1/users/nul', { name: 'a\u0000b', email: 'nul@example.test' });
+    assert.deepEqual([inBody.status, fields(inBody.body)], [400, ['name']]);
+    const nested = await http.post('/v1/routings', {
+      type: 'inbound',
+      visitor: { id: 'v', segments: ['ok', '\u0000'] },
+    });
+    assert.deepEqual([nested.status, fields(nested.body)], [400, ['visitor.segments.1']]);
+    const inPath = await http.post('/v1/users/%00/tokens');
+    assert.deepEqual([inPath.status, fields(inPath.body)], [400, ['path']]);
+    assert.equal((await http.get('/v1/users/nul')).status, 404);
+  });
+
   test('bodies that are not JSON get 415, oversized ones 413', async () => {
     const text = await http.request('POST', '/v1/routings', 'type=inbound', { 'content-type': 'text/plain' });
     assert.equal(text.status, 415);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
 
@@ -25,7 +25,7 @@ describe('workflow replay', () => {
     const rule = (name: string, extra: Record<string, unknown>) =>
       createRule(http, { name, criteria: { all: [{ field: 'country', op: 'equals', value: name }] }, ...extra });
     await rule('first', { routeTo: { users: ['ray', 'sky'] }, offerTimeoutSeconds: 60 });
-    await rule('turns', { routeTo: { users: ['ray', 'sky'] }, distribution: 'round_robin', offerTimeoutSeconds: 0.5 });
+    await rule('turns', { routeTo: { users: ['ray', 'sky'] }, distribution: 'round_robin', offerTimeoutSeconds: 1 });
     await rule('booker', { routeTo: { users: ['ray'] }, offerTimeoutSeconds: 0.3 });
   });
   after(() => service.stop());
@@ -55,9 +55,8 @@ describe('workflow replay', () => {
         await Promise.all([http.accept(id, 'ray'), http.accept(id, 'sky')]);
       }),
       await scenario('round-robin-decline-timeout', 'turns', async (id) => {
-        const { body } = await http.get(`/v1/routings/${id}?waitSeconds=0`);
-        const first = body.offers[0]?.repId ?? (await offerFor(http, 'ray', id).then(() => 'ray'));
-        await offerFor(http, first, id);
+        // The first rep in turn declines (if the offer has not already timed out); the next one lets it time out.
+        const first = await eventually(async () => (await http.get(`/v1/routings/${id}`)).body.offers[0]?.repId);
         await http.decline(id, first);
       }),
       await scenario('meeting-booker', 'booker', async () => {}),

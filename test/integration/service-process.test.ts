@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { createTestDatabase, databaseUnderTest, type TestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { freePort } from '../support/ports';
@@ -15,6 +16,18 @@ const root = path.resolve(__dirname, '..', '..');
 describe('the all-in-one service process', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'routing-service-'));
   after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  // On PostgreSQL each test's service keeps its data in a fresh database named by DATABASE_URL; on SQLite in DATA_DIR.
+  const databases: TestDatabase[] = [];
+  after(async () => {
+    for (const database of databases) await database.drop();
+  });
+  async function databaseEnv(): Promise<NodeJS.ProcessEnv> {
+    const database = databaseUnderTest() === 'postgres' ? await createTestDatabase() : undefined;
+    if (database?.config.kind !== 'postgres') return {};
+    databases.push(database);
+    return { DATABASE_URL: database.config.url };
+  }
 
   async function startService(ports: { api: number; temporal: number; ui: number }, env: NodeJS.ProcessEnv = {}) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
@@ -50,7 +63,8 @@ describe('the all-in-one service process', () => {
 
   test('SIGTERM stops everything cleanly and a restart resumes the open routing', async () => {
     const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
-    const first = await startService(ports);
+    const database = await databaseEnv();
+    const first = await startService(ports, database);
     assert.equal(statSync(first.keysFile).mode & 0o777, 0o600, 'generated keys are readable by the owner only');
     assert.equal((await new HttpClient(`http://127.0.0.1:${ports.api}`).get('/v1/users')).status, 401);
     await putReps(first.http, ['max']);
@@ -66,7 +80,7 @@ describe('the all-in-one service process', () => {
     assert.equal(await stop(first), 0);
     assert.ok(!existsSync(path.join(dataDir, 'temporal.pid')), 'the dev server was stopped and its pid file removed');
 
-    const second = await startService(ports);
+    const second = await startService(ports, database);
     try {
       const offers = await second.http.get('/v1/reps/max/offers');
       assert.equal(offers.body.offers[0]?.routingId, 'survives-restart');
@@ -79,6 +93,11 @@ describe('the all-in-one service process', () => {
       assert.equal(await stop(second), 0);
     }
     assert.ok(readFileSync(path.join(dataDir, 'temporal.sqlite')).length > 0);
+    assert.equal(
+      existsSync(path.join(dataDir, 'routing.sqlite')),
+      databaseUnderTest() === 'sqlite',
+      'routing data is in the SQLite file unless DATABASE_URL names a PostgreSQL database',
+    );
   });
 
   test('with TEMPORAL_ADDRESS set it uses that server and starts none of its own', async () => {
@@ -89,6 +108,7 @@ describe('the all-in-one service process', () => {
         TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
         TASK_QUEUE: `external-${process.pid}`,
         DATA_DIR: mkdtempSync(path.join(tmpdir(), 'routing-external-')),
+        ...(await databaseEnv()),
       },
     );
     try {

@@ -1,18 +1,17 @@
 // A complete service for one test file: its own database, its own worker and task queue on the suite's shared
 // Temporal dev server, and the HTTP API on a real socket.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import type { ApiKeys } from '../../api/auth';
+import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { type Db, openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
+import { createTestDatabase } from './database';
 
 // Quiet the SDK's per-worker INFO lines so test output shows results; warnings and errors still print.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -23,6 +22,8 @@ export interface TestService {
   env: TestWorkflowEnvironment;
   taskQueue: string;
   keys: ApiKeys;
+  /** Another API server on the same database, e.g. one that only polls for events, as a separate process would. */
+  startAnotherApi(hubOptions?: RepEventHubOptions): Promise<string>;
   /** Stops the worker mid-flight and starts a fresh one (empty workflow cache), as a redeploy would. */
   restartWorker(options?: { downtimeMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -35,8 +36,8 @@ function required(name: string): string {
 }
 
 export async function startTestService(): Promise<TestService> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'routing-test-'));
-  const db = await openDatabase({ sqliteFile: path.join(dataDir, 'routing.sqlite') });
+  const database = await createTestDatabase();
+  const db = await openDatabase(database.config);
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS') });
   const taskQueue = `test-${randomUUID()}`;
   const startWorker = async () => {
@@ -55,19 +56,29 @@ export async function startTestService(): Promise<TestService> {
     await running.done;
   };
   const keys = { adminKey: `admin_${randomUUID()}`, experienceKey: `exp_${randomUUID()}` };
-  const app = createApp({
-    db,
-    keys,
-    logger: pino({ level: 'silent' }),
-    routings: new RoutingGateway(env.client, taskQueue),
-    isReady: () => running.worker.getState() === 'RUNNING',
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const { port } = server.address() as { port: number };
+  const apis: { server: Server; events: RepEventHub }[] = [];
+  /** An API server over this service's database and task queue, like one more API process would be. */
+  const listenApi = async (hubOptions: RepEventHubOptions = {}) => {
+    const events = new RepEventHub(db, hubOptions);
+    const app = createApp({
+      db,
+      keys,
+      events,
+      heartbeatMs: 200,
+      logger: pino({ level: 'silent' }),
+      routings: new RoutingGateway(env.client, taskQueue),
+      isReady: () => running.worker.getState() === 'RUNNING',
+    });
+    const server: Server = await new Promise((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    apis.push({ server, events });
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  };
+  const baseUrl = await listenApi();
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
+    startAnotherApi: listenApi,
     db,
     env,
     taskQueue,
@@ -78,12 +89,15 @@ export async function startTestService(): Promise<TestService> {
       running = await startWorker();
     },
     async stop() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      for (const { server, events } of apis) {
+        events.close();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
       await stopWorker();
       await env.teardown();
       await db.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

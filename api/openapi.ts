@@ -1,0 +1,527 @@
+// The API contract as OpenAPI 3.1, generated once at start-up from the very zod schemas the routes parse requests
+// with (api/schemas/), plus the response schemas in api/schemas/responses.ts. Served at GET /openapi.json.
+// A route added to api/routes/ must be added here too: test/integration/openapi.test.ts fails until it is.
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
+
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import packageJson from '../package.json';
+import { errorResponseSchema } from './schemas/errors';
+import { repEventsQuerySchema } from './schemas/events';
+import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from './schemas/integrations';
+import {
+  acceptedSchema,
+  cancelledSchema,
+  conversationEndedSchema,
+  declinedSchema,
+  groupListSchema,
+  groupSchema,
+  healthSchema,
+  liveOffersSchema,
+  prospectSyncResultSchema,
+  publishedRuleSchema,
+  reorderedRulesSchema,
+  repTokenSchema,
+  revokedTokensSchema,
+  routingStartedSchema,
+  routingStateSchema,
+  ruleSetSchema,
+  ruleSetVersionsSchema,
+  salesforceSyncResultSchema,
+  simulationSchema,
+  userListSchema,
+  userSchema,
+} from './schemas/responses';
+import { repActionSchema, routingStateQuerySchema, startRoutingSchema } from './schemas/routings';
+import {
+  createRuleSchema,
+  ruleInputSchema,
+  ruleOrderSchema,
+  ruleSetVersionQuerySchema,
+  simulateSchema,
+} from './schemas/rules';
+import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from './schemas/users';
+
+const BEARER = 'bearerAuth';
+
+/** Who may call a /v1 operation; every one of them sends `Authorization: Bearer <key or token>`. */
+const access = {
+  admin: 'the admin key',
+  experience: 'the experience key or the admin key',
+  repOrAdmin: "the rep's own token (`{id}`) or the admin key",
+  rep: "only the rep's own token (the body's `repId`)",
+  connectedRepOrAdmin: "the connected rep's own token or the admin key",
+} as const;
+
+const json = (schema: z.ZodType, description: string): ResponseConfig => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const failure = (description: string) => json(errorResponseSchema, description);
+const noContent: ResponseConfig = { description: 'Done; no body.' };
+
+const params = {
+  user: z.object({ id: idSchema.meta({ description: 'User (rep) id.' }) }),
+  group: z.object({ id: idSchema.meta({ description: 'Group id.' }) }),
+  rule: z.object({ id: z.string().meta({ description: 'Rule id, as the server assigned it.' }) }),
+  routing: z.object({ id: idSchema.meta({ description: 'Routing id.' }) }),
+};
+
+interface Operation {
+  method: RouteConfig['method'];
+  /** OpenAPI path syntax: `{id}`, not `:id`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  access: keyof typeof access;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  /** The schema the route parses its body with. */
+  body?: z.ZodType;
+  /** Bodies above this size are refused with 413. */
+  bodyLimit?: string;
+  responses: Record<number, ResponseConfig>;
+  /** Failures particular to this operation (404, 409, a more specific 400); the common ones are added. */
+  failures?: Record<number, string>;
+}
+
+/** Adds what every /v1 operation shares: bearer auth and the failures its inputs and credentials can cause. */
+function v1Route(op: Operation): RouteConfig {
+  const common: Record<number, string> = {
+    401: 'unauthenticated: no `Authorization: Bearer` header, or the key or token is not valid.',
+    403: `forbidden: this operation accepts ${access[op.access]}.`,
+    500: 'internal: an unexpected failure (never with a stack trace).',
+  };
+  if (op.body || op.query) {
+    common[400] = 'invalid_request, naming every invalid field in `details.issues`.';
+  }
+  if (op.body) {
+    common[400] = 'invalid_json, or invalid_request naming every invalid field in `details.issues`.';
+    common[413] = `payload_too_large: the body is over ${op.bodyLimit ?? '1 MB'}.`;
+    common[415] = 'unsupported_media_type: bodies must be `application/json`.';
+  }
+  const failures = { ...common, ...op.failures };
+  return {
+    method: op.method,
+    path: op.path,
+    operationId: op.operationId,
+    tags: [op.tag],
+    summary: op.summary,
+    description: `Accepts ${access[op.access]}.`,
+    security: [{ [BEARER]: [] }],
+    request: {
+      ...(op.params && { params: op.params }),
+      ...(op.query && { query: op.query }),
+      ...(op.body && { body: { required: true, content: { 'application/json': { schema: op.body } } } }),
+    },
+    responses: {
+      ...op.responses,
+      ...Object.fromEntries(Object.entries(failures).map(([status, text]) => [status, failure(text)])),
+    },
+  };
+}
+
+const routingRefused =
+  'The workflow refused the answer, with its reason as the code: already_assigned (another rep accepted), ' +
+  'not_offered (this rep holds no live offer) or routing_closed.';
+
+const operations: Operation[] = [
+  // Users and groups (api/routes/directory.ts)
+  {
+    method: 'get',
+    path: '/v1/users',
+    operationId: 'listUsers',
+    tag: 'Users',
+    summary: 'List users (reps) with their presence',
+    access: 'admin',
+    responses: { 200: json(userListSchema, 'Every user, by id.') },
+  },
+  {
+    method: 'put',
+    path: '/v1/users/{id}',
+    operationId: 'putUser',
+    tag: 'Users',
+    summary: 'Create or replace a user',
+    access: 'admin',
+    params: params.user,
+    body: userInputSchema,
+    responses: { 200: json(userSchema, 'Replaced.'), 201: json(userSchema, 'Created.') },
+    failures: { 409: 'duplicate_email: another user already has this email.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/users/{id}',
+    operationId: 'getUser',
+    tag: 'Users',
+    summary: 'Read a user',
+    access: 'admin',
+    params: params.user,
+    responses: { 200: json(userSchema, 'The user.') },
+    failures: { 404: 'not_found: no such user.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/{id}',
+    operationId: 'deleteUser',
+    tag: 'Users',
+    summary: 'Delete a user, take them out of every group and revoke their tokens',
+    access: 'admin',
+    params: params.user,
+    responses: { 204: noContent },
+    failures: { 404: 'not_found: no such user.' },
+  },
+  {
+    method: 'put',
+    path: '/v1/users/{id}/presence',
+    operationId: 'setPresence',
+    tag: 'Users',
+    summary: "Set a rep's presence",
+    access: 'repOrAdmin',
+    params: params.user,
+    body: presenceSchema,
+    responses: { 200: json(userSchema, 'The user with the new presence.') },
+    failures: { 404: 'not_found: no such user.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/users/{id}/tokens',
+    operationId: 'mintRepToken',
+    tag: 'Users',
+    summary: 'Mint a token that acts only for this rep',
+    access: 'admin',
+    params: params.user,
+    responses: { 201: json(repTokenSchema, 'The new token, shown this once.') },
+    failures: { 404: 'not_found: no such user.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/{id}/tokens',
+    operationId: 'revokeRepTokens',
+    tag: 'Users',
+    summary: "Revoke every one of a rep's tokens",
+    access: 'admin',
+    params: params.user,
+    responses: { 200: json(revokedTokensSchema, 'How many were revoked.') },
+    failures: { 404: 'not_found: no such user.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/groups',
+    operationId: 'listGroups',
+    tag: 'Groups',
+    summary: 'List groups',
+    access: 'admin',
+    responses: { 200: json(groupListSchema, 'Every group, by id.') },
+  },
+  {
+    method: 'put',
+    path: '/v1/groups/{id}',
+    operationId: 'putGroup',
+    tag: 'Groups',
+    summary: 'Create or replace a group',
+    access: 'admin',
+    params: params.group,
+    body: groupInputSchema,
+    responses: { 200: json(groupSchema, 'Replaced.'), 201: json(groupSchema, 'Created.') },
+    failures: { 400: 'invalid_json, invalid_request, or unknown_reference: `members` names users that do not exist.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/groups/{id}',
+    operationId: 'getGroup',
+    tag: 'Groups',
+    summary: 'Read a group',
+    access: 'admin',
+    params: params.group,
+    responses: { 200: json(groupSchema, 'The group.') },
+    failures: { 404: 'not_found: no such group.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/groups/{id}',
+    operationId: 'deleteGroup',
+    tag: 'Groups',
+    summary: 'Delete a group',
+    access: 'admin',
+    params: params.group,
+    responses: { 204: noContent },
+    failures: { 404: 'not_found: no such group.' },
+  },
+
+  // Rules (api/routes/rules.ts)
+  {
+    method: 'get',
+    path: '/v1/rules',
+    operationId: 'getRuleSet',
+    tag: 'Rules',
+    summary: 'Read the ordered rules: the current rule-set version, or an earlier one',
+    access: 'admin',
+    query: ruleSetVersionQuerySchema,
+    responses: { 200: json(ruleSetSchema, 'The rule set.') },
+    failures: { 404: 'not_found: no such rule-set version.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/rules/versions',
+    operationId: 'listRuleSetVersions',
+    tag: 'Rules',
+    summary: 'List the immutable rule-set versions, newest first',
+    access: 'admin',
+    responses: { 200: json(ruleSetVersionsSchema, 'Every version.') },
+  },
+  {
+    method: 'post',
+    path: '/v1/rules',
+    operationId: 'createRule',
+    tag: 'Rules',
+    summary: 'Create a rule, publishing a new rule-set version',
+    access: 'admin',
+    body: createRuleSchema,
+    responses: { 201: json(publishedRuleSchema, 'The rule, with the version it published.') },
+    failures: { 400: 'invalid_json, invalid_request, or unknown_reference: a target names a missing user or group.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/rules/simulate',
+    operationId: 'simulateRouting',
+    tag: 'Rules',
+    summary: 'Dry run: which rule and reps a visitor would be routed to, starting nothing',
+    access: 'admin',
+    body: simulateSchema,
+    responses: { 200: json(simulationSchema, 'The matched rule and each stage, assuming nobody accepts.') },
+  },
+  {
+    method: 'put',
+    path: '/v1/rules/order',
+    operationId: 'reorderRules',
+    tag: 'Rules',
+    summary: 'Reorder the rules, publishing a new rule-set version',
+    access: 'admin',
+    body: ruleOrderSchema,
+    responses: { 200: json(reorderedRulesSchema, 'The new version and its rules in order.') },
+    failures: { 400: 'invalid_json, or invalid_request: `ids` must list every current rule id exactly once.' },
+  },
+  {
+    method: 'put',
+    path: '/v1/rules/{id}',
+    operationId: 'replaceRule',
+    tag: 'Rules',
+    summary: 'Replace a rule, publishing a new rule-set version',
+    access: 'admin',
+    params: params.rule,
+    body: ruleInputSchema,
+    responses: { 200: json(publishedRuleSchema, 'The rule, with the version it published.') },
+    failures: {
+      400: 'invalid_json, invalid_request, or unknown_reference: a target names a missing user or group.',
+      404: 'not_found: no such rule.',
+    },
+  },
+  {
+    method: 'delete',
+    path: '/v1/rules/{id}',
+    operationId: 'deleteRule',
+    tag: 'Rules',
+    summary: 'Delete a rule, publishing a new rule-set version',
+    access: 'admin',
+    params: params.rule,
+    responses: { 204: noContent },
+    failures: { 404: 'not_found: no such rule.' },
+  },
+
+  // Routings (api/routes/routings.ts)
+  {
+    method: 'post',
+    path: '/v1/routings',
+    operationId: 'startRouting',
+    tag: 'Routings',
+    summary: 'Start routing a visitor (idempotent on `routingId`)',
+    access: 'experience',
+    body: startRoutingSchema,
+    responses: { 202: json(routingStartedSchema, 'Started, or the routing already started under this id.') },
+  },
+  {
+    method: 'get',
+    path: '/v1/routings/{id}',
+    operationId: 'getRouting',
+    tag: 'Routings',
+    summary: "A routing's status, rule, stages, offers and trace",
+    access: 'experience',
+    params: params.routing,
+    query: routingStateQuerySchema,
+    responses: { 200: json(routingStateSchema, 'The routing now, or once it has an outcome (`waitSeconds`).') },
+    failures: { 404: 'not_found: no such routing.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/routings/{id}/accept',
+    operationId: 'acceptOffer',
+    tag: 'Routings',
+    summary: 'A rep accepts their offer; the first accept wins',
+    access: 'rep',
+    params: params.routing,
+    body: repActionSchema,
+    responses: { 200: json(acceptedSchema, 'This rep won the conversation.') },
+    failures: { 404: 'not_found: no such routing.', 409: routingRefused },
+  },
+  {
+    method: 'post',
+    path: '/v1/routings/{id}/decline',
+    operationId: 'declineOffer',
+    tag: 'Routings',
+    summary: 'A rep declines their offer',
+    access: 'rep',
+    params: params.routing,
+    body: repActionSchema,
+    responses: { 200: json(declinedSchema, 'Declined.') },
+    failures: { 404: 'not_found: no such routing.', 409: routingRefused },
+  },
+  {
+    method: 'post',
+    path: '/v1/routings/{id}/cancel',
+    operationId: 'cancelRouting',
+    tag: 'Routings',
+    summary: 'The visitor left: cancel the routing',
+    access: 'experience',
+    params: params.routing,
+    responses: { 200: json(cancelledSchema, "The routing's status after the cancel.") },
+    failures: { 404: 'not_found: no such routing.', 409: 'routing_closed: the routing already has an outcome.' },
+  },
+  {
+    method: 'post',
+    path: '/v1/routings/{id}/end',
+    operationId: 'endConversation',
+    tag: 'Routings',
+    summary: "The conversation is over: free the rep's capacity",
+    access: 'connectedRepOrAdmin',
+    params: params.routing,
+    responses: { 200: json(conversationEndedSchema, 'Ended.') },
+    failures: { 409: 'not_connected: the routing has no open conversation.' },
+  },
+
+  // Reps (api/routes/reps.ts)
+  {
+    method: 'get',
+    path: '/v1/reps/{id}/offers',
+    operationId: 'listRepOffers',
+    tag: 'Reps',
+    summary: "A rep's live offers across routings",
+    access: 'repOrAdmin',
+    params: params.user,
+    responses: { 200: json(liveOffersSchema, 'Pending offers, oldest first.') },
+    failures: { 404: 'not_found: no such user.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/reps/{id}/events',
+    operationId: 'streamRepEvents',
+    tag: 'Reps',
+    summary: "A rep's live events as Server-Sent Events",
+    access: 'repOrAdmin',
+    params: params.user,
+    query: repEventsQuerySchema,
+    responses: {
+      200: {
+        description:
+          'text/event-stream of `offer.created`, `offer.withdrawn`, `routing.connected` and `presence.changed` events, ' +
+          'each with an `id`; reconnect with `Last-Event-ID` to receive exactly the events missed. Comment lines are ' +
+          'sent as heartbeats. A new stream starts with events from now on.',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+    },
+    failures: { 404: 'not_found: no such user.', 400: 'invalid_request: Last-Event-ID is not an event id.' },
+  },
+
+  // Integrations (api/routes/integrations.ts): bulk upserts, each request all or nothing.
+  {
+    method: 'put',
+    path: '/v1/integrations/salesforce',
+    operationId: 'syncSalesforce',
+    tag: 'Integrations',
+    summary: 'Upsert Salesforce contacts, leads, accounts and account team members',
+    access: 'admin',
+    body: salesforceSyncSchema,
+    bodyLimit: '20 MB',
+    responses: { 200: json(salesforceSyncResultSchema, 'Upserted, in one transaction.') },
+  },
+  ...outboundProviderSchema.options.map(
+    (provider): Operation => ({
+      method: 'put',
+      path: `/v1/integrations/${provider}`,
+      operationId: `sync${provider[0]?.toUpperCase()}${provider.slice(1)}Prospects`,
+      tag: 'Integrations',
+      summary: `Upsert ${provider} prospects`,
+      access: 'admin',
+      body: prospectSyncSchema,
+      bodyLimit: '20 MB',
+      responses: { 200: json(prospectSyncResultSchema, 'Upserted, in one transaction.') },
+    }),
+  ),
+];
+
+function buildDocument() {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', BEARER, {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'The admin key, the experience key (chat widget back end), or a rep token minted with ' +
+      '`POST /v1/users/{id}/tokens`. Each operation says which it accepts.',
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    operationId: 'health',
+    tags: ['Service'],
+    summary: 'Readiness: can routings be started?',
+    responses: { 200: json(healthSchema, 'Ready.'), 503: json(healthSchema, 'Still starting.') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    tags: ['Service'],
+    summary:
+      'Prometheus metrics: routing outcomes by rule, offers by result, time to first offer and to accept, reps by presence',
+    responses: {
+      200: {
+        description: 'Prometheus text exposition format.',
+        content: { 'text/plain': { schema: z.string() } },
+      },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    tags: ['Service'],
+    summary: 'This document',
+    responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI 3.1 document.') },
+  });
+  for (const op of operations) registry.registerPath(v1Route(op));
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: packageJson.name,
+      version: packageJson.version,
+      description: packageJson.description,
+      license: { name: packageJson.license, identifier: packageJson.license },
+    },
+    tags: ['Users', 'Groups', 'Rules', 'Routings', 'Reps', 'Integrations', 'Service'].map((name) => ({ name })),
+  });
+}
+
+/** Built when the API module loads, so a schema the generator cannot describe stops start-up rather than a request. */
+export const openApiDocument = buildDocument();
+const serialized = JSON.stringify(openApiDocument);
+
+export const serveOpenApi: RequestHandler = (_req, res) => {
+  res.type('application/json').send(serialized);
+};

@@ -1,0 +1,236 @@
+// Response bodies, described for the OpenAPI document (api/openapi.ts). Request bodies need no copy here: the
+// document uses the very schemas the routes parse with. Each schema below is checked at compile time against the
+// type its handler returns, so the contract cannot drift from the code unnoticed.
+import { z } from 'zod';
+import type { SalesforceCounts, upsertProspects } from '../../store/integrations';
+import type { LiveOffer } from '../../store/projection';
+import type { listRuleSetVersions, RuleSet } from '../../store/rules';
+import type { Candidate, RoutingState } from '../../workflows/routing/types';
+import type { RoutingGateway } from '../routing-gateway';
+import type { Simulation } from '../simulation';
+import { type Rule, ruleSchema } from './rules';
+import { type Group, presenceStatuses, type User } from './users';
+import { visitorSchema } from './visitor';
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type Equals<X, Y> = (<G>() => G extends X ? 1 : 2) extends <G>() => G extends Y ? 1 : 2 ? true : false;
+
+/**
+ * Returns `schema` as it is; compiles only when the schema's output is exactly `T` (same keys, same optionality,
+ * same value types). A "not assignable to parameter of type 'never'" error here means schema and type disagree.
+ */
+const describes =
+  <T>() =>
+  <S extends z.ZodType<T>>(
+    schema: S & (Equals<Simplify<z.output<S>>, Simplify<T>> extends true ? unknown : never),
+  ): S =>
+    schema;
+
+type GatewayResult<M extends keyof RoutingGateway> = RoutingGateway[M] extends (...args: never[]) => Promise<infer R>
+  ? R
+  : never;
+
+const timestamp = z.iso.datetime();
+
+// --- Service -----------------------------------------------------------------------------------------------------
+
+export const healthSchema = z
+  .object({ status: z.enum(['ok', 'starting']) })
+  .meta({ id: 'Health', description: '`ok` once routings can be started (200), `starting` until then (503).' });
+
+// --- Users and groups --------------------------------------------------------------------------------------------
+
+export const userSchema = describes<User>()(
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      email: z.email(),
+      chatUser: z.boolean(),
+      capacity: z.number().int().nullable(),
+      status: z.enum(presenceStatuses),
+    })
+    .meta({ id: 'User' }),
+);
+
+export const userListSchema = z.object({ users: z.array(userSchema) });
+
+export const groupSchema = describes<Group>()(
+  z.object({ id: z.string(), name: z.string(), members: z.array(z.string()) }).meta({ id: 'Group' }),
+);
+
+export const groupListSchema = z.object({ groups: z.array(groupSchema) });
+
+export const repTokenSchema = z
+  .object({
+    userId: z.string(),
+    token: z.string().meta({ description: 'Shown once: only its hash is stored. Send as `Authorization: Bearer`.' }),
+  })
+  .meta({ id: 'RepToken' });
+
+export const revokedTokensSchema = z.object({
+  userId: z.string(),
+  revoked: z.number().int().meta({ description: 'How many tokens were revoked.' }),
+});
+
+// --- Rules -------------------------------------------------------------------------------------------------------
+
+export const ruleSetSchema = describes<RuleSet>()(
+  z
+    .object({
+      version: z.number().int().meta({ description: '0 before the first rule is created.' }),
+      createdAt: timestamp.nullable(),
+      rules: z.array(ruleSchema),
+    })
+    .meta({ id: 'RuleSet' }),
+);
+
+export const ruleSetVersionsSchema = describes<{ versions: Awaited<ReturnType<typeof listRuleSetVersions>> }>()(
+  z.object({
+    versions: z.array(
+      z.object({
+        version: z.number().int(),
+        createdAt: timestamp,
+        rules: z.number().int().meta({ description: 'How many rules the version holds.' }),
+      }),
+    ),
+  }),
+);
+
+/** A created or replaced rule, with the rule-set version the change published. */
+export const publishedRuleSchema = describes<Rule & { ruleSetVersion: number }>()(
+  ruleSchema.extend({ ruleSetVersion: z.number().int() }).meta({ id: 'PublishedRule' }),
+);
+
+export const reorderedRulesSchema = describes<{ version: number; rules: Rule[] }>()(
+  z.object({ version: z.number().int(), rules: z.array(ruleSchema) }),
+);
+
+const candidateSchema = describes<Candidate>()(
+  z
+    .object({
+      userId: z
+        .string()
+        .meta({ description: "The user's id; for a CRM or outbound person who is no user, their email." }),
+      email: z.string().optional(),
+      eligible: z.boolean(),
+      reason: z.enum(['unknown_user', 'not_chat_user', 'away', 'offline', 'at_capacity', 'already_tried']).optional(),
+    })
+    .meta({ id: 'Candidate' }),
+);
+
+export const simulationSchema = describes<Simulation>()(
+  z
+    .object({
+      ruleSetVersion: z.number().int(),
+      rule: z
+        .object({ id: z.string(), name: z.string(), distribution: z.string(), offerTimeoutSeconds: z.number() })
+        .nullable(),
+      stages: z.array(
+        z.object({
+          name: z.string(),
+          candidates: z.array(candidateSchema),
+          identifiedBy: z.string().optional(),
+          skipped: z.literal('nobody_eligible').optional(),
+        }),
+      ),
+      outcomeIfNobodyAccepts: z.string(),
+      meetingBooker: z.object({ userIds: z.array(z.string()) }).nullable(),
+    })
+    .meta({ id: 'Simulation' }),
+);
+
+// --- Routings ----------------------------------------------------------------------------------------------------
+
+const routingTypeSchema = z.enum(['pounce', 'inbound']);
+
+const routingStatusSchema = z
+  .enum(['routing', 'connected', 'meeting_booker', 'no_rep', 'no_match', 'cancelled', 'expired', 'superseded'])
+  .meta({ id: 'RoutingStatus', description: '`routing` while open; otherwise the outcome.' });
+
+export const routingStartedSchema = describes<GatewayResult<'start'>>()(
+  z.object({ routingId: z.string(), status: routingStatusSchema }).meta({ id: 'RoutingStarted' }),
+);
+
+export const routingStateSchema = describes<RoutingState>()(
+  z
+    .object({
+      routingId: z.string(),
+      type: routingTypeSchema,
+      experienceId: z.string().optional(),
+      visitor: visitorSchema,
+      status: routingStatusSchema,
+      startedAt: timestamp,
+      endedAt: timestamp.nullable(),
+      rule: z.object({ id: z.string(), name: z.string() }).nullable(),
+      ruleSetVersion: z.number().int().nullable(),
+      stages: z.array(
+        z.object({
+          name: z.string(),
+          startedAt: timestamp,
+          candidates: z.array(candidateSchema),
+          identifiedBy: z.string().optional(),
+          skipped: z.literal('nobody_eligible').optional(),
+        }),
+      ),
+      offers: z.array(
+        z.object({
+          repId: z.string(),
+          stage: z.string(),
+          offeredAt: timestamp,
+          expiresAt: timestamp,
+          endedAt: timestamp.nullable(),
+          result: z.enum(['pending', 'accepted', 'declined', 'timed_out', 'withdrawn']),
+        }),
+      ),
+      repId: z.string().nullable().meta({ description: 'The rep who accepted, once one has.' }),
+      meetingBooker: z.object({ userIds: z.array(z.string()) }).nullable(),
+      trace: z.array(
+        z.object({ at: timestamp, event: z.string(), detail: z.record(z.string(), z.unknown()).optional() }),
+      ),
+    })
+    .meta({ id: 'RoutingState' }),
+);
+
+export const acceptedSchema = describes<GatewayResult<'accept'>>()(z.object({ outcome: z.literal('connected') }));
+
+export const declinedSchema = describes<GatewayResult<'decline'>>()(z.object({ outcome: z.literal('declined') }));
+
+/** The workflow types the result as a string; it is always the routing's status. */
+export const cancelledSchema = z.object({ status: routingStatusSchema }) satisfies z.ZodType<GatewayResult<'cancel'>>;
+
+export const conversationEndedSchema = z.object({ routingId: z.string(), repId: z.string(), ended: z.literal(true) });
+
+// --- Reps --------------------------------------------------------------------------------------------------------
+
+/** The store keeps the routing type as text; it is always one of the routing types. */
+const liveOfferSchema = z
+  .object({
+    routingId: z.string(),
+    type: routingTypeSchema,
+    visitor: visitorSchema,
+    ruleId: z.string(),
+    stage: z.string(),
+    offeredAt: timestamp,
+    expiresAt: timestamp,
+  })
+  .meta({ id: 'LiveOffer' }) satisfies z.ZodType<LiveOffer>;
+
+export const liveOffersSchema = z.object({ offers: z.array(liveOfferSchema) });
+
+// --- Integrations ------------------------------------------------------------------------------------------------
+
+export const salesforceSyncResultSchema = describes<SalesforceCounts>()(
+  z
+    .object({
+      contacts: z.number().int(),
+      leads: z.number().int(),
+      accounts: z.number().int(),
+      accountTeamMembers: z.number().int(),
+    })
+    .meta({ description: 'Records upserted per kind.' }),
+);
+
+export const prospectSyncResultSchema = describes<Awaited<ReturnType<typeof upsertProspects>>>()(
+  z.object({ prospects: z.number().int() }).meta({ description: 'Prospects upserted.' }),
+);

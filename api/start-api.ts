@@ -1,0 +1,56 @@
+// Starts the HTTP API in this process and registers its orderly stop: no new connections, in-flight requests
+// finish, open event streams end.
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Lifecycle } from '../runtime/lifecycle';
+import { connectClient, type TemporalTarget } from '../runtime/temporal';
+import type { Db } from '../store/database';
+import { resolveApiKeys } from './api-keys';
+import { createApp } from './app';
+import { RepEventHub } from './rep-event-hub';
+import { RoutingGateway } from './routing-gateway';
+
+export async function startApi(options: {
+  config: Config;
+  target: TemporalTarget;
+  db: Db;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** Whether a routing can be started now; /healthz answers 200 only then. */
+  isReady: () => boolean;
+}): Promise<{ url: string }> {
+  const { config, logger, lifecycle } = options;
+  const { client, close } = await connectClient(options.target);
+  lifecycle.onStop('temporal client', close);
+
+  const keys = resolveApiKeys(config, config.dataDir);
+  if (keys.storedIn) {
+    // Local mode: print the generated keys so the person who just started the service can use it.
+    logger.info({ file: keys.storedIn }, 'API keys (local mode; set ADMIN_API_KEY / EXPERIENCE_API_KEY to choose)');
+    console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
+  }
+  const events = new RepEventHub(options.db);
+  const app = createApp({
+    db: options.db,
+    events,
+    keys,
+    logger,
+    routings: new RoutingGateway(client, config.TASK_QUEUE),
+    isReady: options.isReady,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.PORT, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  lifecycle.onStop(
+    'http server',
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve()); // waits for requests in flight
+        events.close(); // open event streams would otherwise hold the server open
+        server.closeIdleConnections();
+      }),
+  );
+  return { url: `http://localhost:${config.PORT}` };
+}

@@ -1,0 +1,84 @@
+// Prometheus metrics for routing: outcomes by rule, offers by result, speed to lead, and reps by presence.
+// Counters are incremented by the activities that record each change, so a retried activity can count twice;
+// for alerting on rates and latencies that is an accepted trade against a second write per change.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Db } from '../store/database';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const routingOutcomes = new Counter({
+  name: 'routing_outcomes_total',
+  help: 'Routings that reached an outcome, by outcome and matched rule id',
+  labelNames: ['outcome', 'rule'] as const,
+  registers: [registry],
+});
+
+export const offers = new Counter({
+  name: 'routing_offers_total',
+  help: 'Offers made (result="made") and ended, by result',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+
+export const timeToFirstOffer = new Histogram({
+  name: 'routing_time_to_first_offer_seconds',
+  help: 'From the routing starting to its first offer',
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+export const timeToAccept = new Histogram({
+  name: 'routing_time_to_accept_seconds',
+  help: 'From the first offer to the accept, for connected routings',
+  buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
+  registers: [registry],
+});
+
+/** Reps by presence, read from the database at scrape time so every API process reports the same truth. */
+export function registerPresenceGauge(db: Db): void {
+  if (registry.getSingleMetric('routing_reps')) registry.removeSingleMetric('routing_reps');
+  new Gauge({
+    name: 'routing_reps',
+    help: 'Chat users by presence status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db
+        .selectFrom('users')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('chat_user', '=', 1)
+        .groupBy('status')
+        .execute();
+      this.reset();
+      for (const status of ['available', 'away', 'offline']) {
+        this.set({ status }, Number(rows.find((row) => row.status === status)?.count ?? 0));
+      }
+    },
+  });
+}
+
+/** Records what one projection change tells about a routing's progress. */
+export function observeRoutingChange(change: {
+  created: readonly unknown[];
+  closed: readonly { result: string }[];
+  routing?: {
+    status: string;
+    ruleId: string | null;
+    startedAt: string;
+    endedAt: string | null;
+    firstOfferAt?: string | null;
+  };
+}): void {
+  if (change.created.length > 0) offers.inc({ result: 'made' }, change.created.length);
+  for (const closure of change.closed) offers.inc({ result: closure.result });
+  const routing = change.routing;
+  if (!routing || routing.status === 'routing') return;
+  routingOutcomes.inc({ outcome: routing.status, rule: routing.ruleId ?? 'none' });
+  if (routing.firstOfferAt) {
+    timeToFirstOffer.observe((Date.parse(routing.firstOfferAt) - Date.parse(routing.startedAt)) / 1000);
+    if (routing.status === 'connected' && routing.endedAt) {
+      timeToAccept.observe((Date.parse(routing.endedAt) - Date.parse(routing.firstOfferAt)) / 1000);
+    }
+  }
+}

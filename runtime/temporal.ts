@@ -1,0 +1,40 @@
+// How every process reaches Temporal, and the SDK runtime they share.
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { sdkLogger } from '../worker/sdk-logger';
+
+export interface TemporalTarget {
+  /** host:port, TLS and API key, as the SDK's environment configuration reads them. */
+  connection: { address: string; tls?: unknown; apiKey?: string; metadata?: Record<string, string> };
+  namespace: string;
+}
+
+/**
+ * The Temporal cluster named by the SDK's own environment configuration: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_API_KEY, TEMPORAL_TLS_* or a profile in the Temporal config file (TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE)
+ * — the same settings the `temporal` CLI uses, so a Temporal Cloud namespace works without code changes.
+ */
+export function temporalTargetFromEnvironment(defaultNamespace: string): TemporalTarget {
+  const { connectionOptions, namespace } = loadClientConnectConfig();
+  if (!connectionOptions.address) throw new Error('no Temporal address: set TEMPORAL_ADDRESS or a config profile');
+  return { connection: connectionOptions as TemporalTarget['connection'], namespace: namespace ?? defaultNamespace };
+}
+
+/** Installs the SDK runtime once per process: its logs through pino, its metrics on a Prometheus port if asked. */
+export function installSdkRuntime(logger: Logger, sdkMetricsAddress: string | undefined): void {
+  Runtime.install({
+    logger: sdkLogger(logger.child({ component: 'temporal-sdk' })),
+    ...(sdkMetricsAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } }),
+  });
+}
+
+export async function connectClient(target: TemporalTarget): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect(target.connection as Parameters<typeof Connection.connect>[0]);
+  return { client: new Client({ connection, namespace: target.namespace }), close: () => connection.close() };
+}
+
+export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  return NativeConnection.connect(target.connection as Parameters<typeof NativeConnection.connect>[0]);
+}

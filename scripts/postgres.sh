@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the test suite: its own cluster in a temp dir, on a free port, trust auth on
+# 127.0.0.1, fsync off. Installs PostgreSQL with apt when it is missing and we are root.
+#
+#   eval "$(scripts/postgres.sh start)"       # prints TEST_POSTGRES_URL=... and TEST_POSTGRES_DIR=...
+#   scripts/postgres.sh stop "$TEST_POSTGRES_DIR"
+#
+# Progress and errors go to stderr; only the two assignments go to stdout.
+set -euo pipefail
+
+marker="routing-test-cluster"
+
+# The newest server under /usr/lib/postgresql (Debian, Ubuntu), else whatever is on PATH (Homebrew, Fedora).
+find_bindir() {
+  local dir
+  dir="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)"
+  if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
+    echo "$dir"
+  elif command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    dirname "$(command -v initdb)"
+  fi
+}
+
+# initdb and pg_ctl refuse to run as root: as root, run them as the postgres user.
+as_owner() {
+  if [ "$(id -u)" -ne 0 ]; then
+    "$@"
+  elif command -v runuser >/dev/null 2>&1; then
+    runuser -u postgres -- "$@"
+  else
+    su postgres -s /bin/sh -c "$(printf '%q ' "$@")"
+  fi
+}
+
+install_postgres() {
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "PostgreSQL not found: installing it with apt-get" >&2
+    apt-get update >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >&2
+    return
+  fi
+  cat >&2 <<'MSG'
+The test suite runs against PostgreSQL too, and no PostgreSQL server binaries (initdb, pg_ctl) were found.
+Either install PostgreSQL (Debian/Ubuntu: `sudo apt-get install postgresql`; macOS: `brew install postgresql`),
+or point the tests at a server you already have, as a superuser that may create databases:
+  TEST_POSTGRES_URL=postgres://user:password@host:5432/postgres npm test
+MSG
+  exit 1
+}
+
+start() {
+  local bindir dir port url attempt
+  bindir="$(find_bindir)"
+  if [ -z "$bindir" ]; then
+    install_postgres
+    bindir="$(find_bindir)"
+    [ -n "$bindir" ] || { echo "PostgreSQL was installed but initdb was not found" >&2; exit 1; }
+  fi
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    echo "running as root, but there is no postgres user to run the server as" >&2
+    exit 1
+  fi
+
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/routing-postgres.XXXXXX")"
+  touch "$dir/$marker"
+  [ "$(id -u)" -ne 0 ] || chown -R postgres: "$dir"
+
+  # An ICU en-US default collation where the server supports it (15+), as production servers usually sort text by
+  # a language collation: tests then catch a query that relies on SQLite's byte order without saying so.
+  local locale_args=(--locale=C --encoding=UTF8)
+  if "$bindir/initdb" --help | grep -q -- '--icu-locale'; then
+    locale_args+=(--locale-provider=icu --icu-locale=en-US)
+  fi
+  if ! as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync "${locale_args[@]}" \
+    >"$dir/initdb.log" 2>&1; then
+    # Servers built without ICU: the plain C locale.
+    rm -rf "$dir/data"
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync --locale=C --encoding=UTF8 \
+      >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+  fi
+
+  # A free port can be taken between asking and binding: try a few.
+  for attempt in 1 2 3; do
+    port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+    if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
+      "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      >&2; then
+      url="postgres://postgres@127.0.0.1:$port/postgres"
+      echo "TEST_POSTGRES_URL=$url"
+      echo "TEST_POSTGRES_DIR=$dir"
+      return
+    fi
+    echo "PostgreSQL did not start on port $port (attempt $attempt):" >&2
+    tail -n 5 "$dir/server.log" >&2 || true
+  done
+  rm -rf "$dir"
+  exit 1
+}
+
+stop() {
+  local dir="${1:-}" bindir
+  if [ -z "$dir" ] || [ ! -f "$dir/$marker" ]; then
+    echo "usage: $0 stop DIR, with the TEST_POSTGRES_DIR that start printed" >&2
+    exit 1
+  fi
+  bindir="$(find_bindir)"
+  if [ -f "$dir/data/postmaster.pid" ] && [ -n "$bindir" ]; then
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop "${2:-}" ;;
+  *)
+    echo "usage: $0 start | $0 stop DIR" >&2
+    exit 1
+    ;;
+esac

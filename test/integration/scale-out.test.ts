@@ -1,0 +1,123 @@
+// Scale-out mode: two worker processes and two API processes on one Temporal server and one database. Routings
+// started through either API are served by either worker, reps act through either API, a worker stopped with
+// SIGTERM hands its routings to the other, and every process exits cleanly.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { freePort } from '../support/ports';
+
+const root = path.resolve(__dirname, '..', '..');
+
+interface Process {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+describe('separate API and worker processes', () => {
+  let database: TestDatabase;
+  const processes: Process[] = [];
+  const workers: { process: Process; metricsUrl: string }[] = [];
+  const apis: HttpClient[] = [];
+  const keys = { ADMIN_API_KEY: `admin_${randomUUID()}`, EXPERIENCE_API_KEY: `exp_${randomUUID()}` };
+
+  function spawnProcess(entry: string, env: Record<string, string>): Process {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, ...env },
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = { child, exited };
+    processes.push(started);
+    return started;
+  }
+
+  before(async () => {
+    database = await createTestDatabase();
+    const { config } = database;
+    const shared: Record<string, string> = {
+      TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS as string,
+      TASK_QUEUE: `scale-out-${randomUUID()}`,
+      LOG_LEVEL: 'warn',
+      ...keys,
+      ...(config.kind === 'postgres' ? { DATABASE_URL: config.url } : { DATA_DIR: path.dirname(config.file) }),
+    };
+    for (let i = 0; i < 2; i++) {
+      const metricsPort = await freePort();
+      const worker = spawnProcess('worker/main.ts', { ...shared, METRICS_PORT: String(metricsPort) });
+      workers.push({ process: worker, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
+      const port = await freePort();
+      spawnProcess('api/main.ts', { ...shared, PORT: String(port) });
+      apis.push(new HttpClient(`http://127.0.0.1:${port}`, keys.ADMIN_API_KEY));
+    }
+    for (const api of apis) {
+      await eventually(
+        async () => ((await api.get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined),
+        60_000,
+      );
+    }
+    for (const { metricsUrl } of workers) {
+      await eventually(async () => ((await fetch(metricsUrl).catch(() => undefined))?.ok ? true : undefined), 60_000);
+    }
+    const [admin] = apis as [HttpClient];
+    await putReps(admin, ['sol', 'tom']);
+    await createRule(admin, { name: 'all', routeTo: { users: ['sol', 'tom'] }, offerTimeoutSeconds: 120 });
+  });
+
+  after(async () => {
+    for (const { child } of processes) if (child.exitCode === null) child.kill('SIGKILL');
+    await database?.drop();
+  });
+
+  const connectedBy = async (metricsUrl: string) => {
+    const text = await (await fetch(metricsUrl)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('routing_outcomes_total{outcome="connected"'))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  };
+
+  test('routings flow through any API to any worker, and a stopped worker hands over to the other', async () => {
+    const [apiA, apiB] = apis as [HttpClient, HttpClient];
+    const start = (api: HttpClient, routingId: string) =>
+      api.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: `v-${routingId}` } });
+
+    // 40 routings started through alternating APIs and accepted through the other one.
+    const ids = Array.from({ length: 40 }, (_, i) => `scale-${randomUUID()}-${i}`);
+    await Promise.all(ids.map((id, i) => start(i % 2 ? apiB : apiA, id)));
+    await Promise.all(ids.map((id) => offerFor(apiA, 'sol', id)));
+    const accepted = await Promise.all(ids.map((id, i) => (i % 2 ? apiA : apiB).accept(id, 'sol')));
+    assert.ok(accepted.every((response) => response.status === 200));
+    const perWorker = await eventually(async () => {
+      const now = await Promise.all(workers.map(({ metricsUrl }) => connectedBy(metricsUrl)));
+      return now.reduce((sum, count) => sum + count, 0) === 40 ? now : undefined;
+    });
+    assert.equal(perWorker.length, 2);
+
+    // Open routings outlive the worker that started them: stop one worker, accept through the other.
+    const open = Array.from({ length: 6 }, (_, i) => `handover-${randomUUID()}-${i}`);
+    await Promise.all(open.map((id) => start(apiA, id)));
+    await Promise.all(open.map((id) => offerFor(apiB, 'tom', id)));
+    const stopped = workers[0] as { process: Process };
+    stopped.process.child.kill('SIGTERM');
+    assert.equal(await stopped.process.exited, 0, 'the worker drained and exited cleanly');
+    const afterStop = await Promise.all(open.map((id) => apiB.accept(id, 'tom')));
+    assert.deepEqual(
+      afterStop.map((response) => response.status),
+      open.map(() => 200),
+    );
+    for (const id of open) assert.equal((await apiA.get(`/v1/routings/${id}?waitSeconds=30`)).body.status, 'connected');
+
+    // Every remaining process stops cleanly on SIGTERM.
+    for (const { child, exited } of processes) {
+      if (child.exitCode !== null) continue;
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
+  });
+});

@@ -1,0 +1,44 @@
+// A worker process for scale-out: runs routing workflows and activities against a Temporal cluster and the shared
+// database. Start as many as the load needs; they share the task queue. Metrics on METRICS_PORT.
+import { createServer } from 'node:http';
+import pino from 'pino';
+import { loadConfig } from '../config';
+import { registry } from '../observability/metrics';
+import { Lifecycle } from '../runtime/lifecycle';
+import { installSdkRuntime, temporalTargetFromEnvironment } from '../runtime/temporal';
+import { openDatabase } from '../store/database';
+import { bundleRoutingWorkflows } from './create-worker';
+import { startWorker } from './start-worker';
+
+async function main() {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL }).child({ process: 'worker' });
+  installSdkRuntime(logger, config.SDK_METRICS_ADDRESS);
+  const lifecycle = new Lifecycle(logger);
+  lifecycle.stopOnSignals();
+  const target = temporalTargetFromEnvironment(config.TEMPORAL_NAMESPACE);
+  const db = await openDatabase(config.database);
+  lifecycle.onStop('database', () => db.destroy());
+  await startWorker({
+    target,
+    taskQueue: config.TASK_QUEUE,
+    db,
+    workflowBundle: bundleRoutingWorkflows(logger),
+    logger,
+    lifecycle,
+  });
+
+  // The worker's own counters (outcomes, offers, latencies) are recorded here, so it serves them itself.
+  const metrics = createServer(async (req, res) => {
+    if (req.url !== '/metrics') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+  });
+  await new Promise<void>((resolve) => metrics.listen(config.METRICS_PORT, resolve));
+  lifecycle.onStop('metrics server', () => new Promise((resolve) => metrics.close(resolve)));
+  logger.info({ temporal: target.connection.address, metricsPort: config.METRICS_PORT }, 'worker ready');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+// Starts a routing worker in this process and registers its orderly stop: on shutdown it stops polling and lets
+// the tasks it holds finish before the process exits.
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Lifecycle } from '../runtime/lifecycle';
+import { connectWorker, type TemporalTarget } from '../runtime/temporal';
+import type { Db } from '../store/database';
+import { createRoutingWorker } from './create-worker';
+
+export interface StartedWorker {
+  isRunning: () => boolean;
+}
+
+export async function startWorker(options: {
+  target: TemporalTarget;
+  taskQueue: string;
+  db: Db;
+  workflowBundle: WorkflowBundle | Promise<WorkflowBundle>;
+  logger: Logger;
+  lifecycle: Lifecycle;
+}): Promise<StartedWorker> {
+  const { lifecycle, logger } = options;
+  const connection = await connectWorker(options.target);
+  lifecycle.onStop('worker connection', () => connection.close());
+  const worker = await createRoutingWorker({
+    connection,
+    namespace: options.target.namespace,
+    taskQueue: options.taskQueue,
+    db: options.db,
+    workflowBundle: await options.workflowBundle,
+  });
+  const done = worker.run();
+  lifecycle.onStop('worker', async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown(); // stops polling, finishes tasks in hand
+    await done;
+  });
+  done.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'worker failed');
+    void lifecycle.stop('worker failed').then(() => process.exit(1));
+  });
+  return { isRunning: () => worker.getState() === 'RUNNING' };
+}
