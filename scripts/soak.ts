@@ -1,0 +1,201 @@
+// Soak run: drives thousands of routings through restarts of every part (worker SIGKILLed, Temporal dev server
+// restarted, API stopped) and reports what was lost. Not part of the test suite: `npm run soak`.
+//   SOAK_ROUTINGS (default 2000)  SOAK_RATE per second (default 25)  SOAK_RESTART_EVERY seconds (default 8)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type DevServer, startDevServer } from '../embedded/temporal-dev-server';
+import { openDatabase } from '../store/database';
+
+const root = path.resolve(__dirname, '..');
+const total = Number(process.env.SOAK_ROUTINGS ?? 2000);
+const rate = Number(process.env.SOAK_RATE ?? 25);
+const restartEverySeconds = Number(process.env.SOAK_RESTART_EVERY ?? 8);
+const reps = ['r1', 'r2', 'r3', 'r4', 'r5'];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Calls the API, retrying while it is down or restarting, as a real client with retries would. */
+async function call(base: string, token: string, method: string, url: string, body?: unknown) {
+  for (;;) {
+    try {
+      const response = await fetch(`${base}${url}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      if (response.status >= 500) throw new Error(`${response.status}`);
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    } catch {
+      await sleep(200);
+    }
+  }
+}
+
+async function main() {
+  const cliPath = process.env.TEMPORAL_CLI_PATH;
+  if (!cliPath) throw new Error('TEMPORAL_CLI_PATH is not set: run with `npm run soak`');
+  const dir = mkdtempSync(path.join(tmpdir(), 'routing-soak-'));
+  const temporalPort = await freePort();
+  const startServer = () => startDevServer({ cliPath, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite') });
+  let server: DevServer = await startServer();
+  const apiPort = await freePort();
+  const keys = { ADMIN_API_KEY: `admin_${randomUUID()}`, EXPERIENCE_API_KEY: `exp_${randomUUID()}` };
+  const env = {
+    ...process.env,
+    ...keys,
+    TEMPORAL_ADDRESS: server.address,
+    TASK_QUEUE: 'soak',
+    DATA_DIR: dir,
+    PORT: String(apiPort),
+    LOG_LEVEL: 'error',
+  };
+  const spawnEntry = (entry: string, extra: Record<string, string> = {}): ChildProcess =>
+    spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...env, ...extra },
+    });
+  const exited = (child: ChildProcess) =>
+    new Promise((resolve) => (child.exitCode !== null ? resolve(0) : child.once('exit', resolve)));
+  let worker = spawnEntry('worker/main.ts', { METRICS_PORT: String(await freePort()) });
+  let api = spawnEntry('api/main.ts');
+  const base = `http://127.0.0.1:${apiPort}`;
+  const admin = keys.ADMIN_API_KEY;
+
+  for (const rep of reps)
+    await call(base, admin, 'PUT', `/v1/users/${rep}`, { name: rep, email: `${rep}@soak.test`, status: 'available' });
+  await call(base, admin, 'POST', '/v1/rules', { name: 'soak', routeTo: { users: reps }, offerTimeoutSeconds: 300 });
+  const tokens: Record<string, string> = {};
+  for (const rep of reps) tokens[rep] = (await call(base, admin, 'POST', `/v1/users/${rep}/tokens`)).body.token;
+
+  const ids = Array.from({ length: total }, (_, i) => `soak-${i}-${randomUUID()}`);
+  let triggered = 0;
+  let restarts = 0;
+  let done = false;
+  const started = Date.now();
+
+  // Simulated reps: each polls its offers and accepts what it sees; losing a race (409) is normal.
+  const repLoops = reps.map(async (rep) => {
+    while (!done) {
+      const offers = await call(base, tokens[rep] as string, 'GET', `/v1/reps/${rep}/offers`);
+      for (const offer of offers.body?.offers ?? []) {
+        await call(base, tokens[rep] as string, 'POST', `/v1/routings/${offer.routingId}/accept`, { repId: rep });
+      }
+      await sleep(50);
+    }
+  });
+
+  // Faults, in turn: SIGKILL the worker, restart the Temporal server, stop the API with SIGTERM.
+  const faults = (async () => {
+    const kinds = ['worker', 'temporal', 'api'] as const;
+    while (!done) {
+      await sleep(restartEverySeconds * 1000);
+      if (done) break;
+      const kind = kinds[restarts % kinds.length];
+      restarts++;
+      console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] restart ${restarts}: ${kind}`);
+      if (kind === 'worker') {
+        worker.kill('SIGKILL');
+        await exited(worker);
+        worker = spawnEntry('worker/main.ts', { METRICS_PORT: String(await freePort()) });
+      } else if (kind === 'temporal') {
+        await server.stop();
+        server = await startServer();
+      } else {
+        api.kill('SIGTERM');
+        await exited(api);
+        api = spawnEntry('api/main.ts');
+      }
+    }
+  })();
+
+  // Triggers at the target rate; a trigger that fails while the API is down is retried with the same id.
+  await Promise.all(
+    ids.map(async (routingId, i) => {
+      await sleep((i / rate) * 1000);
+      await call(base, keys.EXPERIENCE_API_KEY, 'POST', '/v1/routings', {
+        routingId,
+        type: 'inbound',
+        visitor: { id: `v-${i}` },
+      });
+      triggered++;
+    }),
+  );
+  console.log(
+    `triggered ${triggered} routings in ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for outcomes`,
+  );
+
+  const outcomes = new Map<string, string>();
+  const deadline = Date.now() + 300_000;
+  while (outcomes.size < total && Date.now() < deadline) {
+    for (const id of ids) {
+      if (outcomes.has(id)) continue;
+      const { body } = await call(base, keys.EXPERIENCE_API_KEY, 'GET', `/v1/routings/${id}`);
+      if (body?.status && body.status !== 'routing') outcomes.set(id, body.status);
+    }
+    if (outcomes.size < total) await sleep(1000);
+  }
+  done = true;
+  await Promise.all([...repLoops, faults]);
+
+  // Cross-check the database: one conversation per connected routing, to the rep the routing names.
+  const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'routing.sqlite') });
+  const conversations = await db.selectFrom('conversations').select(['routing_id', 'rep_id']).execute();
+  const offers = await db.selectFrom('offers').select(['routing_id', 'rep_id']).execute();
+  await db.destroy();
+  const conversationsPer = new Map<string, number>();
+  for (const row of conversations)
+    conversationsPer.set(row.routing_id, (conversationsPer.get(row.routing_id) ?? 0) + 1);
+  const offerKeys = new Set(offers.map((row) => `${row.routing_id}/${row.rep_id}`));
+
+  const notConnected = ids.filter((id) => outcomes.get(id) !== 'connected');
+  const doubleAssigned = ids.filter((id) => (conversationsPer.get(id) ?? 0) > 1);
+  const missingConversation = ids.filter((id) => outcomes.get(id) === 'connected' && conversationsPer.get(id) !== 1);
+  console.log(
+    JSON.stringify(
+      {
+        routings: total,
+        restarts,
+        seconds: Math.round((Date.now() - started) / 1000),
+        connected: ids.length - notConnected.length,
+        lost: notConnected.length,
+        doubleAssigned: doubleAssigned.length,
+        missingConversation: missingConversation.length,
+        offersRecorded: offerKeys.size,
+      },
+      null,
+      2,
+    ),
+  );
+
+  for (const child of [worker, api]) {
+    child.kill('SIGTERM');
+    await exited(child);
+  }
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(notConnected.length + doubleAssigned.length + missingConversation.length === 0 ? 0 : 1);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
