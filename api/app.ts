@@ -8,6 +8,7 @@ import { type ApiKeys, authenticate } from './auth';
 import { errorHandler, HttpError } from './http-error';
 import { serveOpenApi } from './openapi';
 import type { RepEventHub } from './rep-event-hub';
+import { requestLog } from './request-log';
 import { directoryRouter } from './routes/directory';
 import { eventsRouter } from './routes/events';
 import { integrationsRouter } from './routes/integrations';
@@ -49,6 +50,7 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(helmet());
+  app.use(requestLog(deps.logger));
 
   registerPresenceGauge(deps.db);
   app.get('/metrics', async (_req, res) => {

@@ -1,6 +1,6 @@
 // One durable routing: match a rule, walk its stages, offer reps, take the first accept, else fall through.
 // Deterministic: time comes from the workflow clock; every read and write goes through an activity.
-import { allHandlersFinished, condition, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { routingActivities } from './activities';
 import { offerAllAtOnce, offerInTurn } from './distribution';
 import { registerRoutingHandlers } from './handlers';
@@ -78,6 +78,8 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   }
 
   showOutcome(record);
+  // The SDK tags workflow log lines with the workflow id, which is the routing id.
+  log.info('routing ended', { outcome: record.state.status, ruleId: record.state.rule?.id, repId: record.state.repId });
   await persist();
   await condition(allHandlersFinished);
   return record.state;
