@@ -25,6 +25,8 @@ export interface ApiDependencies {
   keys: ApiKeys;
   /** True once a routing can be started (Temporal reachable, worker polling). */
   isReady: () => boolean;
+  /** True once shutdown has begun: responses then ask clients to close their connection. */
+  isDraining?: () => boolean;
   /** Delivers reps' event streams; the caller closes it on shutdown so open streams end. */
   events: RepEventHub;
   /** Comment lines sent on idle event streams; default 15 s. */
@@ -51,6 +53,11 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(requestLog(deps.logger));
+  // While draining, keep-alive clients must not keep reusing their connection, or it would never close.
+  app.use((_req, res, next) => {
+    if (deps.isDraining?.()) res.setHeader('connection', 'close');
+    next();
+  });
 
   registerPresenceGauge(deps.db);
   app.get('/metrics', async (_req, res) => {

@@ -11,6 +11,9 @@ import { createApp } from './app';
 import { RepEventHub } from './rep-event-hub';
 import { RoutingGateway } from './routing-gateway';
 
+/** Requests still running after this long on shutdown (e.g. long polls) are cut off. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
 export async function startApi(options: {
   config: Config;
   target: TemporalTarget;
@@ -31,7 +34,9 @@ export async function startApi(options: {
     console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
   }
   const events = new RepEventHub(options.db);
+  let draining = false;
   const app = createApp({
+    isDraining: () => draining,
     db: options.db,
     events,
     keys,
@@ -47,7 +52,15 @@ export async function startApi(options: {
     'http server',
     () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve()); // waits for requests in flight
+        draining = true;
+        // No new connections; requests in flight finish, each answered with `Connection: close`.
+        const idleCloser = setInterval(() => server.closeIdleConnections(), 50);
+        const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+        server.close(() => {
+          clearInterval(idleCloser);
+          clearTimeout(deadline);
+          resolve();
+        });
         events.close(); // open event streams would otherwise hold the server open
         server.closeIdleConnections();
       }),

@@ -16,6 +16,7 @@ import { HttpClient } from '../support/http';
 import { freePort } from '../support/ports';
 
 const root = path.resolve(__dirname, '..', '..');
+const sleepBriefly = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 interface Process {
   child: ChildProcess;
@@ -190,8 +191,15 @@ describe('faults', () => {
   test('the API stops while routings run: they still reach their outcome, read after it returns', async () => {
     const routingId = await route('booker');
     await offerFor(http, 'cid', routingId);
+    // Clients keep reusing keep-alive connections while it drains; it must still finish and exit cleanly.
+    let hammering = true;
+    const hammer = (async () => {
+      while (hammering) await http.get('/v1/users').catch(() => sleepBriefly());
+    })();
     api.child.kill('SIGTERM');
     assert.equal(await api.exited, 0);
+    hammering = false;
+    await hammer;
     await new Promise((resolve) => setTimeout(resolve, 3500)); // the offer times out while no API runs
     await startApi();
     const state = await outcome(routingId);
