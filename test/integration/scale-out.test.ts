@@ -23,6 +23,7 @@ describe('separate API and worker processes', () => {
   const processes: Process[] = [];
   const workers: { process: Process; metricsUrl: string }[] = [];
   const apis: HttpClient[] = [];
+  let sdkMetricsUrl: string;
   const keys = { ADMIN_API_KEY: `admin_${randomUUID()}`, EXPERIENCE_API_KEY: `exp_${randomUUID()}` };
 
   function spawnProcess(entry: string, env: Record<string, string>): Process {
@@ -47,9 +48,15 @@ describe('separate API and worker processes', () => {
       ...keys,
       ...(config.kind === 'postgres' ? { DATABASE_URL: config.url } : { DATA_DIR: path.dirname(config.file) }),
     };
+    sdkMetricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
     for (let i = 0; i < 2; i++) {
       const metricsPort = await freePort();
-      const worker = spawnProcess('worker/main.ts', { ...shared, METRICS_PORT: String(metricsPort) });
+      const worker = spawnProcess('worker/main.ts', {
+        ...shared,
+        METRICS_PORT: String(metricsPort),
+        // The first worker also exports the Temporal SDK's own metrics.
+        ...(i === 0 && { SDK_METRICS_ADDRESS: new URL(sdkMetricsUrl).host }),
+      });
       workers.push({ process: worker, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
       const port = await freePort();
       spawnProcess('api/main.ts', { ...shared, PORT: String(port) });
@@ -98,6 +105,10 @@ describe('separate API and worker processes', () => {
       return now.reduce((sum, count) => sum + count, 0) === 40 ? now : undefined;
     });
     assert.equal(perWorker.length, 2);
+
+    // The SDK's own metrics (worker task latencies, polls) are exported where asked.
+    const sdkMetrics = await (await fetch(sdkMetricsUrl)).text();
+    assert.match(sdkMetrics, /temporal_workflow_task_execution_latency|temporal_request/);
 
     // Open routings outlive the worker that started them: stop one worker, accept through the other.
     const open = Array.from({ length: 6 }, (_, i) => `handover-${randomUUID()}-${i}`);
