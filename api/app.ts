@@ -1,4 +1,5 @@
 // The HTTP API: JSON in, JSON out, every failure in the error shape.
+import type { Server } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -46,6 +47,15 @@ const requireJson: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * Keeps idle connections open longer than clients and load balancers do (they usually close after 4-60 s), so a
+ * client never reuses a connection the server is closing at that moment, which it would see as a reset.
+ */
+export function keepConnectionsLongerThanClients(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+}
 
 export function createApp(deps: ApiDependencies): express.Express {
   const app = express();

@@ -7,7 +7,7 @@ import type { Lifecycle } from '../runtime/lifecycle';
 import { connectClient, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import { resolveApiKeys } from './api-keys';
-import { createApp } from './app';
+import { createApp, keepConnectionsLongerThanClients } from './app';
 import { RepEventHub } from './rep-event-hub';
 import { RoutingGateway } from './routing-gateway';
 
@@ -48,6 +48,7 @@ export async function startApi(options: {
     const listening = app.listen(config.PORT, () => resolve(listening));
     listening.once('error', reject);
   });
+  keepConnectionsLongerThanClients(server);
   lifecycle.onStop(
     'http server',
     () =>

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createApp } from '../../api/app';
+import { createApp, keepConnectionsLongerThanClients } from '../../api/app';
 import type { ApiKeys } from '../../api/auth';
 import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
@@ -72,6 +72,7 @@ export async function startTestService(): Promise<TestService> {
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
+    keepConnectionsLongerThanClients(server);
     apis.push({ server, events });
     return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   };
