@@ -92,15 +92,23 @@ describe('round-robin routing', () => {
 
   test('fair under concurrency: 300 routings at once give each of 5 reps exactly 60 first offers', async () => {
     const reps = ['rf-a', 'rf-b', 'rf-c', 'rf-d', 'rf-e'];
-    const start = await setUp('rr-fair', reps);
+    // A long timeout: on a loaded machine the first offers must not expire (and move on) before they are counted.
+    const start = await setUp('rr-fair', reps, { offerTimeoutSeconds: 3600 });
     const routingIds = await Promise.all(Array.from({ length: 300 }, () => start()));
+    // Each routing's first offer, as recorded in the database (the earliest offer of each routing).
     const firstOffers = await eventually(async () => {
-      const counts = await Promise.all(
-        reps.map(async (rep) => (await http.get(`/v1/reps/${rep}/offers`)).body.offers.length as number),
-      );
-      return counts.reduce((sum, count) => sum + count, 0) === 300 ? counts : undefined;
-    }, 120_000);
-    assert.deepEqual(firstOffers, [60, 60, 60, 60, 60]);
+      const rows = await service.db
+        .selectFrom('offers')
+        .select(['routing_id', 'rep_id', 'offered_at'])
+        .where('routing_id', 'in', routingIds)
+        .orderBy('offered_at')
+        .execute();
+      const first = new Map<string, string>();
+      for (const row of rows) if (!first.has(row.routing_id)) first.set(row.routing_id, row.rep_id);
+      return first.size === 300 ? first : undefined;
+    }, 180_000);
+    const perRep = reps.map((rep) => [...firstOffers.values()].filter((first) => first === rep).length);
+    assert.deepEqual(perRep, [60, 60, 60, 60, 60]);
     await Promise.all(routingIds.map((id) => http.post(`/v1/routings/${id}/cancel`)));
   });
 });
