@@ -1,0 +1,78 @@
+// Bench sizes from the environment, with defaults that keep `npm run bench` within a few minutes on 2 cores.
+
+const int = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return value;
+};
+
+const list = (name: string, fallback: number[]): number[] => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const values = raw.split(',').map((part) => Number(part.trim()));
+  if (values.some((value) => !Number.isFinite(value) || value <= 0)) {
+    throw new Error(`${name} must be a comma-separated list of positive numbers, got "${raw}"`);
+  }
+  return values;
+};
+
+export const phaseNames = ['latency', 'accept', 'cost', 'throughput', 'matching', 'fairness', 'memory'] as const;
+export type PhaseName = (typeof phaseNames)[number];
+
+function phases(): Set<PhaseName> {
+  const raw = process.env.BENCH_PHASES;
+  if (!raw) return new Set(phaseNames);
+  const chosen = raw.split(',').map((part) => part.trim());
+  const unknown = chosen.filter((name) => !(phaseNames as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_PHASES: unknown ${unknown.join(', ')}; known: ${phaseNames.join(', ')}`);
+  return new Set(chosen as PhaseName[]);
+}
+
+export function loadBenchConfig() {
+  return {
+    phases: phases(),
+    /** Routings measured one at a time for the light-load trigger-to-offer figure. */
+    lightSamples: int('BENCH_LIGHT_SAMPLES', 60),
+    /**
+     * Heavy steady load for trigger to offer; unset, 20/s or the sustained throughput measured just before if
+     * lower: beyond what the service sustains, latency only measures how long the queue has grown.
+     */
+    heavyRate: process.env.BENCH_HEAVY_RATE ? int('BENCH_HEAVY_RATE', 20) : undefined,
+    heavySeconds: int('BENCH_HEAVY_SECONDS', 10),
+    /** Least time between polls of the one simulated rep who watches offers, for the trigger-to-offer figures. */
+    pollMs: int('BENCH_POLL_MS', 5),
+    /** Reps offered each load routing at once (first available). */
+    groupSize: int('BENCH_GROUP_SIZE', 5),
+    /**
+     * Throughput steps: reps who poll and accept, and the least time between one rep's polls. Slower than the latency
+     * figures' polling, so the bench's own requests do not take the CPU the service is being measured on.
+     */
+    pollingReps: int('BENCH_POLLING_REPS', 2),
+    stepPollMs: int('BENCH_STEP_POLL_MS', 50),
+    acceptRaces: int('BENCH_ACCEPT_RACES', 30),
+    raceReps: int('BENCH_RACE_REPS', 5),
+    steps: list('BENCH_STEPS', [5, 10, 20, 40, 80, 160]),
+    stepSeconds: int('BENCH_STEP_SECONDS', 10),
+    /** A step is sustained when its trigger-to-offer p99 stays within this, and every routing connects. */
+    stepP99LimitMs: int('BENCH_STEP_P99_MS', 1000),
+    /** Extra steps bisecting between the last sustained rate and the first that was not. */
+    refineSteps: int('BENCH_REFINE_STEPS', 1),
+    noopSeconds: int('BENCH_NOOP_SECONDS', 10),
+    noopConcurrency: int('BENCH_NOOP_CONCURRENCY', 50),
+    ruleCounts: list('BENCH_RULE_COUNTS', [10, 1000, 10_000]),
+    fairnessRoutings: int('BENCH_FAIRNESS_ROUTINGS', 1000),
+    fairnessReps: int('BENCH_FAIRNESS_REPS', 5),
+    /** Open routings to read memory at; the first 1,000 are the fairness figure's. 10,000 takes about 15 minutes. */
+    openRoutings: list('BENCH_OPEN_ROUTINGS', [1000]),
+    /** Routing starts in flight at once when opening many routings: more only queues up in the dev server's store. */
+    startConcurrency: int('BENCH_START_CONCURRENCY', 16),
+    /** Profile the worker and API processes (`node --cpu-prof`) and print where their CPU time went. */
+    cpuProfile: process.env.BENCH_CPU_PROF === '1',
+    keepData: process.env.BENCH_KEEP_DATA === '1',
+  };
+}
+
+export type BenchConfig = ReturnType<typeof loadBenchConfig>;

@@ -1,0 +1,77 @@
+// Figure 2: POST /v1/routings/:id/accept round trips when every offered rep accepts at once (one wins, the rest get
+// 409), next to the same race on a trivial workflow with one update handler.
+import type { BenchContext } from '../context';
+import { expectStatus } from '../driver/http';
+import { routingRequest } from '../driver/scenarios';
+import { now, sleep } from '../driver/timing';
+import { floorUpdateRace } from '../floor/floor-measures';
+
+export interface AcceptRaceResult {
+  reps: number;
+  races: number;
+  winnerMs: number[];
+  loserMs: number[];
+  floorWinnerMs: number[];
+  floorLoserMs: number[];
+}
+
+const WARMUP = 3;
+
+async function routingRace(ctx: BenchContext, routingId: string) {
+  const { http, service, reps } = ctx;
+  const started = await http.request(
+    'POST',
+    '/v1/routings',
+    service.keys.experienceKey,
+    routingRequest('race', routingId),
+  );
+  expectStatus(`start ${routingId}`, started, 202);
+  // Every rep is offered in one write, so the first rep seeing it means all can accept.
+  const [first] = reps.race;
+  for (;;) {
+    const offers = await http.request<{ offers: { routingId: string }[] }>(
+      'GET',
+      `/v1/reps/${first?.id}/offers`,
+      first?.token as string,
+    );
+    if (expectStatus('race offers', offers, 200).offers.some((offer) => offer.routingId === routingId)) break;
+    await sleep(1);
+  }
+  const answers = await Promise.all(
+    reps.race.map(async (rep) => {
+      const sentAt = now();
+      const response = await http.request('POST', `/v1/routings/${routingId}/accept`, rep.token, { repId: rep.id });
+      return { status: response.status, ms: now() - sentAt };
+    }),
+  );
+  const winners = answers.filter((answer) => answer.status === 200);
+  const losers = answers.filter((answer) => answer.status === 409);
+  if (winners.length !== 1 || losers.length !== answers.length - 1) {
+    throw new Error(`${routingId}: accept race answered ${answers.map((answer) => answer.status).join(', ')}`);
+  }
+  await service.client.workflow.getHandle(routingId).result();
+  return { winnerMs: (winners[0] as { ms: number }).ms, loserMs: losers.map((loser) => loser.ms) };
+}
+
+export async function measureAcceptRace(ctx: BenchContext): Promise<AcceptRaceResult> {
+  const { config, service, floor } = ctx;
+  ctx.log(`accept: ${config.acceptRaces} races of ${ctx.reps.race.length} reps, each next to a bare update race`);
+  const result: AcceptRaceResult = {
+    reps: ctx.reps.race.length,
+    races: config.acceptRaces,
+    winnerMs: [],
+    loserMs: [],
+    floorWinnerMs: [],
+    floorLoserMs: [],
+  };
+  for (let index = 0; index < config.acceptRaces + WARMUP; index++) {
+    const race = await routingRace(ctx, `race-${index}`);
+    const bare = await floorUpdateRace(service.client, floor.marks, ctx.reps.race.length);
+    if (index < WARMUP) continue;
+    result.winnerMs.push(race.winnerMs);
+    result.loserMs.push(...race.loserMs);
+    result.floorWinnerMs.push(bare.winnerMs);
+    result.floorLoserMs.push(...bare.loserMs);
+  }
+  return result;
+}

@@ -1,0 +1,95 @@
+// Figure 1: from POST /v1/routings returning to a rep's poll listing the offer, one at a time and under steady load,
+// next to its floor: a no-op workflow's start returning to its one local activity having run.
+import type { BenchContext } from '../context';
+import { runLoadStep, type StepResult } from '../driver/load-step';
+import { RoutingDriver } from '../driver/routing-driver';
+import { floorStartToActivity, floorStartToActivityPaced, type StartSample } from '../floor/floor-measures';
+import { splitTime, type TimeSplit } from './first-task';
+
+export interface LatencySet {
+  offerMs: number[];
+  postMs: number[];
+  floorActivityMs: number[];
+  floorStartMs: number[];
+}
+
+export interface LightLatency extends LatencySet {
+  /** Medians of where the time went, from the histories. */
+  split: { routing: TimeSplit; floor: TimeSplit };
+}
+
+export interface HeavyLatency extends LatencySet {
+  rate: number;
+  step: StepResult;
+}
+
+const WARMUP = 5;
+
+/** One routing at a time, each followed by one floor workflow, so drift affects both alike. */
+async function lightLoad(ctx: BenchContext): Promise<LightLatency> {
+  const { config, http, service, reps, floor } = ctx;
+  const loadReps = reps.load.slice(0, 1);
+  const driver = new RoutingDriver(http, service.keys.experienceKey, 'load', loadReps, config.pollMs);
+  const result: LatencySet = { offerMs: [], postMs: [], floorActivityMs: [], floorStartMs: [] };
+  const routingTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
+  const floorTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
+  try {
+    for (let index = 0; index < config.lightSamples + WARMUP; index++) {
+      const routingId = `light-${index}`;
+      const trace = await driver.route(routingId).done;
+      if (!trace.connected || trace.offerMs === undefined) throw new Error(`${routingId}: ${trace.error}`);
+      await service.client.workflow.getHandle(routingId).result(); // quiet before the next one
+      const sample = await floorStartToActivity(service.client, floor.marks);
+      if (index < WARMUP) continue;
+      result.offerMs.push(trace.offerMs);
+      result.postMs.push(trace.postMs as number);
+      result.floorActivityMs.push(sample.activityMs);
+      result.floorStartMs.push(sample.startMs);
+      const respondedAt = trace.sentAt + (trace.postMs as number);
+      routingTimes.push({ workflowId: routingId, respondedAt, seenAt: respondedAt + trace.offerMs });
+      floorTimes.push({ workflowId: sample.workflowId, respondedAt: sample.respondedAt, seenAt: sample.ranAt });
+    }
+  } finally {
+    await driver.stop();
+  }
+  const split = {
+    routing: await splitTime(service.client, routingTimes),
+    floor: await splitTime(service.client, floorTimes),
+  };
+  return { ...result, split };
+}
+
+/**
+ * Steady open-loop load at `rate`: first the floor workflows alone, then routings, one rep polling every `pollMs`
+ * and accepting each routing as it shows.
+ */
+export async function measureHeavyLoad(ctx: BenchContext, rate: number): Promise<HeavyLatency> {
+  const { config, http, service, reps, floor } = ctx;
+  ctx.log(`trigger to offer: ${rate} routings/s for ${config.heavySeconds} s, after as many floor workflows`);
+  const floorSamples: StartSample[] = await floorStartToActivityPaced(
+    service.client,
+    floor.marks,
+    rate,
+    config.heavySeconds,
+  );
+  const driver = new RoutingDriver(http, service.keys.experienceKey, 'load', reps.load.slice(0, 1), config.pollMs);
+  try {
+    const step = await runLoadStep(driver, rate, config.heavySeconds, 'heavy', 30_000);
+    await driver.settleAll(60_000);
+    return {
+      rate,
+      step,
+      offerMs: step.offerMs,
+      postMs: step.postMs,
+      floorActivityMs: floorSamples.map((sample) => sample.activityMs),
+      floorStartMs: floorSamples.map((sample) => sample.startMs),
+    };
+  } finally {
+    await driver.stop();
+  }
+}
+
+export function measureLightLoad(ctx: BenchContext): Promise<LightLatency> {
+  ctx.log(`trigger to offer: ${ctx.config.lightSamples} routings one at a time, each next to a floor workflow`);
+  return lightLoad(ctx);
+}

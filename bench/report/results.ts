@@ -1,0 +1,23 @@
+// Everything one bench run measured, as the figures returned it.
+import type { AcceptRaceResult } from '../figures/accept-race';
+import type { OutcomeCost } from '../figures/cost-per-routing';
+import type { FairnessResult } from '../figures/fairness';
+import type { MemoryResult } from '../figures/memory';
+import type { MatchingCase } from '../figures/rule-matching';
+import type { ThroughputResult } from '../figures/throughput';
+import type { HeavyLatency, LightLatency } from '../figures/trigger-to-offer';
+
+export interface BenchResults {
+  lightLoad?: LightLatency;
+  heavyLoad?: HeavyLatency;
+  accept?: AcceptRaceResult;
+  cost?: OutcomeCost[];
+  throughput?: ThroughputResult;
+  matching?: MatchingCase[];
+  fairness?: FairnessResult;
+  memory?: MemoryResult;
+  /** Phases that failed, with why: their rows are missing from the table. */
+  errors: Record<string, string>;
+  /** Wall time of each phase, seconds. */
+  phaseSeconds: Record<string, number>;
+}

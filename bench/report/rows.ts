@@ -1,0 +1,212 @@
+// Turns the measured figures into table rows, each with its floor, ratio and the project's target where it has one.
+import type { TimeSplit } from '../figures/first-task';
+import { summarize } from '../stats';
+import { count, medP99, mib, micros, ms, times } from './format';
+import type { BenchResults } from './results';
+
+export interface Row {
+  figure: string;
+  measured: string;
+  floor: string;
+  ratio: string;
+  target: string;
+  /** true pass, false fail, undefined: no target. */
+  pass?: boolean;
+}
+
+/** A latency against its floor; the target, when given, bounds p99 / floor p99. */
+function latencyRow(figure: string, samples: number[], floorSamples: number[], maxRatio?: number): Row {
+  const measured = summarize(samples);
+  const floor = summarize(floorSamples);
+  const p99Ratio = measured.p99 / floor.p99;
+  return {
+    figure,
+    measured: medP99(measured),
+    floor: medP99(floor),
+    ratio: `${times(measured.median / floor.median)} / ${times(p99Ratio)}`,
+    target: maxRatio === undefined ? '' : `p99 <= ${maxRatio}x floor`,
+    ...(maxRatio !== undefined && { pass: p99Ratio <= maxRatio }),
+  };
+}
+
+function latencyRows(results: BenchResults): Row[] {
+  const rows: Row[] = [];
+  const { lightLoad: light, heavyLoad: heavy } = results;
+  if (light) rows.push(latencyRow('Trigger to offer, light (1 at a time)', light.offerMs, light.floorActivityMs, 1.5));
+  if (heavy) {
+    rows.push(latencyRow(`Trigger to offer, heavy (${heavy.rate}/s)`, heavy.offerMs, heavy.floorActivityMs, 1.5));
+  }
+  if (light) rows.push(latencyRow('  (context) POST /v1/routings, light', light.postMs, light.floorStartMs));
+  if (heavy) rows.push(latencyRow('  (context) POST /v1/routings, heavy', heavy.postMs, heavy.floorStartMs));
+  const accept = results.accept;
+  if (accept) {
+    rows.push(latencyRow(`Accept, winner (${accept.reps}-rep race)`, accept.winnerMs, accept.floorWinnerMs, 1.3));
+    rows.push(latencyRow(`Accept, losers (409)`, accept.loserMs, accept.floorLoserMs, 1.3));
+  }
+  return rows;
+}
+
+function throughputRow(results: BenchResults): Row[] {
+  const throughput = results.throughput;
+  if (!throughput) return [];
+  const ratio = throughput.sustainedRate / throughput.noopRate;
+  return [
+    {
+      figure: 'Throughput, routings connected (t2o p99 <= 1 s)',
+      measured: `${count(throughput.sustainedRate)}/s`,
+      floor: `no-op wf ${count(throughput.noopRate)}/s`,
+      ratio: times(ratio),
+      target: '>= 0.70x no-op',
+      pass: ratio >= 0.7,
+    },
+  ];
+}
+
+function matchingRows(results: BenchResults): Row[] {
+  const cases = results.matching ?? [];
+  const ruleCounts = [...new Set(cases.map((each) => each.rules))];
+  return ruleCounts.map((rules) => {
+    const last = cases.find((each) => each.rules === rules && each.match === 'last');
+    const none = cases.find((each) => each.rules === rules && each.match === 'none');
+    const worst = Math.max(last?.microsPerVisitor ?? 0, none?.microsPerVisitor ?? 0);
+    const hasTarget = rules === 10_000;
+    return {
+      figure: `Rule matching, ${count(rules)} rules (last / none)`,
+      measured: `${micros(last?.microsPerVisitor ?? Number.NaN)} / ${micros(none?.microsPerVisitor ?? Number.NaN)}`,
+      floor: `${count(last?.visitorsPerSecond ?? 0)} visitors/s`,
+      ratio: '',
+      target: hasTarget ? '< 20 µs/visitor' : '',
+      ...(hasTarget && { pass: worst < 20 }),
+    };
+  });
+}
+
+function costRows(results: BenchResults): Row[] {
+  return (results.cost ?? []).map((cost, index) => ({
+    figure: `History: ${cost.outcome}`,
+    measured: `${cost.events} events, ${cost.actions} actions`,
+    floor: '',
+    ratio: '',
+    target: index === 0 ? '<= 20 events' : '',
+    ...(index === 0 && { pass: cost.events <= 20 }),
+  }));
+}
+
+function fairnessRow(results: BenchResults): Row[] {
+  const fairness = results.fairness;
+  if (!fairness) return [];
+  const counts = Object.values(fairness.firstOffers);
+  return [
+    {
+      figure: `Fairness, ${count(fairness.routings)} RR routings, ${counts.length} reps`,
+      measured: `spread ${fairness.spread} (${counts.join('/')})`,
+      floor: '',
+      ratio: '',
+      target: 'spread <= 1',
+      pass: fairness.spread <= 1,
+    },
+  ];
+}
+
+function memoryRows(results: BenchResults): Row[] {
+  return (results.memory?.levels ?? []).map((level) => {
+    const hasTarget = level.openRoutings >= 10_000;
+    return {
+      figure: `Memory (RSS), ${count(level.openRoutings)} open routings`,
+      measured: `worker ${mib(level.worker.rssMiB)}, API ${mib(level.api.rssMiB)}`,
+      floor: `Temporal ${mib(level.temporal.rssMiB)}`,
+      ratio: '',
+      target: hasTarget ? 'worker < 1 GiB' : '',
+      ...(hasTarget && { pass: level.worker.rssMiB < 1024 }),
+    };
+  });
+}
+
+export function buildRows(results: BenchResults): Row[] {
+  return [
+    ...latencyRows(results),
+    ...throughputRow(results),
+    ...matchingRows(results),
+    ...costRows(results),
+    ...fairnessRow(results),
+    ...memoryRows(results),
+  ];
+}
+
+/** Lines under the table: what each summary row is made of. */
+export function detailLines(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const step of results.throughput?.steps ?? []) {
+    const cpu = step.cpuMsPerRouting;
+    lines.push(
+      `throughput step ${step.rate}/s: started ${step.started} (${step.achievedRate.toFixed(1)}/s), connected ` +
+        `${step.connected}, t2o med ${ms(step.offerMedianMs)} p99 ${ms(step.offerP99Ms)}, accept p99 ` +
+        `${ms(step.acceptP99Ms)}, ${step.pollsPerSecond.toFixed(0)} polls/s; CPU ms per routing: ` +
+        `worker ${cpu.worker.toFixed(1)}, API ${cpu.api.toFixed(1)}, Temporal ${cpu.temporal.toFixed(1)}, ` +
+        `bench ${cpu.bench.toFixed(1)}: ${step.sustained ? 'sustained' : step.keptUp ? 'kept up, too slow' : 'fell behind'}` +
+        (step.errors.length > 0 ? ` (${step.errors.join('; ')})` : ''),
+    );
+  }
+  const split = results.lightLoad?.split;
+  if (split) {
+    const parts = (each: TimeSplit, seen: string) =>
+      `start response ${ms(each.responseMs)} after the start is recorded; first workflow task picked up after ` +
+      `${ms(each.dispatchMs)}; ${seen} ${ms(each.workerMs)} after that (the task took ${ms(each.firstTaskMs)})`;
+    lines.push(`light trigger to offer, medians: ${parts(split.routing, 'offer seen by the rep')}`);
+    lines.push(`light floor, medians: ${parts(split.floor, 'local activity ran')}`);
+  }
+  const noop = results.throughput;
+  if (noop) {
+    lines.push(`throughput regardless of latency: every routing still connected up to ${noop.keptUpRate}/s`);
+    lines.push(
+      `no-op floor: ${noop.noopRate.toFixed(1)} workflows/s from ${noop.noopConcurrency} callers; CPU ms per ` +
+        `workflow: Temporal ${noop.noopCpuMs.temporal.toFixed(1)}, bench (floor worker + client) ` +
+        `${noop.noopCpuMs.bench.toFixed(1)}`,
+    );
+  }
+  const heavy = results.heavyLoad?.step;
+  if (heavy) {
+    const accept = summarize(heavy.acceptMs);
+    lines.push(
+      `heavy load (BENCH_HEAVY_RATE, else 20/s or the sustained throughput if lower): ${heavy.started} routings ` +
+        `at ${heavy.achievedRate.toFixed(1)}/s, ${heavy.connected} connected, ` +
+        `accept under load ${medP99(accept)}`,
+    );
+  }
+  for (const cost of results.cost ?? []) {
+    const kinds = Object.entries(cost.breakdown).map(([kind, n]) => `${n} ${kind}`);
+    lines.push(`actions, ${cost.outcome}: ${kinds.join(', ')} [offers ${cost.offers.join(' ')}]`);
+  }
+  if (results.cost) {
+    lines.push('actions not in histories: +1 per refused accept (a race loser) and +1 per state query (GET routing)');
+  }
+  const matching = results.matching ?? [];
+  const first = matching.find((each) => each.match === 'none');
+  const last = [...matching].reverse().find((each) => each.match === 'none');
+  if (first && last && last.rules > first.rules) {
+    const perRule = ((last.microsPerVisitor - first.microsPerVisitor) * 1000) / (last.rules - first.rules);
+    lines.push(`rule matching grows linearly: about ${perRule.toFixed(0)} ns per rule per visitor`);
+  }
+  if (results.fairness) {
+    lines.push(
+      `fairness: ${results.fairness.routings} routings all offered in ${(results.fairness.openedMs / 1000).toFixed(1)} s`,
+    );
+  }
+  const memory = results.memory;
+  for (const level of memory?.levels ?? []) {
+    const heap = (p: { heapUsedMiB?: number; externalMiB?: number; peakRssMiB: number }) =>
+      `main-thread heap ${mib(p.heapUsedMiB ?? 0)}, external ${mib(p.externalMiB ?? 0)}, peak RSS ${mib(p.peakRssMiB)}`;
+    lines.push(
+      `memory at ${count(level.openRoutings)} open: worker ${heap(level.worker)}; API ${heap(level.api)}; ` +
+        `Temporal peak ${mib(level.temporal.peakRssMiB)}` +
+        (level.openedMs > 0 ? `; opening took ${(level.openedMs / 1000).toFixed(0)} s` : ''),
+    );
+  }
+  if (memory) {
+    lines.push(
+      `worker workflow cache: ${memory.maxCachedWorkflows} workflows (SDK default for this heap); cached workflows ` +
+        'live in the workflow thread, outside the main-thread heap',
+    );
+  }
+  return lines;
+}

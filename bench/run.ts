@@ -1,0 +1,153 @@
+// `npm run bench`: starts the service on its embedded default (with the worker and the API as separate processes),
+// measures each figure next to its floor, and prints one table. Sizes come from BENCH_* variables (bench/config.ts).
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { type BenchConfig, loadBenchConfig } from './config';
+import type { BenchContext } from './context';
+import { JsonHttp } from './driver/http';
+import { createBenchReps } from './driver/scenarios';
+import { measureAcceptRace } from './figures/accept-race';
+import { measureCostPerRouting } from './figures/cost-per-routing';
+import { measureFairness } from './figures/fairness';
+import { measureMemory } from './figures/memory';
+import { measureRuleMatching } from './figures/rule-matching';
+import { measureThroughput } from './figures/throughput';
+import { measureHeavyLoad, measureLightLoad } from './figures/trigger-to-offer';
+import { bundleFloorWorkflows, startFloorWorker } from './floor/floor-worker';
+import { exitOnInterrupt, stopOnInterrupt } from './interrupt';
+import { renderProfile, summarizeProfiles } from './report/cpu-profile';
+import type { BenchResults } from './report/results';
+import { buildRows, detailLines } from './report/rows';
+import { renderTable, writeJson } from './report/table';
+import { startBenchService } from './service/start-service';
+
+const startedAt = Date.now();
+const log = (message: string) =>
+  process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+
+/** Runs one phase; a failure is recorded and the run goes on, so one broken figure does not hide the others. */
+async function phase<T>(results: BenchResults, name: string, work: () => Promise<T> | T): Promise<T | undefined> {
+  const start = Date.now();
+  try {
+    return await work();
+  } catch (error) {
+    results.errors[name] = (error as Error).stack ?? String(error);
+    log(`${name} failed: ${(error as Error).message}`);
+    return undefined;
+  } finally {
+    results.phaseSeconds[name] = Math.round((Date.now() - start) / 100) / 10;
+  }
+}
+
+/** The heavy load's rate: as configured, else 20/s or, if lower, the throughput just measured. */
+function heavyRate(config: BenchConfig, results: BenchResults): number {
+  if (config.heavyRate !== undefined) return config.heavyRate;
+  const throughput = results.throughput;
+  if (!throughput) return 20;
+  // Nothing sustained within the latency limit: the highest rate it kept up with, else the lowest step.
+  return Math.min(20, throughput.sustainedRate || throughput.keptUpRate || (config.steps[0] as number));
+}
+
+async function measureService(config: BenchConfig, results: BenchResults, cpuProfileDir: string | undefined) {
+  log('starting the Temporal dev server, the worker and API processes, and the floor worker');
+  const [service, floorBundle] = await Promise.all([
+    startBenchService({ keepData: config.keepData, ...(cpuProfileDir && { cpuProfileDir }) }),
+    bundleFloorWorkflows(),
+  ]);
+  const unregister = stopOnInterrupt(() => service.stop());
+  const http = new JsonHttp(service.baseUrl);
+  try {
+    const floor = await startFloorWorker(service.address, floorBundle);
+    try {
+      const reps = await createBenchReps(http, service.keys.adminKey, config);
+      const ctx: BenchContext = { config, service, http, reps, floor, log };
+      const run = config.phases;
+      if (run.has('latency')) results.lightLoad = await phase(results, 'light load', () => measureLightLoad(ctx));
+      if (run.has('accept')) results.accept = await phase(results, 'accept', () => measureAcceptRace(ctx));
+      if (run.has('cost')) results.cost = await phase(results, 'cost', () => measureCostPerRouting(ctx));
+      if (run.has('throughput')) results.throughput = await phase(results, 'throughput', () => measureThroughput(ctx));
+      if (run.has('latency')) {
+        const rate = heavyRate(config, results);
+        results.heavyLoad = await phase(results, 'heavy load', () => measureHeavyLoad(ctx, rate));
+      }
+      if (run.has('fairness')) results.fairness = await phase(results, 'fairness', () => measureFairness(ctx));
+      const open = results.fairness?.routings ?? 0;
+      if (run.has('memory')) results.memory = await phase(results, 'memory', () => measureMemory(ctx, open));
+    } finally {
+      await floor.stop();
+    }
+  } finally {
+    http.close();
+    log('stopping');
+    unregister();
+    await service.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const config = loadBenchConfig();
+  const loadAtStart = os.loadavg();
+  if ((loadAtStart[0] ?? 0) > 0.5) {
+    log(`the load average is ${loadAtStart[0]?.toFixed(1)} before the bench starts: other work will slow its figures`);
+  }
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  exitOnInterrupt(log);
+  const results: BenchResults = { errors: {}, phaseSeconds: {} };
+  const cpuProfileDir = config.cpuProfile ? mkdtempSync(path.join(os.tmpdir(), 'routing-bench-prof-')) : undefined;
+
+  if (config.phases.has('matching')) {
+    log(`rule matching: ${config.ruleCounts.join(', ')} rules`);
+    results.matching = await phase(results, 'matching', () => measureRuleMatching(config.ruleCounts));
+  }
+  const servicePhases = [...config.phases].filter((name) => name !== 'matching');
+  if (servicePhases.length > 0) await measureService(config, results, cpuProfileDir);
+
+  const rows = buildRows(results);
+  const profiles = cpuProfileDir ? summarizeProfiles(cpuProfileDir) : [];
+  const totalSeconds = Math.round((Date.now() - startedAt) / 1000);
+  const file = writeJson({
+    startedAt: new Date(startedAt).toISOString(),
+    totalSeconds,
+    machine: {
+      cpus: os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: os.loadavg(),
+    },
+    config: { ...config, phases: [...config.phases] },
+    rows,
+    results,
+    profiles,
+  });
+
+  const out = [
+    '',
+    `Routing service bench: ${os.cpus().length} CPUs, Node ${process.version}, ${totalSeconds} s, ` +
+      `load average ${(loadAtStart[0] ?? 0).toFixed(1)} before and ${(os.loadavg()[0] ?? 0).toFixed(1)} after`,
+    '',
+    renderTable(rows),
+    '',
+    ...detailLines(results).map((line) => `- ${line}`),
+    `- phase seconds: ${Object.entries(results.phaseSeconds)
+      .map(([name, seconds]) => `${name} ${seconds}`)
+      .join(', ')}`,
+    ...Object.entries(results.errors).map(([name, error]) => `- ${name} FAILED: ${error.split('\n')[0]}`),
+    ...profiles.flatMap((summary) => ['', renderProfile(summary)]),
+    ...(cpuProfileDir ? [`(profiles: ${cpuProfileDir}, open them in Chrome DevTools)`] : []),
+    '',
+    `JSON: ${file}`,
+  ];
+  console.log(out.join('\n'));
+  return Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
