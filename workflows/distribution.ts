@@ -1,6 +1,7 @@
 // Offering a stage's reps: all at once (first available) or one at a time (round robin).
-import { condition, sleep } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { routingActivities } from './activities';
+import type { Persist } from './projection';
 import type { RoutingRecord } from './routing/record';
 import { rotationKey, rotationOrder } from './routing/rotation';
 import type { Candidate } from './routing/types';
@@ -8,7 +9,7 @@ import { showOffers } from './visibility';
 
 export interface StageOffering {
   record: RoutingRecord;
-  persist: () => Promise<void>;
+  persist: Persist;
   /** Reps already offered in this routing: never offered again. */
   tried: Set<string>;
   ruleId: string;
@@ -23,10 +24,10 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[]): 
   const offers = record.offer(context.stage, repIds, context.offerTimeoutMs);
   showOffers(record);
   const settled = () => !record.isOpen() || offers.every((offer) => offer.result !== 'pending');
-  // The timer starts with the offer. Reps see the offer only once it is durable: the 1 ms timer ends this workflow
-  // task, recording what the offers were decided from, before the write that shows them runs. Shown any earlier, a
+  // The timer starts with the offer. Reps see the offer only once it is durable: the write that shows it is a
+  // regular activity, which the server dispatches only after this workflow task is recorded. Shown any earlier, a
   // worker crash could leave a rep holding an offer the restarted routing never made (and refuses to accept).
-  await Promise.all([sleep(1).then(persist), condition(settled, context.offerTimeoutMs)]);
+  await Promise.all([persist({ afterDurable: true }), condition(settled, context.offerTimeoutMs)]);
   if (record.isOpen() && offers.some((offer) => offer.result === 'pending')) {
     for (const offer of offers) record.closeOffer(offer, 'timed_out');
     record.trace('offers.timed_out', { stage: context.stage, repIds: [...repIds] });

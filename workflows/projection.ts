@@ -1,6 +1,6 @@
 // Mirrors a routing into the database (its row, its offers, its connection) so reps and other routings can read it.
 import type { OfferClosure, OfferRecord, RoutingRecord as RoutingRow } from '../store/projection';
-import { routingActivities } from './activities';
+import { durableRoutingActivities, routingActivities } from './activities';
 import type { RoutingRecord } from './routing/record';
 import type { OfferResult } from './routing/types';
 
@@ -8,7 +8,9 @@ import type { OfferResult } from './routing/types';
  * Returns `persist()`: writes run one after another and each sends only what changed since the last, so the last
  * write leaves the database matching the workflow however the handlers and the main loop interleave.
  */
-export function createProjection(record: RoutingRecord): () => Promise<void> {
+export type Persist = (options?: { afterDurable?: boolean }) => Promise<void>;
+
+export function createProjection(record: RoutingRecord): Persist {
   const written = new Map<string, OfferResult>();
   let routingWritten = '';
   let connectionWritten = false;
@@ -53,11 +55,12 @@ export function createProjection(record: RoutingRecord): () => Promise<void> {
     return { created, closed, routing, routingChanged, connection };
   };
 
-  return function persist() {
+  return function persist({ afterDurable = false } = {}) {
     writes = writes.then(async () => {
       const { created, closed, routing, routingChanged, connection } = changes();
       if (created.length === 0 && closed.length === 0 && !routingChanged && !connection) return;
-      await routingActivities.writeRoutingProjection({
+      const activities = afterDurable ? durableRoutingActivities : routingActivities;
+      await activities.writeRoutingProjection({
         routingId: record.state.routingId,
         created,
         closed,
