@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { type BenchConfig, loadBenchConfig } from './config';
+import { type BenchConfig, loadBenchConfig, type PhaseName } from './config';
 import type { BenchContext } from './context';
 import { JsonHttp } from './driver/http';
 import { createBenchReps } from './driver/scenarios';
@@ -21,7 +21,7 @@ import { renderProfile, summarizeProfiles } from './report/cpu-profile';
 import type { BenchResults } from './report/results';
 import { buildRows, detailLines } from './report/rows';
 import { renderTable, writeJson } from './report/table';
-import { startBenchService } from './service/start-service';
+import { type BenchService, startBenchService } from './service/start-service';
 
 const startedAt = Date.now();
 const log = (message: string) =>
@@ -39,6 +39,27 @@ async function phase<T>(results: BenchResults, name: string, work: () => Promise
   } finally {
     results.phaseSeconds[name] = Math.round((Date.now() - start) / 100) / 10;
   }
+}
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** False, with the reason recorded, once a process of the service has gone: every later figure would be noise. */
+function serviceAlive(service: BenchService, results: BenchResults, phaseName: string): boolean {
+  const gone = [
+    ['the Temporal dev server', service.temporalPid],
+    ['the worker', service.worker.pid],
+    ['the API', service.api.pid],
+  ].filter(([, pid]) => !isRunning(pid as number));
+  if (gone.length === 0) return true;
+  results.errors[phaseName] = `skipped: ${gone.map(([name]) => name).join(', ')} exited during the run`;
+  return false;
 }
 
 /** The heavy load's rate: as configured, else 20/s or, if lower, the throughput just measured. */
@@ -63,18 +84,18 @@ async function measureService(config: BenchConfig, results: BenchResults, cpuPro
     try {
       const reps = await createBenchReps(http, service.keys.adminKey, config);
       const ctx: BenchContext = { config, service, http, reps, floor, log };
-      const run = config.phases;
-      if (run.has('latency')) results.lightLoad = await phase(results, 'light load', () => measureLightLoad(ctx));
-      if (run.has('accept')) results.accept = await phase(results, 'accept', () => measureAcceptRace(ctx));
-      if (run.has('cost')) results.cost = await phase(results, 'cost', () => measureCostPerRouting(ctx));
-      if (run.has('throughput')) results.throughput = await phase(results, 'throughput', () => measureThroughput(ctx));
-      if (run.has('latency')) {
+      const run = (name: PhaseName) => config.phases.has(name) && serviceAlive(service, results, name);
+      if (run('latency')) results.lightLoad = await phase(results, 'light load', () => measureLightLoad(ctx));
+      if (run('accept')) results.accept = await phase(results, 'accept', () => measureAcceptRace(ctx));
+      if (run('cost')) results.cost = await phase(results, 'cost', () => measureCostPerRouting(ctx));
+      if (run('throughput')) results.throughput = await phase(results, 'throughput', () => measureThroughput(ctx));
+      if (run('latency')) {
         const rate = heavyRate(config, results);
         results.heavyLoad = await phase(results, 'heavy load', () => measureHeavyLoad(ctx, rate));
       }
-      if (run.has('fairness')) results.fairness = await phase(results, 'fairness', () => measureFairness(ctx));
+      if (run('fairness')) results.fairness = await phase(results, 'fairness', () => measureFairness(ctx));
       const open = results.fairness?.routings ?? 0;
-      if (run.has('memory')) results.memory = await phase(results, 'memory', () => measureMemory(ctx, open));
+      if (run('memory')) results.memory = await phase(results, 'memory', () => measureMemory(ctx, open));
     } finally {
       await floor.stop();
     }
