@@ -42,8 +42,13 @@ export function loadBenchConfig() {
      */
     heavyRate: process.env.BENCH_HEAVY_RATE ? int('BENCH_HEAVY_RATE', 20) : undefined,
     heavySeconds: int('BENCH_HEAVY_SECONDS', 10),
-    /** Least time between polls of the one simulated rep who watches offers, for the trigger-to-offer figures. */
+    /**
+     * Least time between polls of the one simulated rep who watches offers for the trigger-to-offer figures: one
+     * routing at a time, and under heavy load, where each poll's ~1.5 ms of API CPU would otherwise crowd out the
+     * service being measured.
+     */
     pollMs: int('BENCH_POLL_MS', 5),
+    heavyPollMs: int('BENCH_HEAVY_POLL_MS', 10),
     /** Reps offered each load routing at once (first available). */
     groupSize: int('BENCH_GROUP_SIZE', 5),
     /**

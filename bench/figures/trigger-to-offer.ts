@@ -60,8 +60,8 @@ async function lightLoad(ctx: BenchContext): Promise<LightLatency> {
 }
 
 /**
- * Steady open-loop load at `rate`: first the floor workflows alone, then routings, one rep polling every `pollMs`
- * and accepting each routing as it shows.
+ * Steady open-loop load at `rate`: first the floor workflows alone, then routings, one rep polling every
+ * `heavyPollMs` and accepting each routing as it shows.
  */
 export async function measureHeavyLoad(ctx: BenchContext, rate: number): Promise<HeavyLatency> {
   const { config, http, service, reps, floor } = ctx;
@@ -72,7 +72,7 @@ export async function measureHeavyLoad(ctx: BenchContext, rate: number): Promise
     rate,
     config.heavySeconds,
   );
-  const driver = new RoutingDriver(http, service.keys.experienceKey, 'load', reps.load.slice(0, 1), config.pollMs);
+  const driver = new RoutingDriver(http, service.keys.experienceKey, 'load', reps.load.slice(0, 1), config.heavyPollMs);
   try {
     const step = await runLoadStep(driver, rate, config.heavySeconds, 'heavy', 30_000);
     await driver.settleAll(60_000);
