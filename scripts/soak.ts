@@ -4,10 +4,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type DevServer, startDevServer } from '../embedded/temporal-dev-server';
+import { freePort } from '../runtime/ports';
 import { openDatabase } from '../store/database';
 
 const root = path.resolve(__dirname, '..');
@@ -16,17 +16,6 @@ const rate = Number(process.env.SOAK_RATE ?? 25);
 const restartEverySeconds = Number(process.env.SOAK_RESTART_EVERY ?? 8);
 const reps = ['r1', 'r2', 'r3', 'r4', 'r5'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Calls the API, retrying while it is down or restarting, as a real client with retries would. */
 async function call(base: string, token: string, method: string, url: string, body?: unknown) {

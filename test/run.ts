@@ -6,8 +6,8 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startDevServer } from '../embedded/temporal-dev-server';
+import { freePort } from '../runtime/ports';
 import { bundleRoutingWorkflows } from '../worker/create-worker';
-import { freePort } from './support/ports';
 
 const root = path.resolve(__dirname, '..');
 const artifacts = path.join(root, '.test-artifacts');

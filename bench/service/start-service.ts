@@ -7,9 +7,9 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { startDevServer } from '../../embedded/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 import { bundleRoutingWorkflows } from '../../worker/create-worker';
 import { type ServiceChild, startChild } from './child';
-import { freePort } from './ports';
 
 export interface BenchService {
   dataDir: string;

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type DevServer, startDevServer } from '../../embedded/temporal-dev-server';
+import { freePort } from '../../runtime/ports';
 import { type Db, openDatabase } from '../../store/database';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
 import { HttpClient } from '../support/http';
-import { freePort } from '../support/ports';
 
 const root = path.resolve(__dirname, '..', '..');
 const sleepBriefly = () => new Promise((resolve) => setTimeout(resolve, 20));

@@ -6,10 +6,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { freePort } from '../../runtime/ports';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
 import { HttpClient } from '../support/http';
-import { freePort } from '../support/ports';
 
 const root = path.resolve(__dirname, '..', '..');
 

@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { freePort } from '../../runtime/ports';
 import { createTestDatabase, databaseUnderTest, type TestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
 import { HttpClient } from '../support/http';
-import { freePort } from '../support/ports';
 
 const root = path.resolve(__dirname, '..', '..');
 
