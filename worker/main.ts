@@ -1,24 +1,13 @@
 // A worker process for scale-out: runs routing workflows and activities against a Temporal cluster and the shared
 // database. Start as many as the load needs; they share the task queue. Metrics on METRICS_PORT.
 import { createServer } from 'node:http';
-import pino from 'pino';
-import { loadConfig } from '../config';
 import { registry } from '../observability/metrics';
-import { Lifecycle } from '../runtime/lifecycle';
-import { installSdkRuntime, temporalTargetFromEnvironment } from '../runtime/temporal';
-import { openDatabase } from '../store/database';
+import { startProcess } from '../runtime/process';
 import { bundleRoutingWorkflows } from './create-worker';
 import { startWorker } from './start-worker';
 
 async function main() {
-  const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL }).child({ process: 'worker' });
-  installSdkRuntime(logger, config.SDK_METRICS_ADDRESS);
-  const lifecycle = new Lifecycle(logger);
-  lifecycle.stopOnSignals();
-  const target = temporalTargetFromEnvironment(config.TEMPORAL_NAMESPACE);
-  const db = await openDatabase(config.database);
-  lifecycle.onStop('database', () => db.destroy());
+  const { config, logger, lifecycle, target, db } = await startProcess('worker');
   await startWorker({
     target,
     taskQueue: config.TASK_QUEUE,
