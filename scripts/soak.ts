@@ -1,6 +1,8 @@
 // Soak run: drives thousands of routings through restarts of every part (worker SIGKILLed, Temporal dev server
 // restarted, API stopped) and reports what was lost. Not part of the test suite: `npm run soak`.
-//   SOAK_ROUTINGS (default 2000)  SOAK_RATE per second (default 25)  SOAK_RESTART_EVERY seconds (default 8)
+// Each fault waits for the service to recover before the next interval starts, so the run measures survival of
+// faults rather than a service that is never up.
+//   SOAK_ROUTINGS (default 2000)  SOAK_RATE per second (default 10)  SOAK_RESTART_EVERY seconds (default 10)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,8 +14,8 @@ import { openDatabase } from '../store/database';
 
 const root = path.resolve(__dirname, '..');
 const total = Number(process.env.SOAK_ROUTINGS ?? 2000);
-const rate = Number(process.env.SOAK_RATE ?? 25);
-const restartEverySeconds = Number(process.env.SOAK_RESTART_EVERY ?? 8);
+const rate = Number(process.env.SOAK_RATE ?? 10);
+const restartEverySeconds = Number(process.env.SOAK_RESTART_EVERY ?? 10);
 const reps = ['r1', 'r2', 'r3', 'r4', 'r5'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -64,14 +66,36 @@ async function main() {
     });
   const exited = (child: ChildProcess) =>
     new Promise((resolve) => (child.exitCode !== null ? resolve(0) : child.once('exit', resolve)));
-  let worker = spawnEntry('worker/main.ts', { METRICS_PORT: String(await freePort()) });
-  let api = spawnEntry('api/main.ts');
   const base = `http://127.0.0.1:${apiPort}`;
+  /** Resolves once `url` answers 200: the worker serves metrics only once it polls, the API health once it listens. */
+  const answering = async (url: string) => {
+    for (;;) {
+      const ok = await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ok) return;
+      await sleep(200);
+    }
+  };
+  const startWorkerProcess = async () => {
+    const metricsPort = await freePort();
+    const child = spawnEntry('worker/main.ts', { METRICS_PORT: String(metricsPort) });
+    await answering(`http://127.0.0.1:${metricsPort}/metrics`);
+    return child;
+  };
+  const startApiProcess = async () => {
+    const child = spawnEntry('api/main.ts');
+    await answering(`${base}/healthz`);
+    return child;
+  };
+  let worker = await startWorkerProcess();
+  let api = await startApiProcess();
   const admin = keys.ADMIN_API_KEY;
 
   for (const rep of reps)
     await call(base, admin, 'PUT', `/v1/users/${rep}`, { name: rep, email: `${rep}@soak.test`, status: 'available' });
-  await call(base, admin, 'POST', '/v1/rules', { name: 'soak', routeTo: { users: reps }, offerTimeoutSeconds: 300 });
+  await call(base, admin, 'POST', '/v1/rules', { name: 'soak', routeTo: { users: reps }, offerTimeoutSeconds: 86_400 });
   const tokens: Record<string, string> = {};
   for (const rep of reps) tokens[rep] = (await call(base, admin, 'POST', `/v1/users/${rep}/tokens`)).body.token;
 
@@ -81,11 +105,14 @@ async function main() {
   let done = false;
   const started = Date.now();
 
-  // Simulated reps: each polls its offers and accepts what it sees; losing a race (409) is normal.
-  const repLoops = reps.map(async (rep) => {
+  // Simulated reps: each polls its offers and accepts what it sees; losing a race (409) is normal. Each starts at
+  // a different point of the list, so they race on some routings and not on every one.
+  const repLoops = reps.map(async (rep, index) => {
     while (!done) {
-      const offers = await call(base, tokens[rep] as string, 'GET', `/v1/reps/${rep}/offers`);
-      for (const offer of offers.body?.offers ?? []) {
+      const { body } = await call(base, tokens[rep] as string, 'GET', `/v1/reps/${rep}/offers`);
+      const offers: { routingId: string }[] = body?.offers ?? [];
+      const from = Math.floor((offers.length * index) / reps.length);
+      for (const offer of [...offers.slice(from), ...offers.slice(0, from)]) {
         await call(base, tokens[rep] as string, 'POST', `/v1/routings/${offer.routingId}/accept`, { repId: rep });
       }
       await sleep(50);
@@ -100,19 +127,21 @@ async function main() {
       if (done) break;
       const kind = kinds[restarts % kinds.length];
       restarts++;
-      console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] restart ${restarts}: ${kind}`);
+      const faultAt = Date.now();
       if (kind === 'worker') {
         worker.kill('SIGKILL');
         await exited(worker);
-        worker = spawnEntry('worker/main.ts', { METRICS_PORT: String(await freePort()) });
+        worker = await startWorkerProcess();
       } else if (kind === 'temporal') {
         await server.stop();
         server = await startServer();
       } else {
         api.kill('SIGTERM');
         await exited(api);
-        api = spawnEntry('api/main.ts');
+        api = await startApiProcess();
       }
+      const at = ((faultAt - started) / 1000).toFixed(0);
+      console.log(`[${at} s] restart ${restarts}: ${kind}, back in ${((Date.now() - faultAt) / 1000).toFixed(1)} s`);
     }
   })();
 
@@ -132,32 +161,42 @@ async function main() {
     `triggered ${triggered} routings in ${((Date.now() - started) / 1000).toFixed(0)} s; waiting for outcomes`,
   );
 
-  const outcomes = new Map<string, string>();
-  const deadline = Date.now() + 300_000;
-  while (outcomes.size < total && Date.now() < deadline) {
-    for (const id of ids) {
-      if (outcomes.has(id)) continue;
-      const { body } = await call(base, keys.EXPERIENCE_API_KEY, 'GET', `/v1/routings/${id}`);
-      if (body?.status && body.status !== 'routing') outcomes.set(id, body.status);
-    }
-    if (outcomes.size < total) await sleep(1000);
+  // Outcomes are read from the routings table the workflows project into: one query per second, not one per routing.
+  const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'routing.sqlite') });
+  const readOutcomes = async () =>
+    new Map(
+      (await db.selectFrom('routings').select(['routing_id', 'status', 'rep_id']).execute()).map((row) => [
+        row.routing_id,
+        row,
+      ]),
+    );
+  let outcomes = await readOutcomes();
+  const finished = () => ids.filter((id) => (outcomes.get(id)?.status ?? 'routing') !== 'routing').length;
+  const deadline = Date.now() + 600_000;
+  while (finished() < total && Date.now() < deadline) {
+    await sleep(1000);
+    outcomes = await readOutcomes();
   }
   done = true;
   await Promise.all([...repLoops, faults]);
 
-  // Cross-check the database: one conversation per connected routing, to the rep the routing names.
-  const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'routing.sqlite') });
+  // Cross-check: one conversation per connected routing, to the rep the routing names.
+  outcomes = await readOutcomes();
   const conversations = await db.selectFrom('conversations').select(['routing_id', 'rep_id']).execute();
   const offers = await db.selectFrom('offers').select(['routing_id', 'rep_id']).execute();
   await db.destroy();
-  const conversationsPer = new Map<string, number>();
+  const conversationsPer = new Map<string, string[]>();
   for (const row of conversations)
-    conversationsPer.set(row.routing_id, (conversationsPer.get(row.routing_id) ?? 0) + 1);
+    conversationsPer.set(row.routing_id, [...(conversationsPer.get(row.routing_id) ?? []), row.rep_id]);
   const offerKeys = new Set(offers.map((row) => `${row.routing_id}/${row.rep_id}`));
 
-  const notConnected = ids.filter((id) => outcomes.get(id) !== 'connected');
-  const doubleAssigned = ids.filter((id) => (conversationsPer.get(id) ?? 0) > 1);
-  const missingConversation = ids.filter((id) => outcomes.get(id) === 'connected' && conversationsPer.get(id) !== 1);
+  const notConnected = ids.filter((id) => outcomes.get(id)?.status !== 'connected');
+  const doubleAssigned = ids.filter((id) => (conversationsPer.get(id)?.length ?? 0) > 1);
+  const missingConversation = ids.filter((id) => {
+    const outcome = outcomes.get(id);
+    const assigned = conversationsPer.get(id) ?? [];
+    return outcome?.status === 'connected' && (assigned.length !== 1 || assigned[0] !== outcome.rep_id);
+  });
   console.log(
     JSON.stringify(
       {
@@ -166,6 +205,9 @@ async function main() {
         seconds: Math.round((Date.now() - started) / 1000),
         connected: ids.length - notConnected.length,
         lost: notConnected.length,
+        ...(notConnected.length > 0 && {
+          notConnected: notConnected.slice(0, 10).map((id) => [id, outcomes.get(id)?.status]),
+        }),
         doubleAssigned: doubleAssigned.length,
         missingConversation: missingConversation.length,
         offersRecorded: offerKeys.size,
