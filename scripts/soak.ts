@@ -17,6 +17,7 @@ const total = Number(process.env.SOAK_ROUTINGS ?? 2000);
 const rate = Number(process.env.SOAK_RATE ?? 10);
 const restartEverySeconds = Number(process.env.SOAK_RESTART_EVERY ?? 10);
 const reps = ['r1', 'r2', 'r3', 'r4', 'r5'];
+const ACCEPTS_IN_FLIGHT = 16;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls the API, retrying while it is down or restarting, as a real client with retries would. */
@@ -112,9 +113,16 @@ async function main() {
       const { body } = await call(base, tokens[rep] as string, 'GET', `/v1/reps/${rep}/offers`);
       const offers: { routingId: string }[] = body?.offers ?? [];
       const from = Math.floor((offers.length * index) / reps.length);
-      for (const offer of [...offers.slice(from), ...offers.slice(0, from)]) {
-        await call(base, tokens[rep] as string, 'POST', `/v1/routings/${offer.routingId}/accept`, { repId: rep });
-      }
+      // Several answers in flight, as a rep's browser tabs and retries would: after a worker is killed, an answer to
+      // a routing it had cached waits out Temporal's sticky-queue timeout, and one at a time would crawl.
+      const queue = [...offers.slice(from), ...offers.slice(0, from)];
+      await Promise.all(
+        Array.from({ length: ACCEPTS_IN_FLIGHT }, async () => {
+          for (let offer = queue.shift(); offer; offer = queue.shift()) {
+            await call(base, tokens[rep] as string, 'POST', `/v1/routings/${offer.routingId}/accept`, { repId: rep });
+          }
+        }),
+      );
       await sleep(50);
     }
   });
