@@ -11,8 +11,7 @@ import {
   type RoutingProjectionChange,
 } from '../store/projection';
 import { takeTurn } from '../store/round-robin';
-import { currentRuleSet } from '../store/rules';
-import { findMatchingRule } from '../workflows/routing/criteria';
+import { currentRuleIndex } from '../store/rules';
 import { assessCandidates } from '../workflows/routing/eligibility';
 import type { Candidate, RoutingType, RuleMatch } from '../workflows/routing/types';
 
@@ -20,8 +19,8 @@ export function createRoutingActivities(db: Db) {
   return {
     /** The first enabled rule of the current rule set that matches, with the version it came from. */
     async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
-      const ruleSet = await currentRuleSet(db);
-      return { ruleSetVersion: ruleSet.version, rule: findMatchingRule(ruleSet.rules, visitor) ?? null };
+      const { version, index } = await currentRuleIndex(db);
+      return { ruleSetVersion: version, rule: index.match(visitor) ?? null };
     },
 
     /**
@@ -40,8 +39,8 @@ export function createRoutingActivities(db: Db) {
       visitor: Visitor;
       startedAt: string;
     }): Promise<RuleMatch & { pounceRoutingIds: string[] }> {
-      const ruleSet = await currentRuleSet(db);
-      const rule = findMatchingRule(ruleSet.rules, visitor) ?? null;
+      const { version, index } = await currentRuleIndex(db);
+      const rule = index.match(visitor) ?? null;
       await applyRoutingProjection(db, {
         routingId,
         created: [],
@@ -57,7 +56,7 @@ export function createRoutingActivities(db: Db) {
         },
       });
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
-      return { ruleSetVersion: ruleSet.version, rule, pounceRoutingIds };
+      return { ruleSetVersion: version, rule, pounceRoutingIds };
     },
 
     /**

@@ -1,6 +1,7 @@
 // The ordered rule list, kept as immutable versions: each change appends the whole new list.
 import { randomUUID } from 'node:crypto';
 import type { Rule, RuleInput } from '../api/schemas/rules';
+import { type CompiledRuleSet, compileRuleSet } from '../workflows/routing/rule-index';
 import { type Db, retryOnConflict } from './database';
 import { existingGroupIds, existingUserIds } from './directory';
 import { UnknownReferenceError } from './errors';
@@ -25,8 +26,48 @@ async function latest(db: Reader): Promise<RuleSet> {
     : { version: 0, createdAt: null, rules: [] };
 }
 
-export function currentRuleSet(db: Db): Promise<RuleSet> {
-  return latest(db);
+interface Latest {
+  ruleSet: RuleSet;
+  index?: CompiledRuleSet<Rule>;
+}
+
+/**
+ * The latest rule set of each database, parsed once and compiled on its first match. At 10,000 rules, reading and
+ * parsing the row takes tens of milliseconds and compiling about as long; checking the version is one indexed
+ * lookup. A version never changes once written, so the latest is all there is to keep: one entry per database
+ * (several in one process in tests), shared by every caller, read only.
+ */
+const latestByDb = new WeakMap<Db, Latest>();
+
+async function cachedLatest(db: Db): Promise<Latest> {
+  const head = await db
+    .selectFrom('rule_set_versions')
+    .select(['version', 'created_at'])
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const cached = latestByDb.get(db);
+  if (
+    cached &&
+    cached.ruleSet.version === (head?.version ?? 0) &&
+    cached.ruleSet.createdAt === (head?.created_at ?? null)
+  ) {
+    return cached;
+  }
+  const entry: Latest = { ruleSet: await latest(db) };
+  latestByDb.set(db, entry);
+  return entry;
+}
+
+export async function currentRuleSet(db: Db): Promise<RuleSet> {
+  return (await cachedLatest(db)).ruleSet;
+}
+
+/** The current version and its compiled rules: `index.match(visitor)` is findMatchingRule over its rules. */
+export async function currentRuleIndex(db: Db): Promise<{ version: number; index: CompiledRuleSet<Rule> }> {
+  const entry = await cachedLatest(db);
+  entry.index ??= compileRuleSet(entry.ruleSet.rules);
+  return { version: entry.ruleSet.version, index: entry.index };
 }
 
 /** Versions are `integer` columns: 32 bits on PostgreSQL, which refuses to compare with anything larger. */

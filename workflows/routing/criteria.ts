@@ -15,7 +15,7 @@ function ownValue(target: unknown, key: string): unknown {
 }
 
 /** Walks own properties only, so `__proto__`, `constructor` or `toString` never reach prototype members. */
-function resolve(visitor: Visitor, path: string): unknown {
+export function resolve(visitor: Visitor, path: string): unknown {
   if (!path.includes('.')) return ownValue(visitor, path);
   let keys = pathCache.get(path);
   if (keys === undefined) {
@@ -32,7 +32,7 @@ function resolve(visitor: Visitor, path: string): unknown {
 }
 
 /** Case-insensitive comparable form of a scalar; numbers and booleans compare by their string form. */
-function text(value: unknown): string | undefined {
+export function text(value: unknown): string | undefined {
   const kind = typeof value;
   return kind === 'string' || kind === 'number' || kind === 'boolean' ? String(value).toLowerCase() : undefined;
 }
