@@ -1,5 +1,6 @@
 // The HTTP API: JSON in, JSON out, every failure in the error shape.
 import type { Server } from 'node:http';
+import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -35,6 +36,8 @@ export interface ApiDependencies {
 }
 
 const MAX_BODY = '1mb';
+/** Plain ES modules, HTML and CSS, served as they are: no build step. */
+const CONSOLE_DIR = path.join(__dirname, '..', 'console');
 /** Integration syncs carry up to 10,000 records per array in one request. */
 const MAX_SYNC_BODY = '20mb';
 
@@ -61,7 +64,9 @@ export function createApp(deps: ApiDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // Helmet's defaults, less upgrade-insecure-requests: over plain HTTP on any host but localhost it would make the
+  // browser fetch the console's own scripts over HTTPS, which fails. Scripts stay 'self' only, never inline.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(requestLog(deps.logger));
   // While draining, keep-alive clients must not keep reusing their connection, or it would never close.
   app.use((_req, res, next) => {
@@ -94,6 +99,9 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use(repsRouter(deps.db));
   app.use(eventsRouter(deps.db, deps.events, deps.heartbeatMs ?? 15_000));
   app.use(integrationsRouter(deps.db));
+  // The web console: static files that hold no data (the user enters credentials, which stay in the browser), so
+  // public like /openapi.json. Last, so that API requests never look at the file system.
+  app.use(express.static(CONSOLE_DIR, { index: 'index.html', redirect: false }));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));
   return app;

@@ -6,8 +6,12 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 TEMPORAL_CLI_PATH="$(scripts/temporal-cli.sh)"
 export TEMPORAL_CLI_PATH
+# The web console's browser tests drive Debian's Chromium (installed once when missing), never a downloaded build.
+CHROMIUM_PATH="$(scripts/chromium.sh)"
+export CHROMIUM_PATH
 if [ "$#" -eq 0 ]; then
   npx --no-install biome check .
   npx --no-install tsc --noEmit
+  npx --no-install tsc --noEmit -p tsconfig.console.json
 fi
 exec node --import tsx test/run.ts "$@"

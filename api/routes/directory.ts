@@ -32,8 +32,9 @@ export function directoryRouter(db: Db): Router {
     res.status(created ? 201 : 200).json(user);
   });
 
+  /** A rep may read their own record too: the console shows them their name and presence. */
   router.get('/v1/users/:id', async (req, res) => {
-    assertAdmin(res);
+    assertActsFor(res, req.params.id, { adminToo: true });
     const user = await getUser(db, req.params.id);
     if (!user) throw notFound('user', req.params.id);
     res.json(user);

@@ -1,10 +1,11 @@
-// What a rep sees: their live offers.
+// What a rep sees: their live offers and open conversations.
 import { Router } from 'express';
 import type { Db } from '../../store/database';
 import { getUser } from '../../store/directory';
 import { liveOffersForRep } from '../../store/projection';
 import { assertActsFor } from '../auth';
 import { notFound } from '../http-error';
+import { openConversationsForRep } from '../rep-conversations';
 
 export function repsRouter(db: Db): Router {
   const router = Router();
@@ -13,6 +14,12 @@ export function repsRouter(db: Db): Router {
     assertActsFor(res, req.params.id, { adminToo: true });
     if (!(await getUser(db, req.params.id))) throw notFound('user', req.params.id);
     res.json({ offers: await liveOffersForRep(db, req.params.id) });
+  });
+
+  router.get('/v1/reps/:id/conversations', async (req, res) => {
+    assertActsFor(res, req.params.id, { adminToo: true });
+    if (!(await getUser(db, req.params.id))) throw notFound('user', req.params.id);
+    res.json({ conversations: await openConversationsForRep(db, req.params.id) });
   });
 
   return router;

@@ -6,6 +6,7 @@ import type { SalesforceCounts, upsertProspects } from '../../store/integrations
 import type { LiveOffer } from '../../store/projection';
 import type { listRuleSetVersions, RuleSet } from '../../store/rules';
 import type { Candidate, RoutingState } from '../../workflows/routing/types';
+import type { OpenConversation } from '../rep-conversations';
 import type { RoutingGateway } from '../routing-gateway';
 import type { Simulation } from '../simulation';
 import { type Rule, ruleSchema } from './rules';
@@ -217,6 +218,18 @@ const liveOfferSchema = z
   .meta({ id: 'LiveOffer' }) satisfies z.ZodType<LiveOffer>;
 
 export const liveOffersSchema = z.object({ offers: z.array(liveOfferSchema) });
+
+/** The store keeps the routing type as text; it is always one of the routing types. */
+const openConversationSchema = z
+  .object({
+    routingId: z.string(),
+    type: routingTypeSchema,
+    visitor: visitorSchema,
+    startedAt: timestamp,
+  })
+  .meta({ id: 'OpenConversation' }) satisfies z.ZodType<OpenConversation>;
+
+export const openConversationsSchema = z.object({ conversations: z.array(openConversationSchema) });
 
 // --- Integrations ------------------------------------------------------------------------------------------------
 

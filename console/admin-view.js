@@ -1,0 +1,42 @@
+// @ts-check
+// The admin view: puts together the directory, the ordered rules and their editor, simulation and the timeline.
+
+import { startDirectory } from './directory.js';
+import { announce, byId } from './dom.js';
+import { createRuleEditor } from './rule-editor.js';
+import { startRuleList } from './rule-list.js';
+import { startSimulate } from './simulate.js';
+import { startTimeline } from './timeline.js';
+
+/** @typedef {import('./api.js').Api} Api */
+
+/** @param {Api} api */
+export function startAdminView(api) {
+  const message = byId('admin-message', HTMLElement);
+  /** @param {string} text */
+  const say = (text) => announce(message, text);
+
+  const directory = startDirectory(api, say);
+  const editor = createRuleEditor(api, async (rule, created) => {
+    say(`${created ? 'Created' : 'Saved'} rule “${rule.name}”.`);
+    await rules.load();
+    // Back to the saved rule in the list, so the keyboard carries on from it.
+    const card = [...byId('rules', HTMLOListElement).children].find(
+      (li) => li instanceof HTMLElement && li.dataset.ruleId === rule.id,
+    );
+    const edit = card?.querySelector('button[data-action="edit"]');
+    (edit instanceof HTMLButtonElement ? edit : byId('new-rule', HTMLButtonElement)).focus();
+  });
+  const rules = startRuleList(api, say, editor);
+  startSimulate(api);
+  startTimeline(api);
+
+  Promise.all([directory.load(), rules.load()]).catch((error) => say(`Could not load: ${error.message ?? error}`));
+  // Signing out leaves nothing behind in the page: a minted token above all.
+  return () => {
+    for (const id of ['admin-message', 'rep-token-output', 'reps', 'groups', 'rules', 'simulation', 'timeline']) {
+      byId(id, HTMLElement).replaceChildren();
+    }
+    byId('rule-form', HTMLFormElement).hidden = true;
+  };
+}

@@ -1,0 +1,186 @@
+// @ts-check
+// The rep view: presence, live offers (kept current by the rep's event stream), and active conversations.
+import { ApiError, segment } from './api.js';
+import { renderConversations } from './conversation-list.js';
+import { announce, byId, whileBusy } from './dom.js';
+import { followEventStream } from './event-stream.js';
+import { visitorFacts, visitorTitle } from './format.js';
+import { OfferList } from './offer-list.js';
+
+/** @typedef {import('./api.js').Api} Api */
+/** @typedef {import('./types.js').LiveOffer} LiveOffer */
+/** @typedef {import('./types.js').OpenConversation} OpenConversation */
+/** @typedef {import('./types.js').PresenceStatus} PresenceStatus */
+/** @typedef {import('./types.js').User} User */
+
+/** Why an accept or decline was refused, in the rep's words. */
+const refusals = /** @type {Record<string, string>} */ ({
+  already_assigned: 'Another rep accepted this visitor first.',
+  not_offered: 'This offer is no longer yours: it timed out or was withdrawn.',
+  routing_closed: 'This routing is over: the visitor left or was routed elsewhere.',
+});
+
+const presenceText = /** @type {Record<PresenceStatus, string>} */ ({
+  available: 'You are available: new visitors can be offered to you.',
+  away: 'You are away: no new offers.',
+  offline: 'You are offline: no new offers.',
+});
+
+/**
+ * Starts the view for the signed-in rep; returns a function that stops it (stream, timers).
+ * @param {Api} api
+ * @param {string} repId
+ * @param {() => void} onRefused called when the token stops being accepted (revoked)
+ */
+export function startRepView(api, repId, onRefused) {
+  const base = `/v1/reps/${segment(repId)}`;
+  const announcer = byId('rep-announcer', HTMLElement);
+  const message = byId('rep-message', HTMLElement);
+  const presenceSwitch = byId('presence-switch', HTMLButtonElement);
+  const presenceLine = byId('presence-text', HTMLElement);
+  const streamState = byId('stream-state', HTMLElement);
+  const conversationList = byId('conversations', HTMLUListElement);
+  const noConversations = byId('no-conversations', HTMLElement);
+  /** Routings whose offer the stream has closed: a list fetched a moment earlier must not bring them back. */
+  const closed = new Set();
+
+  /** @param {unknown} error */
+  const describe = (error) => (error instanceof ApiError ? (refusals[error.code] ?? error.message) : String(error));
+
+  /** @param {PresenceStatus} status */
+  const showPresence = (status) => {
+    presenceSwitch.setAttribute('aria-checked', String(status === 'available'));
+    presenceLine.textContent = presenceText[status];
+  };
+
+  const refreshConversations = async () => {
+    /** @type {{ conversations: OpenConversation[] }} */
+    const { conversations } = await api.get(`${base}/conversations`);
+    renderConversations(conversationList, noConversations, conversations, endConversation);
+  };
+
+  /** @param {OpenConversation} conversation */
+  const endConversation = async (conversation) => {
+    try {
+      await api.post(`/v1/routings/${segment(conversation.routingId)}/end`);
+      message.textContent = `Conversation with ${visitorTitle(conversation.visitor)} ended.`;
+    } catch (error) {
+      message.textContent = describe(error);
+    }
+    await refreshConversations();
+  };
+
+  /** @param {LiveOffer} offer @param {'accept' | 'decline'} choice */
+  const answer = async (offer, choice) => {
+    const name = visitorTitle(offer.visitor);
+    try {
+      await api.post(`/v1/routings/${segment(offer.routingId)}/${choice}`, { repId });
+      closed.add(offer.routingId);
+      offers.remove(offer.routingId);
+      message.textContent = choice === 'accept' ? `Connected with ${name}.` : `Declined ${name}.`;
+      if (choice === 'accept') await refreshConversations();
+    } catch (error) {
+      if (error instanceof ApiError && error.code in refusals) {
+        closed.add(offer.routingId);
+        offers.remove(offer.routingId);
+        message.textContent = `${name}: ${describe(error)}`;
+      } else {
+        offers.showError(offer.routingId, describe(error));
+      }
+    }
+  };
+
+  const offers = new OfferList(byId('offers', HTMLUListElement), byId('no-offers', HTMLElement), {
+    accept: (offer) => answer(offer, 'accept'),
+    decline: (offer) => answer(offer, 'decline'),
+  });
+
+  /** @param {LiveOffer} offer */
+  const showOffer = (offer) => {
+    if (closed.has(offer.routingId) || offers.has(offer.routingId)) return;
+    offers.add(offer);
+    const facts = visitorFacts(offer.visitor)
+      .slice(0, 2)
+      .map(([, value]) => value);
+    announce(announcer, `New offer: ${[visitorTitle(offer.visitor), ...facts].join(', ')}.`);
+  };
+
+  /** The state now: what the stream may have missed before it opened, or while it was down. */
+  const refresh = async () => {
+    // Only offers shown before the request can be stale: one the stream adds meanwhile may be newer than the answer.
+    const shownBefore = [...offers.cards.keys()];
+    /** @type {{ offers: LiveOffer[] }} */
+    const current = await api.get(`${base}/offers`);
+    const live = new Set(current.offers.map((offer) => offer.routingId));
+    for (const offer of current.offers) showOffer(offer);
+    for (const routingId of shownBefore) if (!live.has(routingId)) offers.remove(routingId);
+    await refreshConversations();
+  };
+
+  /** @param {import('./event-stream.js').StreamEvent} event */
+  const onEvent = (event) => {
+    const data = JSON.parse(event.data);
+    if (event.type === 'offer.created') {
+      showOffer(data);
+    } else if (event.type === 'offer.withdrawn' || event.type === 'routing.connected') {
+      const offer = offers.get(data.routingId);
+      closed.add(data.routingId);
+      offers.remove(data.routingId);
+      if (event.type === 'routing.connected') void refreshConversations();
+      else if (offer) {
+        const why =
+          data.result === 'timed_out' ? 'timed out' : data.result === 'declined' ? 'was declined' : 'was withdrawn';
+        announce(announcer, `The offer for ${visitorTitle(offer.visitor)} ${why}.`);
+      }
+    } else if (event.type === 'presence.changed') {
+      showPresence(data.status);
+    }
+  };
+
+  presenceSwitch.onclick = () =>
+    whileBusy(presenceSwitch, async () => {
+      const status = presenceSwitch.getAttribute('aria-checked') === 'true' ? 'away' : 'available';
+      try {
+        /** @type {User} */
+        const user = await api.put(`/v1/users/${segment(repId)}/presence`, { status });
+        showPresence(user.status);
+      } catch (error) {
+        message.textContent = describe(error);
+      }
+    });
+
+  void api.get(`/v1/users/${segment(repId)}`).then(
+    (/** @type {User} */ user) => {
+      byId('rep-name', HTMLElement).textContent = user.name === user.id ? user.id : `${user.name} (${user.id})`;
+      showPresence(user.status);
+    },
+    (error) => {
+      message.textContent = describe(error);
+    },
+  );
+
+  const stream = followEventStream({
+    url: `${base}/events`,
+    token: api.credential,
+    onEvent,
+    onState: (state) => {
+      streamState.textContent = {
+        connecting: 'Live updates: connecting…',
+        open: 'Live updates: on.',
+        reconnecting: 'Live updates: reconnecting…',
+        refused: 'Live updates: your token was refused.',
+      }[state];
+      streamState.dataset.state = state;
+      if (state === 'open') refresh().catch((error) => (message.textContent = describe(error)));
+      if (state === 'refused') onRefused();
+    },
+  });
+
+  return () => {
+    stream.close();
+    offers.stop();
+    presenceSwitch.onclick = null;
+    for (const id of ['rep-message', 'offers', 'conversations', 'rep-announcer'])
+      byId(id, HTMLElement).replaceChildren();
+  };
+}

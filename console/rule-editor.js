@@ -1,0 +1,131 @@
+// @ts-check
+// Admin: the form that creates or replaces a rule. Common settings have their own inputs; criteria and the rarer
+// settings are JSON. Nothing is validated here that the API validates: its errors, naming each field, are shown
+// beside the input that holds the field.
+import { ApiError, segment } from './api.js';
+import { byId, controlValue } from './dom.js';
+import { clearErrors, listField, parseJsonField, showErrors } from './field-errors.js';
+
+/** @typedef {import('./api.js').Api} Api */
+/** @typedef {import('./types.js').Rule} Rule */
+
+/**
+ * The input holding an API field path, by its first segments.
+ * @param {string} field
+ */
+function inputFor(field) {
+  const [first, second] = field.split('.');
+  if (first === 'routeTo') {
+    return second === 'groups' ? 'rule-groups' : second === 'allUsers' ? 'rule-all-users' : 'rule-users';
+  }
+  const byField = /** @type {Record<string, string>} */ ({
+    name: 'rule-name',
+    enabled: 'rule-enabled',
+    criteria: 'rule-criteria',
+    distribution: 'rule-distribution',
+    offerTimeoutSeconds: 'rule-timeout',
+    meetingBooker: 'rule-booker',
+  });
+  return (first && byField[first]) ?? 'rule-advanced';
+}
+
+/** @param {unknown} value */
+const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * @param {Api} api
+ * @param {(rule: Rule, created: boolean) => Promise<void>} onSaved
+ */
+export function createRuleEditor(api, onSaved) {
+  const form = byId('rule-form', HTMLFormElement);
+  const title = byId('rule-form-title', HTMLElement);
+  const errors = byId('rule-form-errors', HTMLElement);
+  const newRule = byId('new-rule', HTMLButtonElement);
+  const checkbox = (/** @type {string} */ id) => byId(id, HTMLInputElement);
+  const field = (/** @type {string} */ id) =>
+    /** @type {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} */ (byId(id, HTMLElement));
+  /** @type {Rule | undefined} */
+  let editing;
+  /** Where focus returns when the form closes. */
+  /** @type {HTMLElement} */
+  let returnFocus = newRule;
+
+  /**
+   * @param {Rule | undefined} rule the rule to edit, or undefined for a new one
+   * @param {HTMLElement} opener
+   */
+  const open = (rule, opener) => {
+    editing = rule;
+    returnFocus = opener;
+    clearErrors(form, errors);
+    title.textContent = rule ? `Edit rule “${rule.name}”` : 'New rule';
+    field('rule-name').value = rule?.name ?? '';
+    checkbox('rule-enabled').checked = rule?.enabled ?? true;
+    const criteria = rule?.criteria ?? {};
+    field('rule-criteria').value = Object.keys(criteria).length > 0 ? JSON.stringify(criteria, null, 2) : '';
+    field('rule-users').value = rule?.routeTo.users.join(', ') ?? '';
+    field('rule-groups').value = rule?.routeTo.groups.join(', ') ?? '';
+    checkbox('rule-all-users').checked = rule?.routeTo.allUsers ?? false;
+    field('rule-distribution').value = rule?.distribution ?? 'first_available';
+    field('rule-timeout').value = String(rule?.offerTimeoutSeconds ?? 30);
+    checkbox('rule-booker').checked = rule?.meetingBooker.enabled ?? true;
+    field('rule-advanced').value = rule
+      ? JSON.stringify({ fallbacks: rule.fallbacks, outbound: rule.outbound, salesforce: rule.salesforce }, null, 2)
+      : '';
+    form.hidden = false;
+    title.focus();
+  };
+
+  const close = () => {
+    form.hidden = true;
+    editing = undefined;
+    (returnFocus.isConnected ? returnFocus : newRule).focus();
+  };
+
+  /** The rule input the form describes; throws an ApiError-shaped issue for JSON that does not parse. */
+  const body = () => {
+    const advanced = parseJsonField(field('rule-advanced').value, 'advanced', {});
+    if (!isPlainObject(advanced)) {
+      const message = 'must be a JSON object, such as {"fallbacks": []}';
+      throw new ApiError(0, 'invalid_request', `advanced: ${message}`, [{ field: 'advanced', message }]);
+    }
+    const timeout = controlValue('rule-timeout').trim();
+    return {
+      ...advanced,
+      name: controlValue('rule-name'),
+      enabled: checkbox('rule-enabled').checked,
+      criteria: parseJsonField(controlValue('rule-criteria'), 'criteria', {}),
+      routeTo: {
+        users: listField(controlValue('rule-users')),
+        groups: listField(controlValue('rule-groups')),
+        allUsers: checkbox('rule-all-users').checked,
+      },
+      distribution: controlValue('rule-distribution'),
+      // Empty means the API's default; anything else goes as typed, so the API can say what is wrong with it.
+      offerTimeoutSeconds: timeout === '' ? undefined : Number(timeout),
+      meetingBooker: { enabled: checkbox('rule-booker').checked },
+    };
+  };
+
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      clearErrors(form, errors);
+      const input = body();
+      /** @type {Rule} */
+      const saved = editing
+        ? await api.put(`/v1/rules/${segment(editing.id)}`, input)
+        : await api.post('/v1/rules', input);
+      const created = !editing;
+      form.hidden = true;
+      editing = undefined;
+      await onSaved(saved, created);
+    } catch (error) {
+      showErrors(form, errors, error, inputFor);
+    }
+  };
+  byId('rule-cancel', HTMLButtonElement).onclick = close;
+  newRule.onclick = () => open(undefined, newRule);
+
+  return { open };
+}

@@ -1,0 +1,30 @@
+// @ts-check
+// Shapes the console reads from the API. Where the server's own types hold no server code they are imported, so the
+// type check notices when the API changes under the console; the rest mirror api/schemas/responses.ts.
+
+/** @typedef {import('../api/schemas/visitor').Visitor} Visitor */
+/** @typedef {import('../api/schemas/users').User} User */
+/** @typedef {import('../api/schemas/users').Group} Group */
+/** @typedef {import('../api/schemas/users').PresenceStatus} PresenceStatus */
+/** @typedef {import('../api/schemas/rules').Rule} Rule */
+/** @typedef {import('../workflows/routing/types').Candidate} Candidate */
+/** @typedef {import('../workflows/routing/types').RoutingState} RoutingState */
+
+/**
+ * A live offer, from GET /v1/reps/:id/offers or an `offer.created` event.
+ * @typedef {{ routingId: string, type: string, visitor: Visitor, ruleId: string, stage: string,
+ *   offeredAt: string, expiresAt: string }} LiveOffer
+ */
+
+/** @typedef {{ routingId: string, type: string, visitor: Visitor, startedAt: string }} OpenConversation */
+
+/**
+ * @typedef {{ ruleSetVersion: number,
+ *   rule: { id: string, name: string, distribution: string, offerTimeoutSeconds: number } | null,
+ *   stages: { name: string, candidates: Candidate[], identifiedBy?: string, skipped?: 'nobody_eligible' }[],
+ *   outcomeIfNobodyAccepts: string, meetingBooker: { userIds: string[] } | null }} Simulation
+ */
+
+/** @typedef {{ version: number, createdAt: string | null, rules: Rule[] }} RuleSet */
+
+export {};

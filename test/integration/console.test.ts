@@ -1,0 +1,281 @@
+// The web console in a real browser (Debian's Chromium, driven by playwright-core) against the real service: a rep
+// signs in, goes available, is offered a visitor live and accepts; an admin creates, fixes and reorders rules,
+// simulates a visitor and reads a routing's timeline. A failed test leaves a screenshot in test-results/.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { databaseUnderTest } from '../support/database';
+import { createRule, eventually, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+const screenshots = path.resolve(__dirname, '..', '..', 'test-results');
+
+/** Polls `read` until `accept` holds for what it returns; fails with the last value seen. */
+async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000) {
+  let last: T | undefined;
+  try {
+    return await eventually(async () => {
+      last = await read();
+      return accept(last) ? last : undefined;
+    }, timeoutMs);
+  } catch {
+    throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
+  }
+}
+
+/** The text as laid out on screen (cells and list items apart), which is what a reader sees. */
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, not the DOM property
+const textOf = (locator: Locator) => locator.innerText();
+
+describe('web console', {
+  // The console only speaks HTTP to the API: which database sits behind the API changes nothing for the browser, and
+  // every route it uses is tested on PostgreSQL by the other files. One browser run is enough.
+  skip: databaseUnderTest() === 'postgres' && 'browser tests run once, with the SQLite run',
+}, () => {
+  let service: TestService;
+  let admin: HttpClient;
+  let experience: HttpClient;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Script errors and console errors (a CSP violation among them) seen by the page under test. */
+  let pageErrors: string[];
+
+  before(async () => {
+    const executablePath = process.env.CHROMIUM_PATH;
+    if (!executablePath) throw new Error('CHROMIUM_PATH is not set: run tests with `npm test` (scripts/chromium.sh)');
+    [service, browser] = await Promise.all([
+      startTestService(),
+      // As root (CI, containers) Chromium's sandbox cannot start; the page is our own, served by the test.
+      chromium.launch({ executablePath, args: ['--no-sandbox'] }),
+    ]);
+    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
+    experience = admin.withToken(service.keys.experienceKey);
+  });
+  after(async () => {
+    await browser?.close();
+    await service?.stop();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ baseURL: service.baseUrl });
+    page = await context.newPage();
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // Refusals the tests provoke (a 400 for an invalid rule) are logged as failed loads; anything else is a bug.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+        pageErrors.push(message.text());
+      }
+    });
+  });
+  afterEach(async (t) => {
+    // `passed` is there from Node 20.12 on; @types/node 20 does not declare it yet.
+    if ((t as { passed?: boolean }).passed === false) {
+      mkdirSync(screenshots, { recursive: true });
+      const file = path.join(screenshots, `${t.name.replace(/[^\w.-]+/g, '_')}.png`);
+      await page.screenshot({ path: file, fullPage: true }).then(
+        () => console.log(`# screenshot of the failed test: ${file}`),
+        (error) => console.log(`# no screenshot: ${error.message}`),
+      );
+    }
+    await context.close();
+  });
+
+  test('the console is public, with a CSP that allows only its own scripts', async () => {
+    const response = await fetch(`${service.baseUrl}/`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /script-src 'self';/);
+    assert.match(policy, /script-src-attr 'none'/);
+    // It would send the browser to HTTPS for the console's own files whenever it is reached by an address over HTTP.
+    assert.doesNotMatch(policy, /upgrade-insecure-requests/);
+    assert.match(await response.text(), /<script type="module" src="main.js"><\/script>/);
+    assert.equal(
+      (await fetch(`${service.baseUrl}/main.js`)).headers.get('content-type'),
+      'text/javascript; charset=utf-8',
+    );
+    assert.equal((await fetch(`${service.baseUrl}/nothing-here.js`)).status, 404);
+  });
+
+  test('a rep signs in, goes available, accepts a live offer and ends the conversation', async () => {
+    assert.equal(
+      (await admin.put('/v1/users/ann', { name: 'Ann Rep', email: 'ann@example.test', status: 'away' })).status,
+      201,
+    );
+    await createRule(admin, {
+      name: 'BigCo to ann',
+      criteria: { all: [{ field: 'company', op: 'equals', value: 'BigCo' }] },
+      routeTo: { users: ['ann'] },
+      offerTimeoutSeconds: 60,
+    });
+    const token = (await admin.post('/v1/users/ann/tokens')).body.token as string;
+
+    await page.goto('/');
+    await page.getByLabel('Rep id', { exact: true }).fill('ann');
+    await page.getByLabel('Rep token', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Sign in as rep' }).click();
+    await page.getByRole('heading', { name: 'Rep Ann Rep (ann)' }).waitFor();
+    // Offers must arrive over the event stream: wait until it is open before any offer exists.
+    await page.getByText('Live updates: on.').waitFor();
+
+    // Presence, from the keyboard: the switch is focusable and toggles with Space.
+    const presence = page.getByRole('switch', { name: 'Available' });
+    await until(
+      () => presence.getAttribute('aria-checked'),
+      (value) => value === 'false',
+      'switch while away',
+    );
+    await presence.focus();
+    await page.keyboard.press('Space');
+    await until(
+      () => presence.getAttribute('aria-checked'),
+      (value) => value === 'true',
+      'switch after toggling',
+    );
+    assert.equal((await admin.get('/v1/users/ann')).body.status, 'available');
+    await page.getByText('You are available').waitFor();
+
+    const routingId = uniqueRoutingId('console');
+    const visitor = { id: `v-${routingId}`, name: 'Jo Visitor', company: 'BigCo', fields: { employees: 5000 } };
+    assert.equal((await experience.post('/v1/routings', { routingId, type: 'inbound', visitor })).status, 202);
+
+    const offer = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Jo Visitor' }) });
+    await offer.waitFor();
+    const card = await textOf(offer);
+    assert.match(card, /BigCo/);
+    assert.match(card, /employees\s+5000/);
+    const secondsLeft = async () =>
+      Number((await textOf(offer.locator('.countdown'))).match(/Expires in (\d+) s/)?.[1]);
+    const first = await secondsLeft();
+    assert.ok(first > 50 && first <= 60, `countdown starts near the 60 s timeout, at ${first}`);
+    await until(secondsLeft, (left) => left < first, 'the countdown ticking');
+    // Screen readers are told about the new offer.
+    await until(
+      () => textOf(page.locator('#rep-announcer')),
+      (text) => text.includes('New offer: Jo Visitor'),
+      'the live region',
+    );
+
+    await offer.getByRole('button', { name: 'Accept Jo Visitor' }).click();
+    await page.getByText('Connected with Jo Visitor.').waitFor();
+    const conversation = page
+      .getByRole('list', { name: 'Active conversations' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Jo Visitor' });
+    await conversation.waitFor();
+    await page.getByText('No offers right now.').waitFor();
+    const state = (await admin.get(`/v1/routings/${routingId}`)).body;
+    assert.deepEqual([state.status, state.repId], ['connected', 'ann']);
+
+    await conversation.getByRole('button', { name: 'End conversation with Jo Visitor' }).click();
+    await page.getByText('Conversation with Jo Visitor ended.').waitFor();
+    await conversation.waitFor({ state: 'detached' });
+    assert.deepEqual((await admin.get('/v1/reps/ann/conversations')).body.conversations, []);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('an admin creates rules, sees a validation error, reorders them and simulates a visitor', async () => {
+    for (const id of ['bo', 'cy']) {
+      const status = id === 'bo' ? 'available' : 'offline';
+      await admin.put(`/v1/users/${id}`, { name: id.toUpperCase(), email: `${id}@example.test`, status });
+    }
+    await admin.put('/v1/groups/enterprise', { name: 'Enterprise', members: ['bo', 'cy'] });
+    // The other test's rule is there too: this one works with whatever is listed.
+    const existing = (await admin.get('/v1/rules')).body.rules.map((rule: { name: string }) => rule.name);
+    const ruleNames = async () => ((await admin.get('/v1/rules')).body.rules as { name: string }[]).map((r) => r.name);
+    const listedNames = async () =>
+      (await page.locator('#rules > li h3').allInnerTexts()).map((text) => text.replace(/disabled$/, '').trim());
+
+    await page.goto('/');
+    await page.getByLabel('Admin key', { exact: true }).fill(service.keys.adminKey);
+    await page.getByRole('button', { name: 'Sign in as admin' }).click();
+    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+    await page.getByRole('row', { name: /^bo BO/ }).waitFor();
+
+    // A rule the API refuses: the error names the field and sits beside its input.
+    const editor = page.locator('#rule-form');
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await editor.getByLabel('Name').fill('Small companies');
+    await editor.getByLabel('Reps (ids, comma-separated)').fill('bo');
+    await editor.getByLabel('Offer timeout (seconds)').fill('0');
+    await editor.getByRole('button', { name: 'Save rule' }).click();
+    const summary = editor.locator('#rule-form-errors');
+    await summary.waitFor();
+    assert.match(await textOf(summary), /offerTimeoutSeconds: Too small/);
+    assert.equal(await editor.getByLabel('Offer timeout (seconds)').getAttribute('aria-invalid'), 'true');
+    assert.match(await textOf(editor.locator('#rule-timeout-error')), /offerTimeoutSeconds/);
+    assert.deepEqual(await ruleNames(), existing, 'nothing was created');
+
+    await editor.getByLabel('Offer timeout (seconds)').fill('45');
+    await editor.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByText('Created rule “Small companies”.').waitFor();
+
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await editor.getByLabel('Name').fill('Big companies');
+    await editor
+      .getByLabel('Criteria (JSON; empty matches every visitor)')
+      .fill('{"all": [{"field": "fields.employees", "op": "gte", "value": 1000}]}');
+    await editor.getByLabel('Groups (ids, comma-separated)').fill('enterprise');
+    await editor.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByText('Created rule “Big companies”.').waitFor();
+    assert.deepEqual(await ruleNames(), [...existing, 'Small companies', 'Big companies']);
+    assert.deepEqual(await listedNames(), await ruleNames());
+
+    // Reorder with the buttons: to the top with clicks, then down and up again from the keyboard, where focus stayed.
+    for (let moves = existing.length + 1; moves > 0; moves--) {
+      await page.getByRole('button', { name: 'Move up “Big companies”' }).click();
+      await page.getByText(`Moved “Big companies” to position ${moves}`).waitFor();
+    }
+    assert.deepEqual(await ruleNames(), ['Big companies', ...existing, 'Small companies']);
+    assert.deepEqual(await listedNames(), await ruleNames());
+    const focused = () => page.locator(':focus').textContent();
+    assert.equal(await focused(), 'Move down “Big companies”', 'focus stays on the moved rule');
+    await page.keyboard.press('Enter');
+    await page.getByText('Moved “Big companies” to position 2').waitFor();
+    assert.deepEqual((await ruleNames())[1], 'Big companies');
+    assert.equal(await focused(), 'Move down “Big companies”');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'Move up “Big companies”');
+    await page.keyboard.press('Enter');
+    await page.getByText('Moved “Big companies” to position 1').waitFor();
+    assert.deepEqual(await ruleNames(), ['Big companies', ...existing, 'Small companies'], 'the order is stored');
+
+    // Simulate: the explanation names the matched rule and each stage's candidates.
+    await page.getByLabel('Visitor (JSON)').fill('{"id": "v-sim", "fields": {"employees": 5000}}');
+    await page.getByRole('button', { name: 'Simulate' }).click();
+    const result = page.locator('#simulation');
+    await result.getByText('Matched rule').waitFor();
+    const explained = await textOf(result);
+    assert.match(explained, /Matched rule Big companies/);
+    assert.match(explained, /Stage 1: route_to/);
+    assert.match(explained, /bo\s+yes/);
+    assert.match(explained, /cy\s+no: offline/);
+    assert.match(explained, /If nobody accepts: the meeting booker/);
+
+    // A routing's timeline: its rule, offers and trace.
+    const routingId = uniqueRoutingId('console-timeline');
+    await experience.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: 'v-t', fields: { employees: 20 } },
+    });
+    await eventually(async () =>
+      (await admin.get(`/v1/routings/${routingId}`)).body.offers?.length ? true : undefined,
+    );
+    await page.getByLabel('Routing id').fill(routingId);
+    await page.getByRole('button', { name: 'Show' }).click();
+    const timeline = page.locator('#timeline');
+    await timeline.getByText(`Routing ${routingId}`).waitFor();
+    const told = await textOf(timeline);
+    assert.match(told, /Small companies/);
+    assert.match(told, /bo\s+route_to/);
+    assert.match(told, /offered/i);
+    await experience.post(`/v1/routings/${routingId}/cancel`);
+    assert.deepEqual(pageErrors, []);
+  });
+});
