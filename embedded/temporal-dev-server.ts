@@ -88,6 +88,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.pidFile) await stopOrphan(options.pidFile);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', namespace];
   args.push('--log-level', 'error', '--log-format', 'json');
+  // Off by default in the server: with it, the activity that shows a new offer comes back in the response to the
+  // workflow task that scheduled it, instead of waiting for a poll (see README, "Running at scale").
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   for (const key of routingSearchAttributes) args.push('--search-attribute', `${key.name}=${cliType[key.type]}`);
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
