@@ -1,4 +1,5 @@
 // The routing workflow's reads and writes. Each is idempotent, so a retried local activity is harmless.
+import { Context } from '@temporalio/activity';
 import type { Target } from '../api/schemas/rules';
 import type { Visitor } from '../api/schemas/visitor';
 import { observeRoutingChange } from '../observability/metrics';
@@ -12,10 +13,12 @@ import {
 } from '../store/projection';
 import { takeTurn } from '../store/round-robin';
 import { currentRuleIndex } from '../store/rules';
+import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { assessCandidates } from '../workflows/routing/eligibility';
 import type { Candidate, RoutingType, RuleMatch } from '../workflows/routing/types';
+import { startUndispatchedDeliveries, startWebhookDeliveries } from './webhook-dispatch';
 
-export function createRoutingActivities(db: Db) {
+export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
   return {
     /** The first enabled rule of the current rule set that matches, with the version it came from. */
     async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
@@ -90,8 +93,13 @@ export function createRoutingActivities(db: Db) {
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */
     async writeRoutingProjection(change: RoutingProjectionChange): Promise<void> {
-      await applyRoutingProjection(db, change);
+      const { webhookDeliveryIds } = await applyRoutingProjection(db, change);
       observeRoutingChange(change);
+      const { client, info } = Context.current();
+      const dispatch = { client, taskQueue: info.taskQueue, ...(webhookRetry && { retry: webhookRetry }) };
+      await startWebhookDeliveries(db, dispatch, webhookDeliveryIds);
+      // A retry may follow an attempt that committed its deliveries but stopped before starting them.
+      if (info.attempt > 1) await startUndispatchedDeliveries(db, dispatch, change.routingId);
     },
   };
 }

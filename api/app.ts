@@ -17,6 +17,7 @@ import { integrationsRouter } from './routes/integrations';
 import { repsRouter } from './routes/reps';
 import { routingsRouter } from './routes/routings';
 import { rulesRouter } from './routes/rules';
+import { webhooksRouter } from './routes/webhooks';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
 
@@ -93,12 +94,13 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));
   app.use(express.json({ limit: MAX_BODY }));
   app.use(rejectNulCharacters);
-  app.use(directoryRouter(deps.db));
+  app.use(directoryRouter(deps.db, deps.routings));
   app.use(rulesRouter(deps.db));
   app.use(routingsRouter(deps.routings, deps.db));
   app.use(repsRouter(deps.db));
   app.use(eventsRouter(deps.db, deps.events, deps.heartbeatMs ?? 15_000));
   app.use(integrationsRouter(deps.db));
+  app.use(webhooksRouter(deps.db));
   // The web console: static files that hold no data (the user enters credentials, which stay in the browser), so
   // public like /openapi.json. Last, so that API requests never look at the file system.
   app.use(express.static(CONSOLE_DIR, { index: 'index.html', redirect: false }));

@@ -47,6 +47,13 @@ import {
   simulateSchema,
 } from './schemas/rules';
 import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from './schemas/users';
+import {
+  webhookDeliveriesQuerySchema,
+  webhookDeliveryListSchema,
+  webhookEndpointInputSchema,
+  webhookEndpointListSchema,
+  webhookEndpointSchema,
+} from './schemas/webhooks';
 
 const BEARER = 'bearerAuth';
 
@@ -71,6 +78,7 @@ const params = {
   group: z.object({ id: idSchema.meta({ description: 'Group id.' }) }),
   rule: z.object({ id: z.string().meta({ description: 'Rule id, as the server assigned it.' }) }),
   routing: z.object({ id: idSchema.meta({ description: 'Routing id.' }) }),
+  webhook: z.object({ id: z.string().meta({ description: 'Webhook endpoint id, as the server assigned it.' }) }),
 };
 
 interface Operation {
@@ -474,6 +482,73 @@ const operations: Operation[] = [
       responses: { 200: json(prospectSyncResultSchema, 'Upserted, in one transaction.') },
     }),
   ),
+
+  // Webhooks (api/routes/webhooks.ts)
+  {
+    method: 'get',
+    path: '/v1/webhooks',
+    operationId: 'listWebhooks',
+    tag: 'Webhooks',
+    summary: 'List webhook endpoints',
+    access: 'admin',
+    responses: { 200: json(webhookEndpointListSchema, 'Every endpoint, oldest first, with its signing secret.') },
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks',
+    operationId: 'createWebhook',
+    tag: 'Webhooks',
+    summary: 'Register an endpoint for the events it wants; the response holds its signing secret',
+    access: 'admin',
+    body: webhookEndpointInputSchema,
+    responses: { 201: json(webhookEndpointSchema, 'Registered.') },
+  },
+  {
+    method: 'get',
+    path: '/v1/webhooks/{id}',
+    operationId: 'getWebhook',
+    tag: 'Webhooks',
+    summary: 'Read an endpoint',
+    access: 'admin',
+    params: params.webhook,
+    responses: { 200: json(webhookEndpointSchema, 'The endpoint.') },
+    failures: { 404: 'not_found: no such endpoint.' },
+  },
+  {
+    method: 'put',
+    path: '/v1/webhooks/{id}',
+    operationId: 'replaceWebhook',
+    tag: 'Webhooks',
+    summary: 'Replace an endpoint’s URL, events and state; `rotateSecret` issues a new secret',
+    access: 'admin',
+    params: params.webhook,
+    body: webhookEndpointInputSchema,
+    responses: { 200: json(webhookEndpointSchema, 'Replaced.') },
+    failures: { 404: 'not_found: no such endpoint.' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/webhooks/{id}',
+    operationId: 'deleteWebhook',
+    tag: 'Webhooks',
+    summary: 'Delete an endpoint; deliveries still retrying stop',
+    access: 'admin',
+    params: params.webhook,
+    responses: { 204: noContent },
+    failures: { 404: 'not_found: no such endpoint.' },
+  },
+  {
+    method: 'get',
+    path: '/v1/webhooks/{id}/deliveries',
+    operationId: 'listWebhookDeliveries',
+    tag: 'Webhooks',
+    summary: 'The endpoint’s latest deliveries, newest first, each with its attempts and their status',
+    access: 'admin',
+    params: params.webhook,
+    query: webhookDeliveriesQuerySchema,
+    responses: { 200: json(webhookDeliveryListSchema, 'Latest deliveries.') },
+    failures: { 404: 'not_found: no such endpoint.' },
+  },
 ];
 
 function buildDocument() {
@@ -526,7 +601,9 @@ function buildDocument() {
       description: packageJson.description,
       license: { name: packageJson.license, identifier: packageJson.license },
     },
-    tags: ['Users', 'Groups', 'Rules', 'Routings', 'Reps', 'Integrations', 'Service'].map((name) => ({ name })),
+    tags: ['Users', 'Groups', 'Rules', 'Routings', 'Reps', 'Integrations', 'Webhooks', 'Service'].map((name) => ({
+      name,
+    })),
   });
 }
 

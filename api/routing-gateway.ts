@@ -2,6 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { startWebhookDeliveries } from '../activities/webhook-dispatch';
+import type { Db } from '../store/database';
+import type { WebhookRetry } from '../workflows/deliver-webhook';
 import {
   acceptUpdate,
   cancelUpdate,
@@ -21,7 +24,17 @@ export class RoutingGateway {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    private readonly webhookRetry?: WebhookRetry,
   ) {}
+
+  /** Starts the delivery workflows of webhook deliveries the API has just recorded (presence changes). */
+  startWebhookDeliveries(db: Db, deliveryIds: readonly string[]): Promise<void> {
+    return startWebhookDeliveries(
+      db,
+      { client: this.client, taskQueue: this.taskQueue, ...(this.webhookRetry && { retry: this.webhookRetry }) },
+      deliveryIds,
+    );
+  }
 
   /** Starts the routing, or finds the one already started under the same id (open or closed): never a second. */
   async start(request: StartRouting): Promise<{ routingId: string; status: RoutingState['status'] }> {

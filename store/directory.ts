@@ -6,6 +6,7 @@ import { byteOrder, type Db, isPostgres, retryOnConflict } from './database';
 import { ConflictError, UnknownReferenceError } from './errors';
 import { appendRepEvents, repEventsAppended } from './rep-events';
 import type { UsersTable } from './schema';
+import { recordWebhookDeliveries } from './webhooks';
 
 function toUser(row: UsersTable): User {
   return {
@@ -69,20 +70,30 @@ export async function deleteUser(db: Db, id: string): Promise<boolean> {
   });
 }
 
-/** Sets the rep's availability and tells their event stream, in one transaction. */
-export async function setPresence(db: Db, id: string, status: PresenceStatus): Promise<User | undefined> {
-  const changed = await db.transaction().execute(async (tx) => {
+/**
+ * Sets the rep's availability and tells their event stream and subscribed webhooks, in one transaction. Returns the
+ * new webhook deliveries, for the caller to start.
+ */
+export async function setPresence(
+  db: Db,
+  id: string,
+  status: PresenceStatus,
+): Promise<{ user: User; webhookDeliveryIds: string[] } | undefined> {
+  const webhookDeliveryIds = await db.transaction().execute(async (tx) => {
     const result = await tx
       .updateTable('users')
       .set({ status, updated_at: new Date().toISOString() })
       .where('id', '=', id)
       .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) return false;
+    if (result.numUpdatedRows === 0n) return undefined;
+    const deliveryIds = await recordWebhookDeliveries(tx, [{ type: 'presence.changed', data: { repId: id, status } }]);
     await appendRepEvents(tx, [{ repId: id, type: 'presence.changed', data: { status } }]);
-    return true;
+    return deliveryIds;
   });
-  if (changed) repEventsAppended.emit('appended');
-  return getUser(db, id);
+  if (webhookDeliveryIds === undefined) return undefined;
+  repEventsAppended.emit('appended');
+  const user = await getUser(db, id);
+  return user && { user, webhookDeliveryIds };
 }
 
 /** Creates or replaces a group; every member must be an existing user. */

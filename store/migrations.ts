@@ -200,6 +200,58 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_webhooks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('url', 'text', (c) => c.notNull())
+        // Kept in the clear: every delivery is signed with it. Only admins can read it back.
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('events', 'text', (c) => c.notNull())
+        .addColumn('enabled', 'integer', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('endpoint_id', 'text', (c) => c.notNull().references('webhook_endpoints.id').onDelete('cascade'))
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        // The exact body every attempt sends and signs.
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('routing_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        // Set once the delivery's workflow has been started; a delivery without it is started again on recovery.
+        .addColumn('dispatched_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_by_endpoint')
+        .on('webhook_deliveries')
+        .columns(['endpoint_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('webhook_deliveries_undispatched')
+        .on('webhook_deliveries')
+        .columns(['dispatched_at', 'routing_id'])
+        .execute();
+      await db.schema
+        .createTable('webhook_attempts')
+        .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('attempted_at', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('webhook_attempts_pk', ['delivery_id', 'attempt'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

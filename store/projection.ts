@@ -4,6 +4,7 @@ import type { Visitor } from '../api/schemas/visitor';
 import { slices } from './batching';
 import { byteOrder, type Db } from './database';
 import { appendRepEvents, type NewRepEvent, repEventsAppended } from './rep-events';
+import { recordWebhookDeliveries, type WebhookEvent } from './webhooks';
 
 export interface OfferRecord {
   routingId: string;
@@ -44,15 +45,35 @@ export interface RoutingProjectionChange {
 }
 
 /**
- * Applies one routing's new offers, closed offers and connection in a single transaction.
- * Idempotent: a retried activity re-inserting the same offers or connection changes nothing.
+ * Applies one routing's new offers, closed offers and connection in a single transaction, with the rep events and
+ * webhook deliveries they cause. Idempotent: a retried activity re-inserting the same offers or connection changes
+ * nothing. Returns the new webhook deliveries, for the caller to start.
  */
-export async function applyRoutingProjection(db: Db, change: RoutingProjectionChange): Promise<void> {
-  const appended = await db.transaction().execute(async (tx) => {
+export async function applyRoutingProjection(
+  db: Db,
+  change: RoutingProjectionChange,
+): Promise<{ webhookDeliveryIds: string[] }> {
+  const { appended, webhookDeliveryIds } = await db.transaction().execute(async (tx) => {
     // Reps' stream events for what this change really altered, so a retried activity adds no duplicates.
     const events: NewRepEvent[] = [];
+    let finished: WebhookEvent | undefined;
     if (change.routing) {
       const { routing } = change;
+      if (routing.status !== 'routing') {
+        const before = await tx
+          .selectFrom('routings')
+          .select('status')
+          .where('routing_id', '=', change.routingId)
+          .executeTakeFirst();
+        if (before?.status !== routing.status) {
+          const { firstOfferAt: _metricsOnly, ...data } = routing;
+          finished = {
+            type: 'routing.finished',
+            routingId: change.routingId,
+            data: { routingId: change.routingId, ...data },
+          };
+        }
+      }
       const row = {
         status: routing.status,
         rule_id: routing.ruleId,
@@ -130,10 +151,19 @@ export async function applyRoutingProjection(db: Db, change: RoutingProjectionCh
         .onConflict((oc) => oc.column('routing_id').doNothing())
         .execute();
     }
+    const webhookEvents: WebhookEvent[] = events.map((event) => ({
+      type: event.type,
+      routingId: change.routingId,
+      data: { repId: event.repId, ...event.data },
+    }));
+    if (finished) webhookEvents.push(finished);
+    const deliveryIds = await recordWebhookDeliveries(tx, webhookEvents);
+    // Last: on PostgreSQL it takes the lock that orders event ids, held until commit.
     await appendRepEvents(tx, events);
-    return events.length;
+    return { appended: events.length, webhookDeliveryIds: deliveryIds };
   });
   if (appended > 0) repEventsAppended.emit('appended');
+  return { webhookDeliveryIds };
 }
 
 export interface LiveOffer {

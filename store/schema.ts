@@ -150,6 +150,42 @@ export interface RoundRobinTurnsTable {
   turn: number;
 }
 
+/** A receiver of webhook events; `events` is a JSON array of event types. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  secret: string;
+  events: string;
+  enabled: number;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One event owed to one endpoint: `pending` until an attempt succeeds (`succeeded`) or retries run out (`failed`). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  routing_id: string | null;
+  status: string;
+  attempts: number;
+  dispatched_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  attempted_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -168,6 +204,9 @@ export interface Database {
   routings: RoutingsTable;
   rep_tokens: RepTokensTable;
   rep_events: RepEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type { Generated };

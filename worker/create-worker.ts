@@ -1,7 +1,10 @@
 // A routing worker: the routing workflow plus the activities that reach the database.
+
+import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities } from '../activities';
+import { type ActivityOptions, createActivities } from '../activities';
+import { startUndispatchedDeliveries } from '../activities/webhook-dispatch';
 import type { Db } from '../store/database';
 
 export interface RoutingWorkerOptions {
@@ -11,6 +14,8 @@ export interface RoutingWorkerOptions {
   db: Db;
   /** The bundled workflow code, from `bundleRoutingWorkflows` or (tests share one) a file written earlier. */
   workflowBundle: WorkflowBundle | { codePath: string };
+  activities?: ActivityOptions;
+  logger?: Pick<Logger, 'error'>;
 }
 
 /** Bundles the workflow code once; webpack's module listing is dropped, its warnings and errors are kept. */
@@ -29,12 +34,23 @@ export function bundleRoutingWorkflows(logger: Pick<Logger, 'warn' | 'error'>): 
   });
 }
 
-export function createRoutingWorker(options: RoutingWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export async function createRoutingWorker(options: RoutingWorkerOptions): Promise<Worker> {
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.db),
+    activities: createActivities(options.db, options.activities),
     workflowBundle: options.workflowBundle,
   });
+  // Webhook deliveries a stopped process recorded but never started (it stopped between its commit and the start)
+  // start now; the workflows run once this worker polls.
+  const dispatch = {
+    client: worker.client as Client,
+    taskQueue: options.taskQueue,
+    ...(options.activities?.webhookRetry && { retry: options.activities.webhookRetry }),
+  };
+  startUndispatchedDeliveries(options.db, dispatch).catch((error: unknown) =>
+    options.logger?.error({ err: error }, 'could not start pending webhook deliveries'),
+  );
+  return worker;
 }

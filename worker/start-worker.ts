@@ -28,8 +28,10 @@ export async function startWorker(options: {
     taskQueue: options.taskQueue,
     db: options.db,
     workflowBundle: await options.workflowBundle,
+    logger,
   });
   const done = worker.run();
+
   lifecycle.onStop('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown(); // stops polling, finishes tasks in hand
     await done;

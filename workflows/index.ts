@@ -1,2 +1,3 @@
 // Entry point the worker bundles: every workflow type this service runs.
+export { deliverWebhook } from './deliver-webhook';
 export { routeVisitor } from './route-visitor';

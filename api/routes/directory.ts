@@ -15,9 +15,10 @@ import {
 import { mintRepToken, revokeRepTokens } from '../../store/rep-tokens';
 import { assertActsFor, assertAdmin } from '../auth';
 import { notFound, parseOr400 } from '../http-error';
+import type { RoutingGateway } from '../routing-gateway';
 import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from '../schemas/users';
 
-export function directoryRouter(db: Db): Router {
+export function directoryRouter(db: Db, routings: RoutingGateway): Router {
   const router = Router();
 
   router.get('/v1/users', async (_req, res) => {
@@ -49,9 +50,10 @@ export function directoryRouter(db: Db): Router {
   router.put('/v1/users/:id/presence', async (req, res) => {
     assertActsFor(res, req.params.id, { adminToo: true });
     const { status } = parseOr400(presenceSchema, req.body);
-    const user = await setPresence(db, req.params.id, status);
-    if (!user) throw notFound('user', req.params.id);
-    res.json(user);
+    const changed = await setPresence(db, req.params.id, status);
+    if (!changed) throw notFound('user', req.params.id);
+    await routings.startWebhookDeliveries(db, changed.webhookDeliveryIds);
+    res.json(changed.user);
   });
 
   /** Mints a token that acts only for this rep. Shown once: only its hash is stored. */

@@ -11,10 +11,14 @@ import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { type Db, openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
+import type { WebhookRetry } from '../../workflows/deliver-webhook';
 import { createTestDatabase } from './database';
 
 // Quiet the SDK's per-worker INFO lines so test output shows results; warnings and errors still print.
 Runtime.install({ logger: new DefaultLogger('WARN') });
+
+/** Webhook retries a test can wait for: 300 ms, 600 ms, then 1 s apart, five attempts in all. */
+export const testWebhookRetry: WebhookRetry = { initialIntervalMs: 300, maximumIntervalMs: 1000, maximumAttempts: 5 };
 
 export interface TestService {
   baseUrl: string;
@@ -47,6 +51,7 @@ export async function startTestService(): Promise<TestService> {
       taskQueue,
       db,
       workflowBundle: { codePath: required('TEST_WORKFLOW_BUNDLE') },
+      activities: { webhookRetry: testWebhookRetry },
     });
     return { worker, done: worker.run() };
   };
@@ -66,7 +71,7 @@ export async function startTestService(): Promise<TestService> {
       events,
       heartbeatMs: 200,
       logger: pino({ level: 'silent' }),
-      routings: new RoutingGateway(env.client, taskQueue),
+      routings: new RoutingGateway(env.client, taskQueue, testWebhookRetry),
       isReady: () => running.worker.getState() === 'RUNNING',
     });
     const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,289 @@
+// Webhook endpoints admins register, and the deliveries owed to them. Deliveries are recorded in the same
+// transaction as the change they report, so an event is owed exactly when its change is committed; Temporal
+// workflows then send them (see workflows/deliver-webhook.ts).
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from './database';
+
+export const webhookEventTypes = [
+  'offer.created',
+  'offer.withdrawn',
+  'routing.connected',
+  'routing.finished',
+  'presence.changed',
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+export interface WebhookEndpointInput {
+  url: string;
+  events: WebhookEventType[];
+  enabled: boolean;
+  description?: string | undefined;
+}
+
+export interface WebhookEndpoint extends WebhookEndpointInput {
+  id: string;
+  secret: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookEvent {
+  type: WebhookEventType;
+  /** The routing the event is about, if any: lets a retried routing activity find its own undispatched deliveries. */
+  routingId?: string | undefined;
+  data: Record<string, unknown>;
+}
+
+export interface WebhookAttempt {
+  attempt: number;
+  attemptedAt: string;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: WebhookAttempt[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Row = {
+  id: string;
+  url: string;
+  secret: string;
+  events: string;
+  enabled: number;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+function toEndpoint(row: Row): WebhookEndpoint {
+  return {
+    id: row.id,
+    url: row.url,
+    secret: row.secret,
+    events: JSON.parse(row.events) as WebhookEventType[],
+    enabled: row.enabled === 1,
+    ...(row.description !== null && { description: row.description }),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A signing secret in the `whsec_` form receivers recognise from other platforms. */
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+export async function createWebhookEndpoint(db: Db, input: WebhookEndpointInput): Promise<WebhookEndpoint> {
+  const now = new Date().toISOString();
+  const row: Row = {
+    id: `wh_${randomUUID()}`,
+    url: input.url,
+    secret: newSecret(),
+    events: JSON.stringify(input.events),
+    enabled: input.enabled ? 1 : 0,
+    description: input.description ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insertInto('webhook_endpoints').values(row).execute();
+  return toEndpoint(row);
+}
+
+export async function listWebhookEndpoints(db: Db): Promise<WebhookEndpoint[]> {
+  const rows = await db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(toEndpoint);
+}
+
+export async function getWebhookEndpoint(db: Db, id: string): Promise<WebhookEndpoint | undefined> {
+  const row = await db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toEndpoint(row);
+}
+
+/** Replaces the endpoint's settings, keeping its secret unless `rotateSecret`. */
+export async function replaceWebhookEndpoint(
+  db: Db,
+  id: string,
+  input: WebhookEndpointInput,
+  rotateSecret = false,
+): Promise<WebhookEndpoint | undefined> {
+  await db
+    .updateTable('webhook_endpoints')
+    .set({
+      url: input.url,
+      events: JSON.stringify(input.events),
+      enabled: input.enabled ? 1 : 0,
+      description: input.description ?? null,
+      updated_at: new Date().toISOString(),
+      ...(rotateSecret && { secret: newSecret() }),
+    })
+    .where('id', '=', id)
+    .execute();
+  return getWebhookEndpoint(db, id);
+}
+
+export async function deleteWebhookEndpoint(db: Db, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/**
+ * Records a delivery of each event to every enabled endpoint subscribed to its type, inside the caller's
+ * transaction. Returns the new delivery ids, which the caller starts once the transaction has committed.
+ */
+export async function recordWebhookDeliveries(tx: Db, events: readonly WebhookEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const endpoints = (await tx.selectFrom('webhook_endpoints').selectAll().where('enabled', '=', 1).execute()).map(
+    toEndpoint,
+  );
+  if (endpoints.length === 0) return [];
+  const now = new Date().toISOString();
+  const rows = [];
+  for (const event of events) {
+    const eventId = `evt_${randomUUID()}`;
+    const payload = JSON.stringify({ id: eventId, type: event.type, createdAt: now, data: event.data });
+    for (const endpoint of endpoints) {
+      if (!endpoint.events.includes(event.type)) continue;
+      rows.push({
+        id: `whd_${randomUUID()}`,
+        endpoint_id: endpoint.id,
+        event_id: eventId,
+        event_type: event.type,
+        payload,
+        routing_id: event.routingId ?? null,
+        status: 'pending',
+        attempts: 0,
+        dispatched_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+    }
+  }
+  if (rows.length > 0) await tx.insertInto('webhook_deliveries').values(rows).execute();
+  return rows.map((row) => row.id);
+}
+
+/** Deliveries whose workflow was never started: for one routing, or (routingId undefined) all of them. */
+export async function undispatchedDeliveryIds(db: Db, routingId?: string): Promise<string[]> {
+  let query = db.selectFrom('webhook_deliveries').select('id').where('dispatched_at', 'is', null);
+  if (routingId !== undefined) query = query.where('routing_id', '=', routingId);
+  return (await query.orderBy('created_at').limit(10_000).execute()).map((row) => row.id);
+}
+
+export async function markDeliveriesDispatched(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ dispatched_at: new Date().toISOString() })
+    .where('id', 'in', ids)
+    .where('dispatched_at', 'is', null)
+    .execute();
+}
+
+/** What one attempt needs: where to send, what, and the secret to sign with. Undefined once the endpoint is gone. */
+export async function deliveryToSend(db: Db, id: string) {
+  return db
+    .selectFrom('webhook_deliveries')
+    .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+    .select([
+      'webhook_deliveries.payload',
+      'webhook_deliveries.status',
+      'webhook_deliveries.event_id',
+      'webhook_endpoints.url',
+      'webhook_endpoints.secret',
+      'webhook_endpoints.enabled',
+    ])
+    .where('webhook_deliveries.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Records one attempt; a successful one settles the delivery. Idempotent per attempt number. */
+export async function recordWebhookAttempt(
+  db: Db,
+  deliveryId: string,
+  attempt: WebhookAttempt & { succeeded: boolean },
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('webhook_attempts')
+      .values({
+        delivery_id: deliveryId,
+        attempt: attempt.attempt,
+        attempted_at: attempt.attemptedAt,
+        status_code: attempt.statusCode,
+        error: attempt.error,
+        duration_ms: attempt.durationMs,
+      })
+      .onConflict((oc) => oc.columns(['delivery_id', 'attempt']).doNothing())
+      .execute();
+    await tx
+      .updateTable('webhook_deliveries')
+      .set({
+        attempts: attempt.attempt,
+        updated_at: attempt.attemptedAt,
+        ...(attempt.succeeded && { status: 'succeeded' }),
+      })
+      .where('id', '=', deliveryId)
+      .where('status', '=', 'pending')
+      .execute();
+  });
+}
+
+/** Retries have run out (or the endpoint was disabled): the delivery stays visible as failed. */
+export async function markDeliveryFailed(db: Db, deliveryId: string): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({ status: 'failed', updated_at: new Date().toISOString() })
+    .where('id', '=', deliveryId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** The endpoint's most recent deliveries, newest first, each with its attempts. */
+export async function recentDeliveries(db: Db, endpointId: string, limit: number): Promise<WebhookDelivery[]> {
+  const deliveries = await db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'endpoint_id', 'event_id', 'event_type', 'status', 'created_at', 'updated_at'])
+    .where('endpoint_id', '=', endpointId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  if (deliveries.length === 0) return [];
+  const attempts = await db
+    .selectFrom('webhook_attempts')
+    .selectAll()
+    .where(
+      'delivery_id',
+      'in',
+      deliveries.map((row) => row.id),
+    )
+    .orderBy('attempt')
+    .execute();
+  return deliveries.map((row) => ({
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    status: row.status as WebhookDelivery['status'],
+    attempts: attempts
+      .filter((attempt) => attempt.delivery_id === row.id)
+      .map((attempt) => ({
+        attempt: attempt.attempt,
+        attemptedAt: attempt.attempted_at,
+        statusCode: attempt.status_code,
+        error: attempt.error,
+        durationMs: attempt.duration_ms,
+      })),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
+}
