@@ -2,9 +2,10 @@
 // next to its floor: a no-op workflow's start returning to its one local activity having run.
 import type { BenchContext } from '../context';
 import { runLoadStep, type StepResult } from '../driver/load-step';
+import { openOfferStream } from '../driver/offer-stream';
 import { RoutingDriver } from '../driver/routing-driver';
 import { floorStartToActivity, floorStartToActivityPaced, type StartSample } from '../floor/floor-measures';
-import { splitTime, type TimeSplit } from './first-task';
+import { offerActivityTimes, splitTime, type TimeSplit, toWall } from './first-task';
 
 export interface LatencySet {
   offerMs: number[];
@@ -16,6 +17,12 @@ export interface LatencySet {
 export interface LightLatency extends LatencySet {
   /** Medians of where the time went, from the histories. */
   split: { routing: TimeSplit; floor: TimeSplit };
+  /** From the POST's response to the offer arriving on the rep's SSE stream. */
+  sseOfferMs: number[];
+  /** The durable offer activity, scheduled to completed, as the server recorded it. */
+  offerActivityMs: number[];
+  /** From the server recording that activity complete to the offer arriving over SSE (negative: it came sooner). */
+  sseAfterActivityMs: number[];
 }
 
 export interface HeavyLatency extends LatencySet {
@@ -33,6 +40,9 @@ async function lightLoad(ctx: BenchContext): Promise<LightLatency> {
   const result: LatencySet = { offerMs: [], postMs: [], floorActivityMs: [], floorStartMs: [] };
   const routingTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
   const floorTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
+  const sse = { sseOfferMs: [] as number[], offerActivityMs: [] as number[], sseAfterActivityMs: [] as number[] };
+  const stream = openOfferStream(service.baseUrl, loadReps[0] as (typeof loadReps)[number]);
+  await stream.opened;
   try {
     for (let index = 0; index < config.lightSamples + WARMUP; index++) {
       const routingId = `light-${index}`;
@@ -48,15 +58,22 @@ async function lightLoad(ctx: BenchContext): Promise<LightLatency> {
       const respondedAt = trace.sentAt + (trace.postMs as number);
       routingTimes.push({ workflowId: routingId, respondedAt, seenAt: respondedAt + trace.offerMs });
       floorTimes.push({ workflowId: sample.workflowId, respondedAt: sample.respondedAt, seenAt: sample.ranAt });
+      const arrivedAt = stream.arrivedAt.get(routingId);
+      if (arrivedAt === undefined) throw new Error(`${routingId}: the offer never arrived over SSE`);
+      const activity = await offerActivityTimes(service.client, routingId);
+      sse.sseOfferMs.push(arrivedAt - respondedAt);
+      sse.offerActivityMs.push(activity.completedAt - activity.scheduledAt);
+      sse.sseAfterActivityMs.push(toWall(arrivedAt) - activity.completedAt);
     }
   } finally {
+    stream.close();
     await driver.stop();
   }
   const split = {
     routing: await splitTime(service.client, routingTimes),
     floor: await splitTime(service.client, floorTimes),
   };
-  return { ...result, split };
+  return { ...result, ...sse, split };
 }
 
 /**

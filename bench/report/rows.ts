@@ -37,6 +37,13 @@ function latencyRows(results: BenchResults): Row[] {
   if (heavy) {
     rows.push(latencyRow(`Trigger to offer, heavy (${heavy.rate}/s)`, heavy.offerMs, heavy.floorActivityMs, 1.5));
   }
+  if (light?.sseOfferMs) {
+    rows.push(latencyRow('Trigger to offer over SSE, light', light.sseOfferMs, light.floorActivityMs, 1.5));
+    rows.push({
+      ...latencyRow('  SSE arrival after the offer activity', light.sseAfterActivityMs, light.offerActivityMs),
+      floor: `activity ${medP99(summarize(light.offerActivityMs))}`,
+    });
+  }
   if (light) rows.push(latencyRow('  (context) POST /v1/routings, light', light.postMs, light.floorStartMs));
   if (heavy) rows.push(latencyRow('  (context) POST /v1/routings, heavy', heavy.postMs, heavy.floorStartMs));
   const accept = results.accept;
