@@ -2,10 +2,9 @@
 import { Router } from 'express';
 import type { Db } from '../../store/database';
 import { getUser } from '../../store/directory';
-import { liveOffersForRep } from '../../store/projection';
+import { liveOffersForRep, openConversationsForRep } from '../../store/projection';
 import { assertActsFor } from '../auth';
 import { notFound } from '../http-error';
-import { openConversationsForRep } from '../rep-conversations';
 
 export function repsRouter(db: Db): Router {
   const router = Router();

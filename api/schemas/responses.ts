@@ -3,10 +3,9 @@
 // type its handler returns, so the contract cannot drift from the code unnoticed.
 import { z } from 'zod';
 import type { SalesforceCounts, upsertProspects } from '../../store/integrations';
-import type { LiveOffer } from '../../store/projection';
+import type { LiveOffer, OpenConversation } from '../../store/projection';
 import type { listRuleSetVersions, RuleSet } from '../../store/rules';
 import type { Candidate, RoutingState } from '../../workflows/routing/types';
-import type { OpenConversation } from '../rep-conversations';
 import type { RoutingGateway } from '../routing-gateway';
 import type { Simulation } from '../simulation';
 import { type Rule, ruleSchema } from './rules';
