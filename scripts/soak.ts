@@ -118,7 +118,7 @@ async function main() {
       const queue = [...offers.slice(from), ...offers.slice(0, from)];
       await Promise.all(
         Array.from({ length: ACCEPTS_IN_FLIGHT }, async () => {
-          for (let offer = queue.shift(); offer; offer = queue.shift()) {
+          for (let offer = queue.shift(); offer && !done; offer = queue.shift()) {
             await call(base, tokens[rep] as string, 'POST', `/v1/routings/${offer.routingId}/accept`, { repId: rep });
           }
         }),
@@ -218,6 +218,13 @@ async function main() {
         }),
         doubleAssigned: doubleAssigned.length,
         missingConversation: missingConversation.length,
+        ...(missingConversation.length > 0 && {
+          mismatched: missingConversation.slice(0, 10).map((id) => ({
+            routingId: id,
+            routingRep: outcomes.get(id)?.rep_id,
+            conversationReps: conversationsPer.get(id) ?? [],
+          })),
+        }),
         offersRecorded: offerKeys.size,
       },
       null,

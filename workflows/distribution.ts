@@ -1,6 +1,7 @@
 // Offering a stage's reps: all at once (first available) or one at a time (round robin).
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { routingActivities } from './activities';
+import { DURABLE_OUTCOME_WRITE } from './patches';
 import type { Persist } from './projection';
 import type { RoutingRecord } from './routing/record';
 import { rotationKey, rotationOrder } from './routing/rotation';
@@ -32,7 +33,9 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[]): 
     for (const offer of offers) record.closeOffer(offer, 'timed_out');
     record.trace('offers.timed_out', { stage: context.stage, repIds: [...repIds] });
   }
-  await persist(); // whatever settled it: timeout, declines, an accept, a cancel
+  // Declines and timeouts are written now; an accept or a cancel is left to the routing's final, durable write.
+  // Routings started before that change wrote it here at once, and replay the same way.
+  if (!record.endedByUpdate() || !patched(DURABLE_OUTCOME_WRITE)) await persist();
 }
 
 /** First available: every eligible rep at once; the first accept wins and the accept withdraws the rest. */

@@ -1,10 +1,11 @@
 // One durable routing: match a rule, walk its stages, offer reps, take the first accept, else fall through.
 // Deterministic: time comes from the workflow clock; every read and write goes through an activity.
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched } from '@temporalio/workflow';
 import { routingActivities } from './activities';
 import { offerAllAtOnce, offerInTurn } from './distribution';
 import { registerRoutingHandlers } from './handlers';
 import { supersedeSignal } from './messages';
+import { DURABLE_OUTCOME_WRITE } from './patches';
 import { createProjection } from './projection';
 import { outcomeWithoutAccept } from './routing/outcome';
 import { RoutingRecord } from './routing/record';
@@ -80,7 +81,10 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   showOutcome(record);
   // The SDK tags workflow log lines with the workflow id, which is the routing id.
   log.info('routing ended', { outcome: record.state.status, ruleId: record.state.rule?.id, repId: record.state.repId });
-  await persist();
+  // An outcome an update decided (a connection, a cancel) is written only once durable, like offers: reps, webhooks
+  // and capacity checks must never see an accept that a crashed worker's unfinished task made, since another rep may
+  // win on replay. Routings started before this change wrote it at once; their histories take that path.
+  await persist({ afterDurable: record.endedByUpdate() && patched(DURABLE_OUTCOME_WRITE) });
   await condition(allHandlersFinished);
   return record.state;
 }

@@ -79,6 +79,15 @@ export class RoutingRecord {
     this.finish(outcome, detail);
   }
 
+  /**
+   * Whether a rep's or the visitor's update (accept, cancel) decided the outcome. Such a decision is durable only
+   * once its workflow task completes: a crashed worker's unfinished task decided nothing, and on replay another
+   * update may come first. Timers and signals, by contrast, are in the history before the task that acts on them.
+   */
+  endedByUpdate(): boolean {
+    return this.state.status === 'connected' || this.state.status === 'cancelled';
+  }
+
   private finish(outcome: Outcome, detail?: Record<string, unknown>): void {
     this.state.status = outcome;
     this.state.endedAt = this.now();
