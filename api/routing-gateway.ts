@@ -77,6 +77,19 @@ export class RoutingGateway {
     }
   }
 
+  /**
+   * A finished routing's state, read from its recorded result: unlike a query, this needs no worker to replay the
+   * history, so late answers to closed routings (stale offers, retries) cost the workers nothing.
+   */
+  private async finalState(routingId: string): Promise<RoutingState> {
+    try {
+      return await this.client.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId).result();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw notFound('routing', routingId);
+      return this.state(routingId); // it failed or was terminated: ask it
+    }
+  }
+
   accept(routingId: string, repId: string) {
     return this.update(routingId, repId, () =>
       this.client.workflow.getHandle(routingId).executeUpdate(acceptUpdate, {
@@ -113,7 +126,7 @@ export class RoutingGateway {
       }
       if (error instanceof WorkflowNotFoundError) {
         // The workflow has already finished (or never existed): explain from its final state.
-        const state = await this.state(routingId);
+        const state = await this.finalState(routingId);
         if (repId !== undefined && state.repId !== null && state.repId !== repId) {
           throw new HttpError(409, 'already_assigned', 'another rep accepted');
         }
