@@ -1,9 +1,10 @@
 // How a routing answers its messages. Validators are synchronous, so a refusal reaches the caller at once and
 // writes no history; the accept handler claims the routing in its first statement, so exactly one rep wins.
 // Handlers only change state and never run activities: the main loop mirrors every change to the database.
+// Accept and cancel answer once that mirror holds their outcome.
 // (A local activity awaited in a handler while the main loop runs its own made replays nondeterministic: the
 // replay test over a round-robin decline caught it.)
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import {
   acceptUpdate,
   cancelUpdate,
@@ -13,6 +14,7 @@ import {
   stateQuery,
   supersedeSignal,
 } from './messages';
+import { DURABLE_OUTCOME_WRITE } from './patches';
 import type { RoutingRecord } from './routing/record';
 
 function refuse(code: RefusalCode, message: string): never {
@@ -27,13 +29,21 @@ function requireRepId(message: RepMessage): void {
 
 export function registerRoutingHandlers(record: RoutingRecord): void {
   const { state } = record;
+  /**
+   * An accept or a cancel is answered once the main loop has written its outcome, so the caller can act on it at
+   * once (end the conversation, list it). Waiting on a condition, not an activity, keeps replays deterministic.
+   */
+  const outcomeWritten = async () => {
+    if (patched(DURABLE_OUTCOME_WRITE)) await condition(() => record.outcomeWritten);
+  };
 
   setHandler(stateQuery, () => state);
 
   setHandler(
     acceptUpdate,
-    ({ repId }) => {
+    async ({ repId }) => {
       if (state.repId !== repId) record.connect(repId); // the winner asking again changes nothing
+      await outcomeWritten();
       return { outcome: 'connected' as const };
     },
     {
@@ -68,8 +78,9 @@ export function registerRoutingHandlers(record: RoutingRecord): void {
 
   setHandler(
     cancelUpdate,
-    () => {
+    async () => {
       if (record.isOpen()) record.end('cancelled');
+      await outcomeWritten();
       return { status: state.status };
     },
     {

@@ -85,6 +85,7 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   // and capacity checks must never see an accept that a crashed worker's unfinished task made, since another rep may
   // win on replay. Routings started before this change wrote it at once; their histories take that path.
   await persist({ afterDurable: record.endedByUpdate() && patched(DURABLE_OUTCOME_WRITE) });
+  record.outcomeWritten = true;
   await condition(allHandlersFinished);
   return record.state;
 }

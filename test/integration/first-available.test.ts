@@ -52,6 +52,17 @@ describe('first-available routing', () => {
     return routingId;
   };
 
+  test('the winner’s 200 means the conversation is recorded: listed and endable at once', async () => {
+    const routingId = await start('race');
+    await offerFor(http, 'ann', routingId);
+    assert.equal((await http.accept(routingId, 'ann')).status, 200);
+    const ann = await http.asRep('ann');
+    const listed = await ann.get('/v1/reps/ann/conversations');
+    assert.ok(listed.body.conversations.some((c: { routingId: string }) => c.routingId === routingId));
+    const ended = await ann.post(`/v1/routings/${routingId}/end`);
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+  });
+
   test('two reps accepting at once: exactly one wins, the other gets 409 already_assigned', async () => {
     const routingId = await start('race');
     await offerFor(http, 'ann', routingId);

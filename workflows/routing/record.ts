@@ -79,6 +79,9 @@ export class RoutingRecord {
     this.finish(outcome, detail);
   }
 
+  /** Set once the outcome has been written to the database; not part of the queried state. */
+  outcomeWritten = false;
+
   /**
    * Whether a rep's or the visitor's update (accept, cancel) decided the outcome. Such a decision is durable only
    * once its workflow task completes: a crashed worker's unfinished task decided nothing, and on replay another
