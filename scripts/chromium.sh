@@ -5,19 +5,9 @@
 # CHROMIUM_PATH="$(scripts/chromium.sh)".
 set -euo pipefail
 
-if [ -n "${CHROMIUM_PATH:-}" ]; then
-  if [ ! -x "$CHROMIUM_PATH" ]; then
-    echo "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file" >&2
-    exit 1
-  fi
-  echo "$CHROMIUM_PATH"
-  exit 0
-fi
-
-if on_path="$(command -v chromium 2>/dev/null)"; then
-  echo "$on_path"
-  exit 0
-fi
+# shellcheck source=scripts/find-executable.sh
+source "$(dirname "$0")/find-executable.sh"
+print_if_found CHROMIUM_PATH chromium
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   cat >&2 <<MSG

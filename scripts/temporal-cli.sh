@@ -9,19 +9,9 @@ version="v1.5.1" # embeds Temporal Server 1.29.1; later tags cannot be `go insta
 module="github.com/temporalio/cli/cmd/temporal@${version}"
 cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/routing-service/temporal-cli-${version}"
 
-if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
-  if [ ! -x "$TEMPORAL_CLI_PATH" ]; then
-    echo "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file" >&2
-    exit 1
-  fi
-  echo "$TEMPORAL_CLI_PATH"
-  exit 0
-fi
-
-if on_path="$(command -v temporal 2>/dev/null)"; then
-  echo "$on_path"
-  exit 0
-fi
+# shellcheck source=scripts/find-executable.sh
+source "$(dirname "$0")/find-executable.sh"
+print_if_found TEMPORAL_CLI_PATH temporal
 
 if [ -x "$cache_dir/temporal" ]; then
   echo "$cache_dir/temporal"

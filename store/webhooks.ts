@@ -3,6 +3,7 @@
 // workflows then send them (see workflows/deliver-webhook.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from './database';
+import type { WebhookEndpointsTable } from './schema';
 
 export const webhookEventTypes = [
   'offer.created',
@@ -53,16 +54,7 @@ export interface WebhookDelivery {
   updatedAt: string;
 }
 
-type Row = {
-  id: string;
-  url: string;
-  secret: string;
-  events: string;
-  enabled: number;
-  description: string | null;
-  created_at: string;
-  updated_at: string;
-};
+type Row = WebhookEndpointsTable;
 
 function toEndpoint(row: Row): WebhookEndpoint {
   return {
