@@ -11,6 +11,12 @@ interface Subscriber {
   end: () => void;
 }
 
+/**
+ * How often a process looks for other processes' events while streams are open: one indexed query, so a short
+ * interval is cheap, and it bounds how much later than its own offer activity a rep in another process sees it.
+ */
+const POLL_INTERVAL_MS = 25;
+
 export interface RepEventHubOptions {
   /** How often to look for events written by other processes, while anyone is subscribed. */
   pollIntervalMs?: number;
@@ -31,7 +37,7 @@ export class RepEventHub {
   ) {
     this.poller = setInterval(() => {
       if (this.subscribers.size > 0) void this.drain();
-    }, options.pollIntervalMs ?? 100).unref();
+    }, options.pollIntervalMs ?? POLL_INTERVAL_MS).unref();
     if (options.wakeOnLocalWrites ?? true) repEventsAppended.on('appended', this.wake);
   }
 
