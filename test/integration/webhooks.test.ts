@@ -47,6 +47,13 @@ describe('webhooks', () => {
     receiver = await startReceiver((path, nth) => (path === '/down' ? 500 : path === '/flaky' && nth <= 2 ? 503 : 204));
     await putReps(http, ['wes', 'wyn']);
     await createRule(http, { name: 'webhooks', routeTo: { users: ['wes', 'wyn'] }, offerTimeoutSeconds: 60 });
+    await createRule(http, {
+      name: 'quick timeout',
+      position: 0,
+      criteria: { all: [{ field: 'country', op: 'equals', value: 'timeout' }] },
+      routeTo: { users: ['wes'] },
+      offerTimeoutSeconds: 0.3,
+    });
   });
   after(async () => {
     await service.stop();
@@ -146,6 +153,29 @@ describe('webhooks', () => {
       );
     assert.deepEqual(await deliveries(disabled.id), []);
     for (const endpoint of [all, finishedOnly, disabled]) await http.delete(`/v1/webhooks/${endpoint.id}`);
+  });
+
+  test('an offer that times out and the meeting booker outcome are delivered too', async () => {
+    const endpoint = await register('/timeouts', ['offer.withdrawn', 'routing.finished']);
+    const routingId = uniqueRoutingId('wh-timeout');
+    await http.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: `v-${routingId}`, country: 'timeout' },
+    });
+    const ofRouting = () =>
+      receiver.received.filter((r) => r.path === '/timeouts' && r.event.data.routingId === routingId);
+    await eventually(async () => (ofRouting().length === 2 ? true : undefined));
+    const events = ofRouting().map((r) => r.event);
+    assert.deepEqual(
+      // Each delivery is its own workflow: they may arrive in either order.
+      events.map((event) => [event.type, event.data.result ?? event.data.status]).sort(),
+      [
+        ['offer.withdrawn', 'timed_out'],
+        ['routing.finished', 'meeting_booker'],
+      ],
+    );
+    await http.delete(`/v1/webhooks/${endpoint.id}`);
   });
 
   test('a failing endpoint is retried with backoff until it answers, and the attempts are visible', async () => {
