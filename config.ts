@@ -20,6 +20,12 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TASK_QUEUE: z.string().min(1).default('routing'),
+  /**
+   * Routings a worker keeps in memory between their tasks. The SDK's default grows with the heap (about 2,300 here)
+   * and put a worker with 10,000 open routings at 1 GiB; one evicted is replayed from its short history when next
+   * needed.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   /** Key for configuration endpoints; generated into DATA_DIR/api-keys.json when unset. */
   ADMIN_API_KEY: z.string().min(16).optional(),
   /** Key for the chat experience's routing requests; generated like the admin key when unset. */

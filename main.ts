@@ -43,7 +43,15 @@ async function main() {
 
   const db = await openDatabase(config.database);
   lifecycle.onStop('database', () => db.destroy());
-  const worker = await startWorker({ target, taskQueue: config.TASK_QUEUE, db, workflowBundle, logger, lifecycle });
+  const worker = await startWorker({
+    target,
+    taskQueue: config.TASK_QUEUE,
+    db,
+    workflowBundle,
+    logger,
+    lifecycle,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+  });
   const api = await startApi({ config, target, db, logger, lifecycle, isReady: worker.isRunning });
   logger.info(
     { url: api.url, temporal: target.connection.address, database: config.database.kind },

@@ -15,6 +15,8 @@ export interface RoutingWorkerOptions {
   /** The bundled workflow code, from `bundleRoutingWorkflows` or (tests share one) a file written earlier. */
   workflowBundle: WorkflowBundle | { codePath: string };
   activities?: ActivityOptions;
+  /** Routings kept in memory between tasks; the SDK's default when unset. */
+  maxCachedWorkflows?: number;
   logger?: Pick<Logger, 'error'>;
 }
 
@@ -41,6 +43,7 @@ export async function createRoutingWorker(options: RoutingWorkerOptions): Promis
     taskQueue: options.taskQueue,
     activities: createActivities(options.db, options.activities),
     workflowBundle: options.workflowBundle,
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   // Webhook deliveries a stopped process recorded but never started (it stopped between its commit and the start)
   // start now; the workflows run once this worker polls.

@@ -15,6 +15,7 @@ async function main() {
     workflowBundle: bundleRoutingWorkflows(logger),
     logger,
     lifecycle,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
 
   // The worker's own counters (outcomes, offers, latencies) are recorded here, so it serves them itself.

@@ -18,6 +18,7 @@ export async function startWorker(options: {
   workflowBundle: WorkflowBundle | Promise<WorkflowBundle>;
   logger: Logger;
   lifecycle: Lifecycle;
+  maxCachedWorkflows?: number;
 }): Promise<StartedWorker> {
   const { lifecycle, logger } = options;
   const connection = await connectWorker(options.target);
@@ -29,6 +30,7 @@ export async function startWorker(options: {
     db: options.db,
     workflowBundle: await options.workflowBundle,
     logger,
+    ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const done = worker.run();
 

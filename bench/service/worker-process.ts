@@ -1,5 +1,6 @@
 // The bench's routing worker, in its own process so its memory can be read apart from the API's.
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../../config';
 import { openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
 import { answerStatsRequests, exitOnSignal, requiredEnv, sendToParent } from './messages';
@@ -15,6 +16,8 @@ async function main() {
     taskQueue: requiredEnv('BENCH_TASK_QUEUE'),
     db,
     workflowBundle: { codePath: requiredEnv('BENCH_WORKFLOW_BUNDLE') },
+    // The service's own setting, so the bench measures the cache size a deployment gets.
+    maxCachedWorkflows: loadConfig().WORKER_MAX_CACHED_WORKFLOWS,
   });
   const running = worker.run();
   exit.stopWith(async () => {
