@@ -222,7 +222,7 @@ export function detailLines(results: BenchResults): string[] {
   }
   if (memory) {
     lines.push(
-      `worker workflow cache: ${memory.maxCachedWorkflows} workflows (SDK default for this heap); cached workflows ` +
+      `worker workflow cache: ${memory.maxCachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS); cached workflows ` +
         'live in the workflow thread, outside the main-thread heap',
     );
   }
