@@ -2,7 +2,6 @@
 import { Context } from '@temporalio/activity';
 import type { Target } from '../api/schemas/rules';
 import type { Visitor } from '../api/schemas/visitor';
-import { observeRoutingChange } from '../observability/metrics';
 import type { Db } from '../store/database';
 import { targetUserIds, userIdsByEmail, usersByIds } from '../store/directory';
 import {
@@ -15,10 +14,42 @@ import { takeTurn } from '../store/round-robin';
 import { currentRuleIndex } from '../store/rules';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { assessCandidates } from '../workflows/routing/eligibility';
+import { planStages } from '../workflows/routing/stages';
 import type { Candidate, RoutingType, RuleMatch } from '../workflows/routing/types';
-import { startUndispatchedDeliveries, startWebhookDeliveries } from './webhook-dispatch';
+import { writeRoutingChange } from './routing-change';
+import { startUndispatchedDeliveries } from './webhook-dispatch';
+
+/** A routing's start: its rule, the pounces it supersedes, and its first stage's candidates when that needs no CRM. */
+export interface RoutingStart extends RuleMatch {
+  pounceRoutingIds: string[];
+  firstStage?: { name: string; candidates: Candidate[] };
+}
 
 export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
+  /**
+   * The people a stage names (by target, or by email for owner stages), each with whether they may be offered
+   * now and why not. Emails that belong to no user come back as `unknown_user` under the email itself.
+   */
+  async function resolveStage({
+    target,
+    emails = [],
+    alreadyTried,
+  }: {
+    target?: Target;
+    emails?: string[];
+    alreadyTried: string[];
+  }): Promise<Candidate[]> {
+    const byEmail = await userIdsByEmail(db, emails);
+    const ids = [...new Set([...(target ? await targetUserIds(db, target) : []), ...byEmail.values()])];
+    const [users, activeConversations] = await Promise.all([usersByIds(db, ids), activeConversationCounts(db, ids)]);
+    const assessed = assessCandidates(ids, { users, activeConversations }, new Set(alreadyTried));
+    const unknownEmails = emails.filter((email) => !byEmail.has(email.toLowerCase()));
+    return [
+      ...assessed,
+      ...unknownEmails.map((email): Candidate => ({ userId: email, email, eligible: false, reason: 'unknown_user' })),
+    ];
+  }
+
   return {
     /** The first enabled rule of the current rule set that matches, with the version it came from. */
     async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
@@ -27,9 +58,10 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
     },
 
     /**
-     * A routing's first step, in one local activity to keep its history short: records the routing row (so an
-     * inbound routing can find this one if it is a pounce), matches the rule, and for an inbound routing lists the
-     * visitor's open pounce routings to supersede.
+     * A routing's first step, in one local activity to keep its history short and its first offer quick: records
+     * the routing row (so an inbound routing can find this one if it is a pounce), matches the rule, for an inbound
+     * routing lists the visitor's open pounce routings to supersede, and resolves the first stage when it names
+     * users (owner stages ask a CRM, in their own activities).
      */
     async beginRouting({
       routingId,
@@ -41,7 +73,7 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
       type: RoutingType;
       visitor: Visitor;
       startedAt: string;
-    }): Promise<RuleMatch & { pounceRoutingIds: string[] }> {
+    }): Promise<RoutingStart> {
       const { version, index } = await currentRuleIndex(db);
       const rule = index.match(visitor) ?? null;
       await applyRoutingProjection(db, {
@@ -59,32 +91,15 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
         },
       });
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
-      return { ruleSetVersion: version, rule, pounceRoutingIds };
+      const first = rule ? planStages(rule, visitor)[0] : undefined;
+      const firstStage =
+        first?.source.kind === 'users'
+          ? { name: first.name, candidates: await resolveStage({ target: first.source.target, alreadyTried: [] }) }
+          : undefined;
+      return { ruleSetVersion: version, rule, pounceRoutingIds, ...(firstStage && { firstStage }) };
     },
 
-    /**
-     * The people a stage names (by target, or by email for owner stages), each with whether they may be offered
-     * now and why not. Emails that belong to no user come back as `unknown_user` under the email itself.
-     */
-    async resolveStage({
-      target,
-      emails = [],
-      alreadyTried,
-    }: {
-      target?: Target;
-      emails?: string[];
-      alreadyTried: string[];
-    }): Promise<Candidate[]> {
-      const byEmail = await userIdsByEmail(db, emails);
-      const ids = [...new Set([...(target ? await targetUserIds(db, target) : []), ...byEmail.values()])];
-      const [users, activeConversations] = await Promise.all([usersByIds(db, ids), activeConversationCounts(db, ids)]);
-      const assessed = assessCandidates(ids, { users, activeConversations }, new Set(alreadyTried));
-      const unknownEmails = emails.filter((email) => !byEmail.has(email.toLowerCase()));
-      return [
-        ...assessed,
-        ...unknownEmails.map((email): Candidate => ({ userId: email, email, eligible: false, reason: 'unknown_user' })),
-      ];
-    },
+    resolveStage,
 
     /** The next turn of a round-robin rotation; concurrent routings each get their own. */
     takeRoundRobinTurn({ rotationKey, routingId }: { rotationKey: string; routingId: string }): Promise<number> {
@@ -93,11 +108,9 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */
     async writeRoutingProjection(change: RoutingProjectionChange): Promise<void> {
-      const { webhookDeliveryIds } = await applyRoutingProjection(db, change);
-      observeRoutingChange(change);
       const { client, info } = Context.current();
       const dispatch = { client, taskQueue: info.taskQueue, ...(webhookRetry && { retry: webhookRetry }) };
-      await startWebhookDeliveries(db, dispatch, webhookDeliveryIds);
+      await writeRoutingChange(db, dispatch, change);
       // A retry may follow an attempt that committed its deliveries but stopped before starting them.
       if (info.attempt > 1) await startUndispatchedDeliveries(db, dispatch, change.routingId);
     },

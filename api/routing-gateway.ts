@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { startWebhookDeliveries } from '../activities/webhook-dispatch';
+import { writeRoutingChange } from '../activities/routing-change';
+import { startWebhookDeliveries, type WebhookDispatch } from '../activities/webhook-dispatch';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import {
@@ -27,13 +28,13 @@ export class RoutingGateway {
     private readonly webhookRetry?: WebhookRetry,
   ) {}
 
+  private get dispatch(): WebhookDispatch {
+    return { client: this.client, taskQueue: this.taskQueue, ...(this.webhookRetry && { retry: this.webhookRetry }) };
+  }
+
   /** Starts the delivery workflows of webhook deliveries the API has just recorded (presence changes). */
   startWebhookDeliveries(db: Db, deliveryIds: readonly string[]): Promise<void> {
-    return startWebhookDeliveries(
-      db,
-      { client: this.client, taskQueue: this.taskQueue, ...(this.webhookRetry && { retry: this.webhookRetry }) },
-      deliveryIds,
-    );
+    return startWebhookDeliveries(db, this.dispatch, deliveryIds);
   }
 
   /** Starts the routing, or finds the one already started under the same id (open or closed): never a second. */
@@ -90,13 +91,20 @@ export class RoutingGateway {
     }
   }
 
-  accept(routingId: string, repId: string) {
-    return this.update(routingId, repId, () =>
+  /**
+   * The rep takes the conversation. The workflow answers once its decision is recorded, with the change it
+   * decided; writing that here, before answering, means a winner's 200 finds the conversation already listed
+   * (the workflow writes the same change too, should this process die first).
+   */
+  async accept(db: Db, routingId: string, repId: string): Promise<{ outcome: 'connected' }> {
+    const { outcome, change } = await this.update(routingId, repId, () =>
       this.client.workflow.getHandle(routingId).executeUpdate(acceptUpdate, {
         args: [{ repId }],
         updateId: `accept:${repId}`,
       }),
     );
+    await writeRoutingChange(db, this.dispatch, change);
+    return { outcome };
   }
 
   decline(routingId: string, repId: string) {
@@ -108,10 +116,13 @@ export class RoutingGateway {
     );
   }
 
-  cancel(routingId: string) {
-    return this.update(routingId, undefined, () =>
+  /** The visitor left: like accept, the decided change is written before the answer. */
+  async cancel(db: Db, routingId: string): Promise<{ status: string }> {
+    const { status, change } = await this.update(routingId, undefined, () =>
       this.client.workflow.getHandle(routingId).executeUpdate(cancelUpdate, { updateId: 'cancel' }),
     );
+    await writeRoutingChange(db, this.dispatch, change);
+    return { status };
   }
 
   /** Turns the workflow's refusals into 409s carrying the workflow's reason as the error code. */

@@ -1,8 +1,9 @@
 // Prometheus metrics for routing: outcomes by rule, offers by result, speed to lead, and reps by presence.
-// Counters are incremented by the activities that record each change, so a retried activity can count twice;
-// for alerting on rates and latencies that is an accepted trade against a second write per change.
+// Counters follow what each database write really changed, so a retried or repeated write counts nothing twice;
+// the process that made the change counts it (the worker, or the API for an outcome it wrote first).
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../store/database';
+import type { AppliedRoutingChange } from '../store/projection';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -58,22 +59,12 @@ export function registerPresenceGauge(db: Db): void {
   });
 }
 
-/** Records what one projection change tells about a routing's progress. */
-export function observeRoutingChange(change: {
-  created: readonly unknown[];
-  closed: readonly { result: string }[];
-  routing?: {
-    status: string;
-    ruleId: string | null;
-    startedAt: string;
-    endedAt: string | null;
-    firstOfferAt?: string | null;
-  };
-}): void {
-  if (change.created.length > 0) offers.inc({ result: 'made' }, change.created.length);
-  for (const closure of change.closed) offers.inc({ result: closure.result });
-  const routing = change.routing;
-  if (!routing || routing.status === 'routing') return;
+/** Records what one projection write changed about a routing's progress. */
+export function observeRoutingChange(applied: AppliedRoutingChange): void {
+  if (applied.offersMade > 0) offers.inc({ result: 'made' }, applied.offersMade);
+  for (const result of applied.offersClosed) offers.inc({ result });
+  const routing = applied.finished;
+  if (!routing) return;
   routingOutcomes.inc({ outcome: routing.status, rule: routing.ruleId ?? 'none' });
   if (routing.firstOfferAt) {
     timeToFirstOffer.observe((Date.parse(routing.firstOfferAt) - Date.parse(routing.startedAt)) / 1000);

@@ -41,46 +41,48 @@ export interface RoutingProjectionChange {
   routing?: RoutingRecord;
   created: readonly OfferRecord[];
   closed: readonly OfferClosure[];
+  /**
+   * Every offer of the routing still pending, when the writer knows them all: any other pending offer in the table
+   * was shown by a workflow task that never completed (its worker died) and the routing no longer makes it.
+   */
+  liveRepIds?: readonly string[];
   connection?: { repId: string; startedAt: string };
 }
 
+/** What a write really changed: a repeated write (a retry, or the API and the worker writing one outcome) none. */
+export interface AppliedRoutingChange {
+  offersMade: number;
+  offersClosed: OfferClosure['result'][];
+  /** Set when this write moved the routing to its outcome. */
+  finished?: RoutingRecord;
+}
+
+const isFinal = (status: string) => status !== 'routing';
+
 /**
  * Applies one routing's new offers, closed offers and connection in a single transaction, with the rep events and
- * webhook deliveries they cause. Idempotent: a retried activity re-inserting the same offers or connection changes
- * nothing. Returns the new webhook deliveries, for the caller to start.
+ * webhook deliveries they cause. Idempotent: a write repeating what is already there changes nothing and owes no
+ * event. Returns the new webhook deliveries, for the caller to start, and what changed.
  */
 export async function applyRoutingProjection(
   db: Db,
   change: RoutingProjectionChange,
-): Promise<{ webhookDeliveryIds: string[] }> {
-  const { appended, webhookDeliveryIds } = await db.transaction().execute(async (tx) => {
-    // Reps' stream events for what this change really altered, so a retried activity adds no duplicates.
+): Promise<{ webhookDeliveryIds: string[]; applied: AppliedRoutingChange }> {
+  const { appended, webhookDeliveryIds, applied } = await db.transaction().execute(async (tx) => {
+    // Reps' stream events for what this change really altered, so a repeated write adds no duplicates.
     const events: NewRepEvent[] = [];
-    let finished: WebhookEvent | undefined;
+    const applied: AppliedRoutingChange = { offersMade: 0, offersClosed: [] };
     if (change.routing) {
       const { routing } = change;
-      if (routing.status !== 'routing') {
-        const before = await tx
-          .selectFrom('routings')
-          .select('status')
-          .where('routing_id', '=', change.routingId)
-          .executeTakeFirst();
-        if (before?.status !== routing.status) {
-          const { firstOfferAt: _metricsOnly, ...data } = routing;
-          finished = {
-            type: 'routing.finished',
-            routingId: change.routingId,
-            data: { routingId: change.routingId, ...data },
-          };
-        }
-      }
       const row = {
         status: routing.status,
         rule_id: routing.ruleId,
         rep_id: routing.repId,
         ended_at: routing.endedAt,
       };
-      await tx
+      // Conditional writes rather than read-then-write: of two concurrent writers of one outcome, exactly one sees
+      // its write change the status (PostgreSQL re-checks the condition once the other's row lock is released).
+      const inserted = await tx
         .insertInto('routings')
         .values({
           routing_id: change.routingId,
@@ -89,8 +91,24 @@ export async function applyRoutingProjection(
           started_at: routing.startedAt,
           ...row,
         })
-        .onConflict((oc) => oc.column('routing_id').doUpdateSet(row))
+        .onConflict((oc) => oc.column('routing_id').doNothing())
+        .returning('routing_id')
         .execute();
+      let statusChanged = inserted.length > 0;
+      if (!statusChanged) {
+        const moved = await tx
+          .updateTable('routings')
+          .set(row)
+          .where('routing_id', '=', change.routingId)
+          .where('status', '!=', routing.status)
+          .returning('routing_id')
+          .execute();
+        statusChanged = moved.length > 0;
+        if (!statusChanged) {
+          await tx.updateTable('routings').set(row).where('routing_id', '=', change.routingId).execute();
+        }
+      }
+      if (statusChanged && isFinal(routing.status)) applied.finished = routing;
     }
     if (change.created.length > 0) {
       const inserted = await tx
@@ -117,9 +135,24 @@ export async function applyRoutingProjection(
         if (!insertedReps.has(offer.repId)) continue;
         const { repId, routingType, ...rest } = offer;
         events.push({ repId, type: 'offer.created', data: { ...rest, type: routingType } });
+        applied.offersMade++;
       }
     }
-    for (const closure of change.closed) {
+    const closed = [...change.closed];
+    if (change.liveRepIds) {
+      const live = new Set([...change.liveRepIds, ...change.closed.map((closure) => closure.repId)]);
+      const stale = await tx
+        .selectFrom('offers')
+        .select('rep_id')
+        .where('routing_id', '=', change.routingId)
+        .where('result', '=', 'pending')
+        .execute();
+      const endedAt = new Date().toISOString();
+      for (const { rep_id } of stale) {
+        if (!live.has(rep_id)) closed.push({ repId: rep_id, result: 'withdrawn', endedAt });
+      }
+    }
+    for (const closure of closed) {
       const updated = await tx
         .updateTable('offers')
         .set({ result: closure.result, ended_at: closure.endedAt })
@@ -129,6 +162,7 @@ export async function applyRoutingProjection(
         .returning('rep_id')
         .execute();
       if (updated.length === 0) continue;
+      applied.offersClosed.push(closure.result);
       events.push(
         closure.result === 'accepted'
           ? { repId: closure.repId, type: 'routing.connected', data: { routingId: change.routingId } }
@@ -156,14 +190,21 @@ export async function applyRoutingProjection(
       routingId: change.routingId,
       data: { repId: event.repId, ...event.data },
     }));
-    if (finished) webhookEvents.push(finished);
+    if (applied.finished) {
+      const { firstOfferAt: _metricsOnly, ...data } = applied.finished;
+      webhookEvents.push({
+        type: 'routing.finished',
+        routingId: change.routingId,
+        data: { routingId: change.routingId, ...data },
+      });
+    }
     const deliveryIds = await recordWebhookDeliveries(tx, webhookEvents);
     // Last: on PostgreSQL it takes the lock that orders event ids, held until commit.
     await appendRepEvents(tx, events);
-    return { appended: events.length, webhookDeliveryIds: deliveryIds };
+    return { appended: events.length, webhookDeliveryIds: deliveryIds, applied };
   });
   if (appended > 0) repEventsAppended.emit('appended');
-  return { webhookDeliveryIds };
+  return { webhookDeliveryIds, applied };
 }
 
 export interface LiveOffer {

@@ -1,7 +1,13 @@
 // A routing worker: the routing workflow plus the activities that reach the database.
 
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  type NativeConnection,
+  Worker,
+  type WorkerInterceptors,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { type ActivityOptions, createActivities } from '../activities';
 import { startUndispatchedDeliveries } from '../activities/webhook-dispatch';
@@ -18,6 +24,8 @@ export interface RoutingWorkerOptions {
   /** Routings kept in memory between tasks; the SDK's default when unset. */
   maxCachedWorkflows?: number;
   logger?: Pick<Logger, 'error'>;
+  /** The SDK's interceptors, e.g. for tracing; the fault tests use one to stop a worker at an exact point. */
+  interceptors?: WorkerInterceptors;
 }
 
 /** Bundles the workflow code once; webpack's module listing is dropped, its warnings and errors are kept. */
@@ -44,6 +52,7 @@ export async function createRoutingWorker(options: RoutingWorkerOptions): Promis
     activities: createActivities(options.db, options.activities),
     workflowBundle: options.workflowBundle,
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.interceptors && { interceptors: options.interceptors }),
   });
   // Webhook deliveries a stopped process recorded but never started (it stopped between its commit and the start)
   // start now; the workflows run once this worker polls.

@@ -10,7 +10,7 @@ export const routingActivities = proxyLocalActivities<Activities>({
 
 /**
  * The same activities scheduled through the server: one runs only after the workflow task that scheduled it is
- * durable. Used to show new offers, so a rep can never see an offer a crashed worker's unrecorded task made.
+ * durable. Used to write an outcome an update decided, which must never come from a crashed worker's unrecorded task.
  */
 export const durableRoutingActivities = proxyActivities<Activities>({
   startToCloseTimeout: '10s',

@@ -1,10 +1,11 @@
 // How a routing answers its messages. Validators are synchronous, so a refusal reaches the caller at once and
-// writes no history; the accept handler claims the routing in its first statement, so exactly one rep wins.
+// writes no history; the accept handler claims the routing without awaiting anything first, so exactly one rep wins.
 // Handlers only change state and never run activities: the main loop mirrors every change to the database.
-// Accept and cancel answer once that mirror holds their outcome.
+// Accept and cancel answer with the change they decided, which the API writes as soon as the answer arrives: the
+// answer comes only once the deciding workflow task is recorded, so what the API writes can never be undone.
 // (A local activity awaited in a handler while the main loop runs its own made replays nondeterministic: the
 // replay test over a round-robin decline caught it.)
-import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import {
   acceptUpdate,
   cancelUpdate,
@@ -14,7 +15,7 @@ import {
   stateQuery,
   supersedeSignal,
 } from './messages';
-import { DURABLE_OUTCOME_WRITE } from './patches';
+import type { Projection } from './projection';
 import type { RoutingRecord } from './routing/record';
 
 function refuse(code: RefusalCode, message: string): never {
@@ -27,39 +28,54 @@ function requireRepId(message: RepMessage): void {
   }
 }
 
-export function registerRoutingHandlers(record: RoutingRecord): void {
+export function registerRoutingHandlers(record: RoutingRecord, projection: Projection): void {
   const { state } = record;
-  /**
-   * An accept or a cancel is answered once the main loop has written its outcome, so the caller can act on it at
-   * once (end the conversation, list it). Waiting on a condition, not an activity, keeps replays deterministic.
-   */
-  const outcomeWritten = async () => {
-    if (patched(DURABLE_OUTCOME_WRITE)) await condition(() => record.outcomeWritten);
+
+  const refuseAccept = (repId: string) => {
+    if (state.repId === repId) return; // the winner asking again
+    if (state.repId !== null) refuse('already_assigned', 'another rep accepted');
+    if (!record.isOpen()) refuse('routing_closed', `routing is ${state.status}`);
+    if (!record.liveOffer(repId)) refuse('not_offered', 'no live offer for this rep');
   };
+  const refuseDecline = (repId: string) => {
+    if (!record.isOpen()) refuse('routing_closed', `routing is ${state.status}`);
+    if (!record.liveOffer(repId)) refuse('not_offered', 'no live offer for this rep');
+  };
+  /**
+   * A rep's answer is judged against the offers standing while the routing waits on them. Mid-task (a task retried
+   * after its worker died, which is about to remake the offers its lost attempt showed) the validator lets the
+   * answer through and the handler judges it once the routing waits again.
+   */
+  const judgeable = () => record.awaitingAnswers || !record.isOpen();
 
   setHandler(stateQuery, () => state);
 
   setHandler(
     acceptUpdate,
     async ({ repId }) => {
-      if (state.repId !== repId) record.connect(repId); // the winner asking again changes nothing
-      await outcomeWritten();
-      return { outcome: 'connected' as const };
+      // No await on the usual path: the validator's judgement and the claim happen in one step, so one rep wins.
+      if (!judgeable()) {
+        await condition(judgeable);
+        refuseAccept(repId);
+      }
+      if (state.repId !== repId) record.connect(repId);
+      return { outcome: 'connected' as const, change: projection.unwritten() };
     },
     {
       validator: (message) => {
         requireRepId(message);
-        if (state.repId === message.repId) return;
-        if (state.repId !== null) refuse('already_assigned', 'another rep accepted');
-        if (!record.isOpen()) refuse('routing_closed', `routing is ${state.status}`);
-        if (!record.liveOffer(message.repId)) refuse('not_offered', 'no live offer for this rep');
+        if (judgeable()) refuseAccept(message.repId);
       },
     },
   );
 
   setHandler(
     declineUpdate,
-    ({ repId }) => {
+    async ({ repId }) => {
+      if (!judgeable()) {
+        await condition(judgeable);
+        refuseDecline(repId);
+      }
       const offer = record.liveOffer(repId);
       if (offer) {
         record.closeOffer(offer, 'declined');
@@ -70,18 +86,16 @@ export function registerRoutingHandlers(record: RoutingRecord): void {
     {
       validator: (message) => {
         requireRepId(message);
-        if (!record.isOpen()) refuse('routing_closed', `routing is ${state.status}`);
-        if (!record.liveOffer(message.repId)) refuse('not_offered', 'no live offer for this rep');
+        if (judgeable()) refuseDecline(message.repId);
       },
     },
   );
 
   setHandler(
     cancelUpdate,
-    async () => {
+    () => {
       if (record.isOpen()) record.end('cancelled');
-      await outcomeWritten();
-      return { status: state.status };
+      return { status: state.status, change: projection.unwritten() };
     },
     {
       validator: () => {

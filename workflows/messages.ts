@@ -1,5 +1,6 @@
 // The routing workflow's messages, defined once and imported by both the workflow and the API.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RoutingProjectionChange } from '../store/projection';
 import type { RoutingState } from './routing/types';
 
 export const routingWorkflowType = 'routeVisitor';
@@ -10,11 +11,16 @@ export interface RepMessage {
   repId: string;
 }
 
-/** A rep takes the conversation. Refused (never recorded) unless that rep holds a live offer and nobody has won. */
-export const acceptUpdate = defineUpdate<{ outcome: 'connected' }, [RepMessage]>('accept');
+/**
+ * A rep takes the conversation. Refused (never recorded) unless that rep holds a live offer and nobody has won.
+ * Answers with the database change the accept decided, for the API to write (see handlers.ts).
+ */
+export const acceptUpdate = defineUpdate<{ outcome: 'connected'; change: RoutingProjectionChange }, [RepMessage]>(
+  'accept',
+);
 export const declineUpdate = defineUpdate<{ outcome: 'declined' }, [RepMessage]>('decline');
-/** The visitor left. */
-export const cancelUpdate = defineUpdate<{ status: string }, []>('cancel');
+/** The visitor left. Answers like accept, with the change to write. */
+export const cancelUpdate = defineUpdate<{ status: string; change: RoutingProjectionChange }, []>('cancel');
 
 /** Sent by an inbound routing to the same visitor's open pounce routings: they end as `superseded`. */
 export const supersedeSignal = defineSignal<[{ byRoutingId: string }]>('supersede');

@@ -1,16 +1,26 @@
 // Mirrors a routing into the database (its row, its offers, its connection) so reps and other routings can read it.
-import type { OfferClosure, OfferRecord, RoutingRecord as RoutingRow } from '../store/projection';
+import type {
+  OfferClosure,
+  OfferRecord,
+  RoutingProjectionChange,
+  RoutingRecord as RoutingRow,
+} from '../store/projection';
 import { durableRoutingActivities, routingActivities } from './activities';
 import type { RoutingRecord } from './routing/record';
 import type { OfferResult } from './routing/types';
 
-/**
- * Returns `persist()`: writes run one after another and each sends only what changed since the last, so the last
- * write leaves the database matching the workflow however the handlers and the main loop interleave.
- */
-export type Persist = (options?: { afterDurable?: boolean }) => Promise<void>;
+export interface Projection {
+  /**
+   * Writes what changed since the last write. Writes run one after another and each sends only what changed, so
+   * the last write leaves the database matching the workflow however the handlers and the main loop interleave.
+   * `afterDurable` writes through the server, so only once the workflow task that decided the change is recorded.
+   */
+  persist(options?: { afterDurable?: boolean }): Promise<void>;
+  /** What the next write would send, without sending it: an update hands it to the API to write at once. */
+  unwritten(): RoutingProjectionChange;
+}
 
-export function createProjection(record: RoutingRecord): Persist {
+export function createProjection(record: RoutingRecord): Projection {
   const written = new Map<string, OfferResult>();
   let routingWritten = '';
   let connectionWritten = false;
@@ -52,26 +62,33 @@ export function createProjection(record: RoutingRecord): Persist {
       state.repId !== null && !connectionWritten
         ? { repId: state.repId, startedAt: state.endedAt ?? record.now() }
         : undefined;
-    return { created, closed, routing, routingChanged, connection };
+    const change: RoutingProjectionChange = {
+      routingId: state.routingId,
+      created,
+      closed,
+      // Every write names the live offers, so one shown by a workflow task that never completed is withdrawn.
+      liveRepIds: state.offers.filter((offer) => offer.result === 'pending').map((offer) => offer.repId),
+      ...(routingChanged && { routing }),
+      ...(connection && { connection }),
+    };
+    return { change, serializedRouting: JSON.stringify(routing) };
   };
 
-  return function persist({ afterDurable = false } = {}) {
-    writes = writes.then(async () => {
-      const { created, closed, routing, routingChanged, connection } = changes();
-      if (created.length === 0 && closed.length === 0 && !routingChanged && !connection) return;
-      const activities = afterDurable ? durableRoutingActivities : routingActivities;
-      await activities.writeRoutingProjection({
-        routingId: record.state.routingId,
-        created,
-        closed,
-        ...(routingChanged && { routing }),
-        ...(connection && { connection }),
+  return {
+    unwritten: () => changes().change,
+    persist({ afterDurable = false } = {}) {
+      writes = writes.then(async () => {
+        const { change, serializedRouting } = changes();
+        const { created, closed } = change;
+        if (created.length === 0 && closed.length === 0 && !change.routing && !change.connection) return;
+        const activities = afterDurable ? durableRoutingActivities : routingActivities;
+        await activities.writeRoutingProjection(change);
+        for (const offer of created) written.set(offer.repId, 'pending');
+        for (const closure of closed) written.set(closure.repId, closure.result);
+        if (change.routing) routingWritten = serializedRouting;
+        if (change.connection) connectionWritten = true;
       });
-      for (const offer of created) written.set(offer.repId, 'pending');
-      for (const closure of closed) written.set(closure.repId, closure.result);
-      if (routingChanged) routingWritten = JSON.stringify(routing);
-      if (connection) connectionWritten = true;
-    });
-    return writes;
+      return writes;
+    },
   };
 }

@@ -1,11 +1,10 @@
 // One durable routing: match a rule, walk its stages, offer reps, take the first accept, else fall through.
 // Deterministic: time comes from the workflow clock; every read and write goes through an activity.
-import { allHandlersFinished, condition, getExternalWorkflowHandle, log, patched } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { routingActivities } from './activities';
 import { offerAllAtOnce, offerInTurn } from './distribution';
 import { registerRoutingHandlers } from './handlers';
 import { supersedeSignal } from './messages';
-import { DURABLE_OUTCOME_WRITE } from './patches';
 import { createProjection } from './projection';
 import { outcomeWithoutAccept } from './routing/outcome';
 import { RoutingRecord } from './routing/record';
@@ -16,8 +15,8 @@ import { showOutcome } from './visibility';
 
 export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   const record = new RoutingRecord(input);
-  const persist = createProjection(record);
-  registerRoutingHandlers(record);
+  const projection = createProjection(record);
+  registerRoutingHandlers(record, projection);
   record.trace('routing.started', { type: input.type });
 
   const match = await routingActivities.beginRouting({
@@ -38,9 +37,13 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
     const tried = new Set<string>();
     let firstStageUserIds: string[] | undefined;
 
-    for (const stage of planStages(rule, input.visitor)) {
+    for (const [index, stage] of planStages(rule, input.visitor).entries()) {
       if (!record.isOpen()) break;
-      const { candidates, identifiedBy } = await stageCandidates(routingActivities, stage, input.visitor, [...tried]);
+      // beginRouting resolved a first stage that names users, saving the first offer a round trip.
+      const { candidates, identifiedBy } =
+        index === 0 && match.firstStage?.name === stage.name
+          ? { candidates: match.firstStage.candidates, identifiedBy: undefined }
+          : await stageCandidates(routingActivities, stage, input.visitor, [...tried]);
       if (!record.isOpen()) break;
       firstStageUserIds ??= candidates.filter((c) => c.reason !== 'unknown_user').map((c) => c.userId);
       const eligible = candidates.filter((c) => c.eligible).map((c) => c.userId);
@@ -56,7 +59,7 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
 
       const offering = {
         record,
-        persist,
+        projection,
         tried,
         ruleId: rule.id,
         stage: stage.name,
@@ -81,11 +84,10 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   showOutcome(record);
   // The SDK tags workflow log lines with the workflow id, which is the routing id.
   log.info('routing ended', { outcome: record.state.status, ruleId: record.state.rule?.id, repId: record.state.repId });
-  // An outcome an update decided (a connection, a cancel) is written only once durable, like offers: reps, webhooks
-  // and capacity checks must never see an accept that a crashed worker's unfinished task made, since another rep may
-  // win on replay. Routings started before this change wrote it at once; their histories take that path.
-  await persist({ afterDurable: record.endedByUpdate() && patched(DURABLE_OUTCOME_WRITE) });
-  record.outcomeWritten = true;
+  // An outcome an update decided (a connection, a cancel) is written only once durable: reps, webhooks and capacity
+  // checks must never see an accept that a crashed worker's unfinished task made, since another rep may win on
+  // replay. The API writes it as soon as the update answers; this write is for when that API process died first.
+  await projection.persist({ afterDurable: record.endedByUpdate() });
   await condition(allHandlersFinished);
   return record.state;
 }

@@ -25,7 +25,7 @@ export function routingsRouter(gateway: RoutingGateway, db: Db): Router {
   router.post('/v1/routings/:id/accept', async (req, res) => {
     const { repId } = parseOr400(repActionSchema, req.body);
     assertActsFor(res, repId, { adminToo: false });
-    res.json(await gateway.accept(req.params.id, repId));
+    res.json(await gateway.accept(db, req.params.id, repId));
   });
 
   router.post('/v1/routings/:id/decline', async (req, res) => {
@@ -36,7 +36,7 @@ export function routingsRouter(gateway: RoutingGateway, db: Db): Router {
 
   router.post('/v1/routings/:id/cancel', async (req, res) => {
     assertExperienceOrAdmin(res);
-    res.json(await gateway.cancel(req.params.id));
+    res.json(await gateway.cancel(db, req.params.id));
   });
 
   /** The conversation is over: the rep's capacity is freed. The routing workflow has already finished. */

@@ -7,12 +7,15 @@ import { now } from './timing';
 export interface OfferStream {
   /** performance.now() at which each routing's offer.created arrived. */
   arrivedAt: Map<string, number>;
+  /** Wall-clock ms at which the writer recorded each routing's offer.created (the event's `at`). */
+  writtenAt: Map<string, number>;
   opened: Promise<void>;
   close(): void;
 }
 
 export function openOfferStream(baseUrl: string, rep: Rep): OfferStream {
   const arrivedAt = new Map<string, number>();
+  const writtenAt = new Map<string, number>();
   const source = new EventSource(`${baseUrl}/v1/reps/${rep.id}/events`, {
     fetch: (input, init) =>
       fetch(input, {
@@ -22,12 +25,14 @@ export function openOfferStream(baseUrl: string, rep: Rep): OfferStream {
   });
   source.addEventListener('offer.created', (event) => {
     const at = now();
-    const { routingId } = JSON.parse(event.data) as { routingId: string };
-    if (!arrivedAt.has(routingId)) arrivedAt.set(routingId, at);
+    const { routingId, at: written } = JSON.parse(event.data) as { routingId: string; at: string };
+    if (arrivedAt.has(routingId)) return;
+    arrivedAt.set(routingId, at);
+    writtenAt.set(routingId, Date.parse(written));
   });
   const opened = new Promise<void>((resolve, reject) => {
     source.onopen = () => resolve();
     source.onerror = (error) => reject(error);
   });
-  return { arrivedAt, opened, close: () => source.close() };
+  return { arrivedAt, writtenAt, opened, close: () => source.close() };
 }

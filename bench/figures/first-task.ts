@@ -31,26 +31,6 @@ async function firstTask(client: Client, workflowId: string): Promise<FirstTask>
   };
 }
 
-/** When the server recorded the routing's durable offer activity (the one that shows offers) scheduled and done. */
-export async function offerActivityTimes(
-  client: Client,
-  workflowId: string,
-): Promise<{ scheduledAt: number; completedAt: number }> {
-  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const scheduled = events.find(
-    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'writeRoutingProjection',
-  );
-  const completed = events.find(
-    (event) =>
-      event.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString(),
-  );
-  if (!scheduled || !completed) throw new Error(`${workflowId}: no offer activity in its history`);
-  return {
-    scheduledAt: wallMs(scheduled.eventTime as Timestamp),
-    completedAt: wallMs(completed.eventTime as Timestamp),
-  };
-}
-
 export interface TimeSplit {
   /** Start recorded to the worker picking up the first workflow task: the server's dispatch. */
   dispatchMs: number;

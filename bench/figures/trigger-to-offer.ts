@@ -5,7 +5,7 @@ import { runLoadStep, type StepResult } from '../driver/load-step';
 import { openOfferStream } from '../driver/offer-stream';
 import { RoutingDriver } from '../driver/routing-driver';
 import { floorStartToActivity, floorStartToActivityPaced, type StartSample } from '../floor/floor-measures';
-import { offerActivityTimes, splitTime, type TimeSplit, toWall } from './first-task';
+import { splitTime, type TimeSplit, toWall } from './first-task';
 
 export interface LatencySet {
   offerMs: number[];
@@ -19,10 +19,8 @@ export interface LightLatency extends LatencySet {
   split: { routing: TimeSplit; floor: TimeSplit };
   /** From the POST's response to the offer arriving on the rep's SSE stream. */
   sseOfferMs: number[];
-  /** The durable offer activity, scheduled to completed, as the server recorded it. */
-  offerActivityMs: number[];
-  /** From the server recording that activity complete to the offer arriving over SSE (negative: it came sooner). */
-  sseAfterActivityMs: number[];
+  /** From the writer recording the offer.created event (its `at`, same machine clock) to its arrival over SSE. */
+  sseAfterWriteMs: number[];
 }
 
 export interface HeavyLatency extends LatencySet {
@@ -40,7 +38,7 @@ async function lightLoad(ctx: BenchContext): Promise<LightLatency> {
   const result: LatencySet = { offerMs: [], postMs: [], floorActivityMs: [], floorStartMs: [] };
   const routingTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
   const floorTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
-  const sse = { sseOfferMs: [] as number[], offerActivityMs: [] as number[], sseAfterActivityMs: [] as number[] };
+  const sse = { sseOfferMs: [] as number[], sseAfterWriteMs: [] as number[] };
   const stream = openOfferStream(service.baseUrl, loadReps[0] as (typeof loadReps)[number]);
   await stream.opened;
   try {
@@ -60,10 +58,8 @@ async function lightLoad(ctx: BenchContext): Promise<LightLatency> {
       floorTimes.push({ workflowId: sample.workflowId, respondedAt: sample.respondedAt, seenAt: sample.ranAt });
       const arrivedAt = stream.arrivedAt.get(routingId);
       if (arrivedAt === undefined) throw new Error(`${routingId}: the offer never arrived over SSE`);
-      const activity = await offerActivityTimes(service.client, routingId);
       sse.sseOfferMs.push(arrivedAt - respondedAt);
-      sse.offerActivityMs.push(activity.completedAt - activity.scheduledAt);
-      sse.sseAfterActivityMs.push(toWall(arrivedAt) - activity.completedAt);
+      sse.sseAfterWriteMs.push(toWall(arrivedAt) - (stream.writtenAt.get(routingId) as number));
     }
   } finally {
     stream.close();

@@ -19,6 +19,7 @@ import { ConflictError } from '../../store/errors';
 import { accountsById, accountTeam, contactsByEmail, upsertSalesforce } from '../../store/integrations';
 import { migrationProvider } from '../../store/migrations';
 import { activeConversationCounts, applyRoutingProjection, liveOffersForRep } from '../../store/projection';
+import { repEventsAfter } from '../../store/rep-events';
 import { takeTurn } from '../../store/round-robin';
 import { createRule, currentRuleSet, listRuleSetVersions, ruleSetAt } from '../../store/rules';
 import { createTestDatabase, databaseUnderTest, type TestDatabase } from '../support/database';
@@ -245,5 +246,74 @@ describe(`the store on ${databaseUnderTest()}`, () => {
       (await liveOffersForRep(db, 'offer-rep')).map((o) => o.routingId),
       ['offer-0', 'Offer-c', 'offer-a', 'offer-b'],
     );
+  });
+
+  const projectionOffer = (routingId: string, repId: string) => ({
+    routingId,
+    repId,
+    routingType: 'inbound',
+    visitor: { id: 'v' },
+    ruleId: 'r',
+    stage: 'route_to',
+    offeredAt: '2030-01-01T00:00:00.000Z',
+    expiresAt: '2030-01-01T00:01:00.000Z',
+  });
+
+  test('a write naming the live offers withdraws one a lost workflow task showed', async () => {
+    const routingId = 'lost-task';
+    // The lost attempt offered ann; its retry offers bob instead.
+    await applyRoutingProjection(db, { routingId, created: [projectionOffer(routingId, 'ann')], closed: [] });
+    const { applied } = await applyRoutingProjection(db, {
+      routingId,
+      created: [projectionOffer(routingId, 'bob')],
+      closed: [],
+      liveRepIds: ['bob'],
+    });
+    assert.deepEqual(applied, { offersMade: 1, offersClosed: ['withdrawn'] });
+    assert.deepEqual(await liveOffersForRep(db, 'ann'), []);
+    assert.deepEqual(
+      (await liveOffersForRep(db, 'bob')).map((offer) => offer.routingId),
+      [routingId],
+    );
+  });
+
+  test('the API and the worker writing one outcome at once: it is applied, and announced, once', async () => {
+    const routingId = 'outcome-race';
+    const routing = (status: string, repId: string | null) => ({
+      type: 'inbound',
+      visitorId: 'v',
+      status,
+      ruleId: 'r',
+      repId,
+      startedAt: '2030-01-01T00:00:00.000Z',
+      endedAt: status === 'routing' ? null : '2030-01-01T00:00:05.000Z',
+    });
+    await applyRoutingProjection(db, {
+      routingId,
+      routing: routing('routing', null),
+      created: [projectionOffer(routingId, 'cy'), projectionOffer(routingId, 'di')],
+      closed: [],
+    });
+    const before = await repEventsAfter(db, ['cy', 'di'], 0, 1000);
+    const endedAt = '2030-01-01T00:00:05.000Z';
+    const outcome = {
+      routingId,
+      routing: routing('connected', 'cy'),
+      created: [],
+      closed: [
+        { repId: 'cy', result: 'accepted' as const, endedAt },
+        { repId: 'di', result: 'withdrawn' as const, endedAt },
+      ],
+      liveRepIds: [],
+      connection: { repId: 'cy', startedAt: endedAt },
+    };
+    const writes = await Promise.all(Array.from({ length: 8 }, () => applyRoutingProjection(db, outcome)));
+    assert.equal(writes.filter(({ applied }) => applied.finished).length, 1);
+    assert.deepEqual(writes.flatMap(({ applied }) => applied.offersClosed).sort(), ['accepted', 'withdrawn']);
+    const events = (await repEventsAfter(db, ['cy', 'di'], 0, 1000)).slice(before.length);
+    assert.deepEqual(events.map((event) => `${event.repId} ${event.type}`).sort(), [
+      'cy routing.connected',
+      'di offer.withdrawn',
+    ]);
   });
 });

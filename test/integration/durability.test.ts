@@ -75,13 +75,16 @@ describe('triggers and restarts', () => {
         }
         return undefined;
       });
-    assert.equal(
-      await find(`RoutingStatus = 'routing' AND OfferedReps = 'kim' AND RoutingRule = '${state.rule.id}'`),
-      routingId,
-    );
+    // Running, it carries the status it was started with; its rule and offered reps are written once, at its end.
+    assert.equal(await find(`RoutingStatus = 'routing'`), routingId);
     assert.equal((await http.accept(routingId, 'lee')).status, 200);
     await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
-    assert.equal(await find(`RoutingStatus = 'connected' AND AssignedRep = 'lee'`), routingId);
+    assert.equal(
+      await find(
+        `RoutingStatus = 'connected' AND AssignedRep = 'lee' AND OfferedReps = 'kim' AND RoutingRule = '${state.rule.id}'`,
+      ),
+      routingId,
+    );
   });
 
   test('an offer standing while the worker restarts can still be accepted', async () => {

@@ -148,6 +148,45 @@ describe('faults', () => {
     await assertRecordedOnce(routingId, state.repId);
   });
 
+  test('worker killed after showing offers, before its task was recorded: the retry withdraws what it no longer offers', async () => {
+    worker.child.kill('SIGKILL');
+    await worker.exited;
+    const dying = spawnProcess('test/support/worker-dying-after-offer.ts', { DIE_AFTER_OFFER_PREFIX: 'fault-dying-' });
+    const routingId = `fault-dying-${randomUUID()}`;
+    await http.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: `v-${routingId}`, country: 'standing' },
+    });
+    await offerFor(http, 'bob', routingId); // shown by a workflow task that will never complete
+    await dying.exited;
+    await putReps(http, ['bob'], 'away'); // so the retried task offers ann alone
+    try {
+      await startWorker();
+      const [ann, bob] = await Promise.all([http.accept(routingId, 'ann'), http.accept(routingId, 'bob')]);
+      assert.deepEqual([ann.status, bob.status], [200, 409]);
+      const state = await outcome(routingId);
+      assert.equal(state.repId, 'ann');
+      assert.deepEqual(
+        state.offers.map((offer: { repId: string }) => offer.repId),
+        ['ann'],
+      );
+      const offers = await db
+        .selectFrom('offers')
+        .select(['rep_id', 'result'])
+        .where('routing_id', '=', routingId)
+        .orderBy('rep_id')
+        .execute();
+      assert.deepEqual(
+        offers.map((offer) => `${offer.rep_id} ${offer.result}`),
+        ['ann accepted', 'bob withdrawn'],
+      );
+      await assertRecordedOnce(routingId, 'ann');
+    } finally {
+      await putReps(http, ['bob']);
+    }
+  });
+
   test('worker SIGKILLed during a round-robin timeout: the rotation continues without offering anyone twice', async () => {
     const routingId = await route('turns');
     const first = await eventually(

@@ -1,6 +1,8 @@
 // First-available routing end to end: real Temporal server, real worker, HTTP over a real socket.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { activeConversation } from '../../store/projection';
+import { acceptUpdate } from '../../workflows/messages';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
@@ -61,6 +63,20 @@ describe('first-available routing', () => {
     assert.ok(listed.body.conversations.some((c: { routingId: string }) => c.routingId === routingId));
     const ended = await ann.post(`/v1/routings/${routingId}/end`);
     assert.equal(ended.status, 200, JSON.stringify(ended.body));
+  });
+
+  test('an accept the API never wrote (its process died first) reaches the database through the workflow', async () => {
+    const routingId = await start('race');
+    await offerFor(http, 'ben', routingId);
+    // Straight to the workflow, as an API process does before it writes the answer.
+    const answer = await service.env.client.workflow
+      .getHandle(routingId)
+      .executeUpdate(acceptUpdate, { args: [{ repId: 'ben' }], updateId: 'accept:ben' });
+    assert.equal(answer.outcome, 'connected');
+    const conversation = await eventually(() => activeConversation(service.db, routingId));
+    assert.equal(conversation.rep_id, 'ben');
+    const { body: offers } = await http.get('/v1/reps/ann/offers');
+    assert.ok(!offers.offers.some((offer: { routingId: string }) => offer.routingId === routingId));
   });
 
   test('two reps accepting at once: exactly one wins, the other gets 409 already_assigned', async () => {

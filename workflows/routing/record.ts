@@ -5,6 +5,9 @@ import type { OfferReport, OfferResult, Outcome, RoutingInput, RoutingState } fr
 export class RoutingRecord {
   readonly state: RoutingState;
 
+  /** Set while the routing waits on its standing offers: the moment reps' answers are judged against. */
+  awaitingAnswers = false;
+
   constructor(input: RoutingInput) {
     this.state = {
       routingId: input.routingId,
@@ -78,9 +81,6 @@ export class RoutingRecord {
     this.closeLiveOffers(() => 'withdrawn');
     this.finish(outcome, detail);
   }
-
-  /** Set once the outcome has been written to the database; not part of the queried state. */
-  outcomeWritten = false;
 
   /**
    * Whether a rep's or the visitor's update (accept, cancel) decided the outcome. Such a decision is durable only
