@@ -59,6 +59,11 @@ export interface AppliedRoutingChange {
 
 const isFinal = (status: string) => status !== 'routing';
 
+async function routingStatus(db: Db, routingId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('routings').select('status').where('routing_id', '=', routingId).executeTakeFirst();
+  return row?.status;
+}
+
 /**
  * Applies one routing's new offers, closed offers and connection in a single transaction, with the rep events and
  * webhook deliveries they cause. Idempotent: a write repeating what is already there changes nothing and owes no
@@ -68,6 +73,15 @@ export async function applyRoutingProjection(
   db: Db,
   change: RoutingProjectionChange,
 ): Promise<{ webhookDeliveryIds: string[]; applied: AppliedRoutingChange }> {
+  if (
+    change.routing &&
+    isFinal(change.routing.status) &&
+    (await routingStatus(db, change.routingId)) === change.routing.status
+  ) {
+    // An outcome is written whole in one transaction, so it is all there already: the API and the workflow both
+    // write it, and the second need not queue for the write lock to change nothing.
+    return { webhookDeliveryIds: [], applied: { offersMade: 0, offersClosed: [] } };
+  }
   const { appended, webhookDeliveryIds, applied } = await db.transaction().execute(async (tx) => {
     // Reps' stream events for what this change really altered, so a repeated write adds no duplicates.
     const events: NewRepEvent[] = [];
