@@ -59,7 +59,7 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
 
     /**
      * A routing's first step, in one local activity to keep its history short and its first offer quick: records
-     * the routing row (so an inbound routing can find this one if it is a pounce), matches the rule, for an inbound
+     * a pounce routing's row (so an inbound routing of the same visitor can find it), matches the rule, for an inbound
      * routing lists the visitor's open pounce routings to supersede, and resolves the first stage when it names
      * users (owner stages ask a CRM, in their own activities).
      */
@@ -76,20 +76,23 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
     }): Promise<RoutingStart> {
       const { version, index } = await currentRuleIndex(db);
       const rule = index.match(visitor) ?? null;
-      await applyRoutingProjection(db, {
-        routingId,
-        created: [],
-        closed: [],
-        routing: {
-          type,
-          visitorId: visitor.id,
-          status: 'routing',
-          ruleId: rule?.id ?? null,
-          repId: null,
-          startedAt,
-          endedAt: null,
-        },
-      });
+      // An inbound routing's row waits for its first write (offers, or its outcome): only pounces are looked up early.
+      if (type === 'pounce') {
+        await applyRoutingProjection(db, {
+          routingId,
+          created: [],
+          closed: [],
+          routing: {
+            type,
+            visitorId: visitor.id,
+            status: 'routing',
+            ruleId: rule?.id ?? null,
+            repId: null,
+            startedAt,
+            endedAt: null,
+          },
+        });
+      }
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
       const firstStage =

@@ -12,10 +12,11 @@ interface Subscriber {
 }
 
 /**
- * How often a process looks for other processes' events while streams are open: one indexed query, so a short
- * interval is cheap, and it bounds how much later than its own offer activity a rep in another process sees it.
+ * How often a process looks for other processes' events while streams are open: one indexed query (a tenth of a
+ * millisecond), so a short interval is cheap, and it bounds how much later than its write a rep in another process
+ * sees an offer: the bench measured 13.7 ms median at 25 ms.
  */
-const POLL_INTERVAL_MS = 25;
+const POLL_INTERVAL_MS = 10;
 
 export interface RepEventHubOptions {
   /** How often to look for events written by other processes, while anyone is subscribed. */

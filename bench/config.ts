@@ -34,8 +34,8 @@ function phases(): Set<PhaseName> {
 export function loadBenchConfig() {
   return {
     phases: phases(),
-    /** Routings measured one at a time for the light-load trigger-to-offer figure. */
-    lightSamples: int('BENCH_LIGHT_SAMPLES', 60),
+    /** Routings measured one at a time for the light-load trigger-to-offer figure (p99 of 60 was just the max). */
+    lightSamples: int('BENCH_LIGHT_SAMPLES', 150),
     /**
      * Heavy steady load for trigger to offer; unset, 20/s or the sustained throughput measured just before if
      * lower: beyond what the service sustains, latency only measures how long the queue has grown.
@@ -57,7 +57,8 @@ export function loadBenchConfig() {
      */
     pollingReps: int('BENCH_POLLING_REPS', 2),
     stepPollMs: int('BENCH_STEP_POLL_MS', 50),
-    acceptRaces: int('BENCH_ACCEPT_RACES', 30),
+    /** Races for the accept figure: the winners' p99 comes from one sample per race. */
+    acceptRaces: int('BENCH_ACCEPT_RACES', 100),
     raceReps: int('BENCH_RACE_REPS', 5),
     steps: list('BENCH_STEPS', [5, 10, 20, 40, 80, 160]),
     stepSeconds: int('BENCH_STEP_SECONDS', 10),
