@@ -14,15 +14,19 @@ import { takeTurn } from '../store/round-robin';
 import { currentRuleIndex } from '../store/rules';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { assessCandidates } from '../workflows/routing/eligibility';
+import { eligibleRepIds, offerRecord, offerTimeoutMs } from '../workflows/routing/offers';
 import { planStages } from '../workflows/routing/stages';
 import type { Candidate, RoutingType, RuleMatch } from '../workflows/routing/types';
 import { writeRoutingChange } from './routing-change';
-import { startUndispatchedDeliveries } from './webhook-dispatch';
+import { startUndispatchedDeliveries, type WebhookDispatch } from './webhook-dispatch';
 
-/** A routing's start: its rule, the pounces it supersedes, and its first stage's candidates when that needs no CRM. */
+/**
+ * A routing's start: its rule, the pounces it supersedes, and, when the first stage needs no CRM, its candidates
+ * and the reps already shown its offers (first available), made at the routing's start.
+ */
 export interface RoutingStart extends RuleMatch {
   pounceRoutingIds: string[];
-  firstStage?: { name: string; candidates: Candidate[] };
+  firstStage?: { name: string; candidates: Candidate[]; shown: string[] };
 }
 
 export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
@@ -50,6 +54,12 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
     ];
   }
 
+  /** Where webhook deliveries a write owes are started: this activity's own client and task queue. */
+  function dispatch(): WebhookDispatch {
+    const { client, info } = Context.current();
+    return { client, taskQueue: info.taskQueue, ...(webhookRetry && { retry: webhookRetry }) };
+  }
+
   return {
     /** The first enabled rule of the current rule set that matches, with the version it came from. */
     async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
@@ -61,7 +71,7 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
      * A routing's first step, in one local activity to keep its history short and its first offer quick: records
      * a pounce routing's row (so an inbound routing of the same visitor can find it), matches the rule, for an inbound
      * routing lists the visitor's open pounce routings to supersede, and resolves the first stage when it names
-     * users (owner stages ask a CRM, in their own activities).
+     * users (owner stages ask a CRM, in their own activities), showing its offers when it offers everyone at once.
      */
     async beginRouting({
       routingId,
@@ -95,11 +105,32 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
       }
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
-      const firstStage =
-        first?.source.kind === 'users'
-          ? { name: first.name, candidates: await resolveStage({ target: first.source.target, alreadyTried: [] }) }
-          : undefined;
-      return { ruleSetVersion: version, rule, pounceRoutingIds, ...(firstStage && { firstStage }) };
+      if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
+      const candidates = await resolveStage({ target: first.source.target, alreadyTried: [] });
+      // A first-available stage offers everyone eligible: shown from here, the offers are one local activity sooner.
+      const shown = rule.distribution === 'first_available' ? eligibleRepIds(candidates) : [];
+      if (shown.length > 0) {
+        const expiresAt = new Date(Date.parse(startedAt) + offerTimeoutMs(rule)).toISOString();
+        const routing = { routingId, type, visitor, ruleId: rule.id };
+        await writeRoutingChange(db, dispatch(), {
+          routingId,
+          routing: {
+            type,
+            visitorId: visitor.id,
+            status: 'routing',
+            ruleId: rule.id,
+            repId: null,
+            startedAt,
+            endedAt: null,
+          },
+          created: shown.map((repId) =>
+            offerRecord(routing, { repId, stage: first.name, offeredAt: startedAt, expiresAt }),
+          ),
+          closed: [],
+          liveRepIds: shown,
+        });
+      }
+      return { ruleSetVersion: version, rule, pounceRoutingIds, firstStage: { name: first.name, candidates, shown } };
     },
 
     resolveStage,
@@ -111,11 +142,9 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */
     async writeRoutingProjection(change: RoutingProjectionChange): Promise<void> {
-      const { client, info } = Context.current();
-      const dispatch = { client, taskQueue: info.taskQueue, ...(webhookRetry && { retry: webhookRetry }) };
-      await writeRoutingChange(db, dispatch, change);
+      await writeRoutingChange(db, dispatch(), change);
       // A retry may follow an attempt that committed its deliveries but stopped before starting them.
-      if (info.attempt > 1) await startUndispatchedDeliveries(db, dispatch, change.routingId);
+      if (Context.current().info.attempt > 1) await startUndispatchedDeliveries(db, dispatch(), change.routingId);
     },
   };
 }

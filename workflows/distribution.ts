@@ -35,16 +35,22 @@ function startOfferWindow(timeoutMs: number) {
   return window;
 }
 
-/** Offers `repIds` now and waits until one accepts, all decline, the routing ends, or the timeout passes. */
-async function offerAndWait(context: StageOffering, repIds: readonly string[]): Promise<void> {
+/**
+ * Offers `repIds` now and waits until one accepts, all decline, the routing ends, or the timeout passes.
+ * `alreadyShown`: beginRouting wrote these offers already, made at the routing's start.
+ */
+async function offerAndWait(context: StageOffering, repIds: readonly string[], alreadyShown = false): Promise<void> {
   const { record, projection } = context;
   for (const repId of repIds) context.tried.add(repId);
-  const offers = record.offer(context.stage, repIds, context.offerTimeoutMs);
-  const window = startOfferWindow(context.offerTimeoutMs);
+  // Offers beginRouting showed were made at the routing's start, which is when they expire from.
+  const offeredAt = alreadyShown ? record.state.startedAt : record.now();
+  const offers = record.offer(context.stage, repIds, context.offerTimeoutMs, offeredAt);
+  const window = startOfferWindow(Math.max(1, Date.parse(offeredAt) + context.offerTimeoutMs - Date.now()));
   // Shown at once, by a local activity inside this workflow task. Should the task never complete (its worker
   // died), its retry decides the offers afresh and its write withdraws any it no longer makes; an accept is only
   // ever taken against offers the recorded history made.
-  await projection.persist();
+  if (alreadyShown) projection.markWritten();
+  else await projection.persist();
   const settled = () => offers.every((offer) => offer.result !== 'pending');
   record.awaitingAnswers = true;
   await condition(() => !record.isOpen() || settled() || window.expired);
@@ -61,8 +67,12 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[]): 
 }
 
 /** First available: every eligible rep at once; the first accept wins and the accept withdraws the rest. */
-export function offerAllAtOnce(context: StageOffering, eligible: readonly string[]): Promise<void> {
-  return offerAndWait(context, eligible);
+export function offerAllAtOnce(
+  context: StageOffering,
+  eligible: readonly string[],
+  { alreadyShown = false } = {},
+): Promise<void> {
+  return offerAndWait(context, eligible, alreadyShown);
 }
 
 /**

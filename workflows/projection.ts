@@ -6,6 +6,7 @@ import type {
   RoutingRecord as RoutingRow,
 } from '../store/projection';
 import { durableRoutingActivities, routingActivities } from './activities';
+import { offerRecord } from './routing/offers';
 import type { RoutingRecord } from './routing/record';
 import type { OfferResult } from './routing/types';
 
@@ -18,6 +19,8 @@ export interface Projection {
   persist(options?: { afterDurable?: boolean }): Promise<void>;
   /** What the next write would send, without sending it: an update hands it to the API to write at once. */
   unwritten(): RoutingProjectionChange;
+  /** Takes the new offers and the row as written by someone else: the first offers, shown by beginRouting. */
+  markWritten(): void;
 }
 
 export function createProjection(record: RoutingRecord): Projection {
@@ -31,18 +34,7 @@ export function createProjection(record: RoutingRecord): Projection {
     const created: OfferRecord[] = [];
     const closed: OfferClosure[] = [];
     for (const offer of state.offers) {
-      if (!written.has(offer.repId)) {
-        created.push({
-          routingId: state.routingId,
-          repId: offer.repId,
-          routingType: state.type,
-          visitor: state.visitor,
-          ruleId: state.rule?.id ?? '',
-          stage: offer.stage,
-          offeredAt: offer.offeredAt,
-          expiresAt: offer.expiresAt,
-        });
-      }
+      if (!written.has(offer.repId)) created.push(offerRecord({ ...state, ruleId: state.rule?.id ?? '' }, offer));
       if (offer.result !== 'pending' && written.get(offer.repId) !== offer.result) {
         closed.push({ repId: offer.repId, result: offer.result, endedAt: offer.endedAt ?? record.now() });
       }
@@ -76,6 +68,11 @@ export function createProjection(record: RoutingRecord): Projection {
 
   return {
     unwritten: () => changes().change,
+    markWritten() {
+      const { change, serializedRouting } = changes();
+      for (const offer of change.created) written.set(offer.repId, 'pending');
+      if (change.routing) routingWritten = serializedRouting;
+    },
     persist({ afterDurable = false } = {}) {
       writes = writes.then(async () => {
         const { change, serializedRouting } = changes();

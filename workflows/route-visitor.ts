@@ -6,10 +6,11 @@ import { offerAllAtOnce, offerInTurn } from './distribution';
 import { registerRoutingHandlers } from './handlers';
 import { supersedeSignal } from './messages';
 import { createProjection } from './projection';
+import { eligibleRepIds, offerTimeoutMs } from './routing/offers';
 import { outcomeWithoutAccept } from './routing/outcome';
 import { RoutingRecord } from './routing/record';
 import { planStages } from './routing/stages';
-import type { RoutingInput, RoutingState } from './routing/types';
+import type { Candidate, RoutingInput, RoutingState } from './routing/types';
 import { stageCandidates } from './stage-candidates';
 import { showOutcome } from './visibility';
 
@@ -39,14 +40,13 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
 
     for (const [index, stage] of planStages(rule, input.visitor).entries()) {
       if (!record.isOpen()) break;
-      // beginRouting resolved a first stage that names users, saving the first offer a round trip.
-      const { candidates, identifiedBy } =
-        index === 0 && match.firstStage?.name === stage.name
-          ? { candidates: match.firstStage.candidates, identifiedBy: undefined }
-          : await stageCandidates(routingActivities, stage, input.visitor, [...tried]);
+      // beginRouting resolved a first stage that names users, and showed its offers if it offers everyone at once.
+      const resolved = index === 0 && match.firstStage?.name === stage.name ? match.firstStage : undefined;
+      const { candidates, identifiedBy }: { candidates: Candidate[]; identifiedBy?: string } =
+        resolved ?? (await stageCandidates(routingActivities, stage, input.visitor, [...tried]));
       if (!record.isOpen()) break;
       firstStageUserIds ??= candidates.filter((c) => c.reason !== 'unknown_user').map((c) => c.userId);
-      const eligible = candidates.filter((c) => c.eligible).map((c) => c.userId);
+      const eligible = eligibleRepIds(candidates);
       record.state.stages.push({
         name: stage.name,
         startedAt: record.now(),
@@ -63,10 +63,10 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
         tried,
         ruleId: rule.id,
         stage: stage.name,
-        offerTimeoutMs: Math.max(1, Math.round(rule.offerTimeoutSeconds * 1000)),
+        offerTimeoutMs: offerTimeoutMs(rule),
       };
       if (rule.distribution === 'round_robin') await offerInTurn(offering, candidates);
-      else await offerAllAtOnce(offering, eligible);
+      else await offerAllAtOnce(offering, eligible, { alreadyShown: (resolved?.shown.length ?? 0) > 0 });
     }
 
     if (record.isOpen()) {

@@ -2,6 +2,7 @@
 // whose id starts with DIE_AFTER_OFFER_PREFIX: the workflow task that made them never completes, so its retry on
 // another worker must reconcile what reps were shown. Started by test/integration/faults.test.ts.
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
+import type { RoutingStart } from '../../activities/routing';
 import { startProcess } from '../../runtime/process';
 import { connectWorker } from '../../runtime/temporal';
 import type { RoutingProjectionChange } from '../../store/projection';
@@ -25,11 +26,16 @@ async function main() {
           inbound: {
             async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
               const result = await next(input);
-              const change = input.args[0] as Partial<RoutingProjectionChange>;
-              const showsOffers = (change.created?.length ?? 0) > 0 && change.routingId?.startsWith(prefix);
-              if (context.info.activityType === 'writeRoutingProjection' && showsOffers) {
-                process.kill(process.pid, 'SIGKILL');
-              }
+              const { routingId, created } = input.args[0] as Partial<RoutingProjectionChange>;
+              if (!routingId?.startsWith(prefix)) return result;
+              // Offers are shown by beginRouting (a first-available first stage) or by writeRoutingProjection.
+              const shown =
+                context.info.activityType === 'beginRouting'
+                  ? ((result as RoutingStart).firstStage?.shown.length ?? 0)
+                  : context.info.activityType === 'writeRoutingProjection'
+                    ? (created?.length ?? 0)
+                    : 0;
+              if (shown > 0) process.kill(process.pid, 'SIGKILL');
               return result;
             },
           },

@@ -47,10 +47,9 @@ export class RoutingRecord {
     return this.state.offers.some((offer) => offer.repId === repId);
   }
 
-  /** Records offers made now to `repIds`, standing for `timeoutMs`. */
-  offer(stage: string, repIds: readonly string[], timeoutMs: number): OfferReport[] {
-    const offeredAt = this.now();
-    const expiresAt = new Date(Date.now() + timeoutMs).toISOString();
+  /** Records offers to `repIds` made now (or at `offeredAt`, when they were shown earlier), standing for `timeoutMs`. */
+  offer(stage: string, repIds: readonly string[], timeoutMs: number, offeredAt = this.now()): OfferReport[] {
+    const expiresAt = new Date(Date.parse(offeredAt) + timeoutMs).toISOString();
     const offers = repIds.map(
       (repId): OfferReport => ({ repId, stage, offeredAt, expiresAt, endedAt: null, result: 'pending' }),
     );
