@@ -117,6 +117,10 @@ describe('first-available routing', () => {
     assert.equal(offer.visitor.country, 'race');
     assert.equal(offer.stage, 'route_to');
     assert.ok(Date.parse(offer.expiresAt) - Date.parse(offer.offeredAt) === 60_000);
+    // The offer the rep sees (written by beginRouting) is the one the workflow records, to the millisecond.
+    const { body: state } = await http.get(`/v1/routings/${routingId}`);
+    const recorded = state.offers.find((each: { repId: string }) => each.repId === 'ann');
+    assert.deepEqual([recorded.offeredAt, recorded.expiresAt], [offer.offeredAt, offer.expiresAt]);
     assert.equal((await http.post(`/v1/routings/${routingId}/cancel`)).status, 200);
   });
 
