@@ -9,6 +9,7 @@ import {
   applyRoutingProjection,
   openPounceRoutingIds,
   type RoutingProjectionChange,
+  type RoutingRecord,
 } from '../store/projection';
 import { takeTurn } from '../store/round-robin';
 import { currentRuleIndex } from '../store/rules';
@@ -86,23 +87,17 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
     }): Promise<RoutingStart> {
       const { version, index } = await currentRuleIndex(db);
       const rule = index.match(visitor) ?? null;
+      const routing: RoutingRecord = {
+        type,
+        visitorId: visitor.id,
+        status: 'routing',
+        ruleId: rule?.id ?? null,
+        repId: null,
+        startedAt,
+        endedAt: null,
+      };
       // An inbound routing's row waits for its first write (offers, or its outcome): only pounces are looked up early.
-      if (type === 'pounce') {
-        await applyRoutingProjection(db, {
-          routingId,
-          created: [],
-          closed: [],
-          routing: {
-            type,
-            visitorId: visitor.id,
-            status: 'routing',
-            ruleId: rule?.id ?? null,
-            repId: null,
-            startedAt,
-            endedAt: null,
-          },
-        });
-      }
+      if (type === 'pounce') await applyRoutingProjection(db, { routingId, routing, created: [], closed: [] });
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
       if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
@@ -111,20 +106,12 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
       const shown = rule.distribution === 'first_available' ? eligibleRepIds(candidates) : [];
       if (shown.length > 0) {
         const expiresAt = new Date(Date.parse(startedAt) + offerTimeoutMs(rule)).toISOString();
-        const routing = { routingId, type, visitor, ruleId: rule.id };
+        const offered = { routingId, type, visitor, ruleId: rule.id };
         await writeRoutingChange(db, dispatch(), {
           routingId,
-          routing: {
-            type,
-            visitorId: visitor.id,
-            status: 'routing',
-            ruleId: rule.id,
-            repId: null,
-            startedAt,
-            endedAt: null,
-          },
+          routing,
           created: shown.map((repId) =>
-            offerRecord(routing, { repId, stage: first.name, offeredAt: startedAt, expiresAt }),
+            offerRecord(offered, { repId, stage: first.name, offeredAt: startedAt, expiresAt }),
           ),
           closed: [],
           liveRepIds: shown,
@@ -142,9 +129,10 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */
     async writeRoutingProjection(change: RoutingProjectionChange): Promise<void> {
-      await writeRoutingChange(db, dispatch(), change);
+      const dispatchTo = dispatch();
+      await writeRoutingChange(db, dispatchTo, change);
       // A retry may follow an attempt that committed its deliveries but stopped before starting them.
-      if (Context.current().info.attempt > 1) await startUndispatchedDeliveries(db, dispatch(), change.routingId);
+      if (Context.current().info.attempt > 1) await startUndispatchedDeliveries(db, dispatchTo, change.routingId);
     },
   };
 }
