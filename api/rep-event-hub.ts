@@ -1,8 +1,9 @@
-// Delivers reps' stored events to their open SSE streams in this API process. The database is the source of truth:
-// events written by this process wake the hub at once; events written by other processes (workers, other API
-// processes) are found by polling, so any API process can serve any rep.
-import type { Db } from '../store/database';
-import { type RepEvent, repEventsAfter, repEventsAppended } from '../store/rep-events';
+// Delivers reps' stored events to their open SSE streams in this API process. The database is the source of truth,
+// so any API process can serve any rep: a commit by any process wakes the hub (rep-event-signal.ts), and a slow
+// poll catches anything a wake missed.
+import type { DatabaseConfig, Db } from '../store/database';
+import { type AppendWatch, watchRepEventAppends } from '../store/rep-event-signal';
+import { type RepEvent, repEventsAfter } from '../store/rep-events';
 
 interface Subscriber {
   repId: string;
@@ -12,25 +13,31 @@ interface Subscriber {
 }
 
 /**
- * How often a process looks for other processes' events while streams are open: one indexed query (a tenth of a
- * millisecond), so a short interval is cheap, and it bounds how much later than its write a rep in another process
- * sees an offer: the bench measured 13.7 ms median at 25 ms.
+ * The safety net under the wakes: one indexed query (a tenth of a millisecond) while streams are open. It bounds
+ * how late an event is when a wake is lost, e.g. while a broken watch is re-established.
  */
-const POLL_INTERVAL_MS = 10;
+const POLL_INTERVAL_MS = 250;
+
+/**
+ * A wake can arrive a moment before the commit that caused it is visible (SQLite's log grows before the commit
+ * is published), so the hub looks once more this long after the last wake.
+ */
+const SETTLE_AFTER_WAKE_MS = 5;
 
 export interface RepEventHubOptions {
-  /** How often to look for events written by other processes, while anyone is subscribed. */
+  /** How often to look for new events while anyone is subscribed, whether or not anything woke the hub. */
   pollIntervalMs?: number;
-  /** Wake on this process's own writes (the all-in-one default); off, delivery relies on polling alone. */
-  wakeOnLocalWrites?: boolean;
+  /** Wake on every commit of rep events to this database, by any process; unset, delivery relies on polling alone. */
+  wakeOnAppendsTo?: DatabaseConfig;
 }
 
 export class RepEventHub {
   private readonly subscribers = new Set<Subscriber>();
   private readonly poller: NodeJS.Timeout;
+  private readonly appends: AppendWatch | undefined;
+  private settle: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private drainAgain = false;
-  private readonly wake = () => void this.drain();
 
   constructor(
     private readonly db: Db,
@@ -39,7 +46,7 @@ export class RepEventHub {
     this.poller = setInterval(() => {
       if (this.subscribers.size > 0) void this.drain();
     }, options.pollIntervalMs ?? POLL_INTERVAL_MS).unref();
-    if (options.wakeOnLocalWrites ?? true) repEventsAppended.on('appended', this.wake);
+    if (options.wakeOnAppendsTo) this.appends = watchRepEventAppends(options.wakeOnAppendsTo, () => this.wake());
   }
 
   /** Streams `repId`'s events after `afterId` to `deliver`, oldest first, each once. Returns the unsubscribe. */
@@ -53,9 +60,17 @@ export class RepEventHub {
   /** Ends every stream (on shutdown) and stops polling. */
   close(): void {
     clearInterval(this.poller);
-    repEventsAppended.off('appended', this.wake);
+    clearTimeout(this.settle);
+    this.appends?.close();
     for (const subscriber of this.subscribers) subscriber.end();
     this.subscribers.clear();
+  }
+
+  private wake(): void {
+    if (this.subscribers.size === 0) return;
+    void this.drain();
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => void this.drain(), SETTLE_AFTER_WAKE_MS).unref();
   }
 
   /** One fetch for all subscribed reps; runs again if woken while running, so no wake-up is lost. */

@@ -33,7 +33,7 @@ export async function startApi(options: {
     logger.info({ file: keys.storedIn }, 'API keys (local mode; set ADMIN_API_KEY / EXPERIENCE_API_KEY to choose)');
     console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
   }
-  const events = new RepEventHub(options.db);
+  const events = new RepEventHub(options.db, { wakeOnAppendsTo: config.database });
   let draining = false;
   const app = createApp({
     isDraining: () => draining,

@@ -4,7 +4,7 @@ import type { Group, GroupInput, PresenceStatus, User, UserInput } from '../api/
 import { rowChunks, slices } from './batching';
 import { byteOrder, type Db, isPostgres, retryOnConflict } from './database';
 import { ConflictError, UnknownReferenceError } from './errors';
-import { appendRepEvents, repEventsAppended } from './rep-events';
+import { appendRepEvents } from './rep-events';
 import type { UsersTable } from './schema';
 import { recordWebhookDeliveries } from './webhooks';
 
@@ -91,7 +91,6 @@ export async function setPresence(
     return deliveryIds;
   });
   if (webhookDeliveryIds === undefined) return undefined;
-  repEventsAppended.emit('appended');
   const user = await getUser(db, id);
   return user && { user, webhookDeliveryIds };
 }

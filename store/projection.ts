@@ -3,7 +3,7 @@
 import type { Visitor } from '../api/schemas/visitor';
 import { slices } from './batching';
 import { byteOrder, type Db } from './database';
-import { appendRepEvents, type NewRepEvent, repEventsAppended } from './rep-events';
+import { appendRepEvents, type NewRepEvent } from './rep-events';
 import { recordWebhookDeliveries, type WebhookEvent } from './webhooks';
 
 export interface OfferRecord {
@@ -82,7 +82,7 @@ export async function applyRoutingProjection(
     // write it, and the second need not queue for the write lock to change nothing.
     return { webhookDeliveryIds: [], applied: { offersMade: 0, offersClosed: [] } };
   }
-  const { appended, webhookDeliveryIds, applied } = await db.transaction().execute(async (tx) => {
+  const { webhookDeliveryIds, applied } = await db.transaction().execute(async (tx) => {
     // Reps' stream events for what this change really altered, so a repeated write adds no duplicates.
     const events: NewRepEvent[] = [];
     const applied: AppliedRoutingChange = { offersMade: 0, offersClosed: [] };
@@ -215,9 +215,8 @@ export async function applyRoutingProjection(
     const deliveryIds = await recordWebhookDeliveries(tx, webhookEvents);
     // Last: on PostgreSQL it takes the lock that orders event ids, held until commit.
     await appendRepEvents(tx, events);
-    return { appended: events.length, webhookDeliveryIds: deliveryIds, applied };
+    return { webhookDeliveryIds: deliveryIds, applied };
   });
-  if (appended > 0) repEventsAppended.emit('appended');
   return { webhookDeliveryIds, applied };
 }
 

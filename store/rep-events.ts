@@ -1,8 +1,8 @@
 // Reps' live event streams, kept in the database so any API process can serve any rep, and a reconnecting client
 // can resume from the last event id it saw.
-import { EventEmitter } from 'node:events';
 import { PostgresAdapter, sql } from 'kysely';
 import type { Db } from './database';
+import { REP_EVENTS_CHANNEL } from './rep-event-signal';
 
 export type RepEventType = 'offer.created' | 'offer.withdrawn' | 'routing.connected' | 'presence.changed';
 
@@ -22,19 +22,16 @@ type Writer = Pick<Db, 'insertInto' | 'getExecutor'>;
 /** Any constant: the advisory lock that orders event appends on PostgreSQL. */
 const EVENT_ORDER_LOCK = 7_311_001;
 
-/**
- * Wakes this process's streams at once after it appends events; streams in other processes find them by polling.
- * Emitted by callers after their transaction commits, so a woken stream always finds the rows.
- */
-export const repEventsAppended = new EventEmitter().setMaxListeners(0);
-
 export async function appendRepEvents(db: Writer, events: readonly NewRepEvent[]): Promise<void> {
   if (events.length === 0) return;
   // PostgreSQL hands out ids before commit, so two transactions could commit ids out of order and a stream that
   // has read the later one would never see the earlier. Holding this lock until commit makes id order commit order.
   // (SQLite runs one writer at a time already.) Callers append events last, so the lock is held only briefly.
+  // The notification wakes every process's streams (rep-event-signal.ts); PostgreSQL sends it only on commit.
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`.execute(db as Db);
+    await sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}), pg_notify(${REP_EVENTS_CHANNEL}, '')`.execute(
+      db as Db,
+    );
   }
   const createdAt = new Date().toISOString();
   await db

@@ -10,10 +10,11 @@ import { answerStatsRequests, exitOnSignal, requiredEnv, sendToParent } from './
 
 async function main() {
   const exit = exitOnSignal();
-  const db = await openDatabase({ kind: 'sqlite', file: requiredEnv('BENCH_SQLITE_FILE') });
+  const database = { kind: 'sqlite', file: requiredEnv('BENCH_SQLITE_FILE') } as const;
+  const db = await openDatabase(database);
   const connection = await Connection.connect({ address: requiredEnv('BENCH_TEMPORAL_ADDRESS') });
   const client = new Client({ connection, namespace: 'default' });
-  const events = new RepEventHub(db);
+  const events = new RepEventHub(db, { wakeOnAppendsTo: database });
   const app = createApp({
     db,
     events,

@@ -26,7 +26,7 @@ describe('request logs', () => {
         done();
       },
     });
-    events = new RepEventHub(service.db);
+    events = new RepEventHub(service.db, { wakeOnAppendsTo: service.database });
     const app = createApp({
       db: service.db,
       keys: service.keys,

@@ -98,7 +98,7 @@ describe('OpenAPI document', () => {
   });
 
   test('documents every route the app serves, and nothing it does not', () => {
-    const events = new RepEventHub(service.db);
+    const events = new RepEventHub(service.db, { wakeOnAppendsTo: service.database });
     after(() => events.close());
     const app = createApp({
       db: service.db,

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { EventSource } from 'eventsource';
+import { openDatabase } from '../../store/database';
+import { setPresence } from '../../store/directory';
 import { createRule, eventually, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
@@ -118,9 +120,32 @@ describe('rep event streams', () => {
   });
 
   test('an API server that only polls delivers events written elsewhere', async () => {
-    const pollingApi = await service.startAnotherApi({ wakeOnLocalWrites: false, pollIntervalMs: 50 });
+    const pollingApi = await service.startAnotherApi({ pollIntervalMs: 50 });
     const fay = listen(pollingApi, 'fay', tokens.fay as string);
     await fay.opened;
+    const routingId = await startRouting();
+    await eventually(async () => (ofRouting(fay.received, routingId).includes('offer.created') ? true : undefined));
+    fay.source.close();
+    await http.post(`/v1/routings/${routingId}/cancel`);
+  });
+
+  test('a commit by another connection wakes a stream at once, with no poll to find it', async () => {
+    // Polling every hour: only the database's signal can deliver these within the test.
+    const wokenApi = await service.startAnotherApi({ wakeOnAppendsTo: service.database, pollIntervalMs: 3_600_000 });
+    const fay = listen(wokenApi, 'fay', tokens.fay as string);
+    await fay.opened;
+    const otherProcess = await openDatabase(service.database);
+    try {
+      await setPresence(otherProcess, 'fay', 'away');
+      await eventually(async () =>
+        fay.received.some((event) => event.type === 'presence.changed' && event.data.status === 'away')
+          ? true
+          : undefined,
+      );
+      await setPresence(otherProcess, 'fay', 'available');
+    } finally {
+      await otherProcess.destroy();
+    }
     const routingId = await startRouting();
     await eventually(async () => (ofRouting(fay.received, routingId).includes('offer.created') ? true : undefined));
     fay.source.close();

@@ -9,7 +9,7 @@ import { createApp, keepConnectionsLongerThanClients } from '../../api/app';
 import type { ApiKeys } from '../../api/auth';
 import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
-import { type Db, openDatabase } from '../../store/database';
+import { type DatabaseConfig, type Db, openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
 import type { WebhookRetry } from '../../workflows/deliver-webhook';
 import { createTestDatabase } from './database';
@@ -23,6 +23,8 @@ export const testWebhookRetry: WebhookRetry = { initialIntervalMs: 300, maximumI
 export interface TestService {
   baseUrl: string;
   db: Db;
+  /** Where `db` lives, to open another connection as another process would. */
+  database: DatabaseConfig;
   env: TestWorkflowEnvironment;
   taskQueue: string;
   keys: ApiKeys;
@@ -81,11 +83,12 @@ export async function startTestService(): Promise<TestService> {
     apis.push({ server, events });
     return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   };
-  const baseUrl = await listenApi();
+  const baseUrl = await listenApi({ wakeOnAppendsTo: database.config });
   return {
     baseUrl,
     startAnotherApi: listenApi,
     db,
+    database: database.config,
     env,
     taskQueue,
     keys,
