@@ -52,7 +52,15 @@ async function main() {
     lifecycle,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   });
-  const api = await startApi({ config, target, db, logger, lifecycle, isReady: worker.isRunning });
+  const api = await startApi({
+    config,
+    target,
+    db,
+    logger,
+    lifecycle,
+    isReady: worker.isRunning,
+    workerConnection: worker.connection,
+  });
   logger.info(
     { url: api.url, temporal: target.connection.address, database: config.database.kind },
     'routing service ready',

@@ -4,6 +4,7 @@ import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { writeRoutingChange } from '../activities/routing-change';
 import { startWebhookDeliveries, type WebhookDispatch } from '../activities/webhook-dispatch';
+import { routingStarts } from '../observability/metrics';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import {
@@ -21,15 +22,28 @@ import type { StartRouting } from './schemas/routings';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
+export interface RoutingGatewayOptions {
+  /** Webhook delivery retries (tests shorten them). */
+  webhookRetry?: WebhookRetry;
+  /**
+   * Ask Temporal to hand each new routing's first workflow task straight back, to the worker sharing `client`'s
+   * connection in this process: the routing skips the task queue, about 30 ms of its way to the first offer on the
+   * embedded server. Needs the client built on that worker's NativeConnection; without a free slot there, or with
+   * another worker, Temporal queues the task as usual.
+   */
+  eagerStart?: boolean;
+}
+
 export class RoutingGateway {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-    private readonly webhookRetry?: WebhookRetry,
+    private readonly options: RoutingGatewayOptions = {},
   ) {}
 
   private get dispatch(): WebhookDispatch {
-    return { client: this.client, taskQueue: this.taskQueue, ...(this.webhookRetry && { retry: this.webhookRetry }) };
+    const { webhookRetry } = this.options;
+    return { client: this.client, taskQueue: this.taskQueue, ...(webhookRetry && { retry: webhookRetry }) };
   }
 
   /** Starts the delivery workflows of webhook deliveries the API has just recorded (presence changes). */
@@ -47,14 +61,16 @@ export class RoutingGateway {
       ...(request.experienceId !== undefined && { experienceId: request.experienceId }),
     };
     try {
-      await this.client.workflow.start(routingWorkflowType, {
+      const handle = await this.client.workflow.start(routingWorkflowType, {
         taskQueue: this.taskQueue,
         workflowId: routingId,
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: [{ key: routingStatusKey, value: 'routing' }],
+        requestEagerStart: this.options.eagerStart ?? false,
       });
+      routingStarts.inc({ dispatch: handle.eagerlyStarted ? 'eager' : 'queued' });
       return { routingId, status: 'routing' };
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -1,6 +1,8 @@
 // Starts the HTTP API in this process and registers its orderly stop: no new connections, in-flight requests
 // finish, open event streams end.
 import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Lifecycle } from '../runtime/lifecycle';
@@ -22,10 +24,21 @@ export async function startApi(options: {
   lifecycle: Lifecycle;
   /** Whether a routing can be started now; /healthz answers 200 only then. */
   isReady: () => boolean;
+  /**
+   * The connection of a routing worker in this process (the all-in-one service): the API's client shares it and
+   * starts routings eagerly, handing each first workflow task straight to that worker.
+   */
+  workerConnection?: NativeConnection;
 }): Promise<{ url: string }> {
-  const { config, logger, lifecycle } = options;
-  const { client, close } = await connectClient(options.target);
-  lifecycle.onStop('temporal client', close);
+  const { config, logger, lifecycle, workerConnection } = options;
+  let client: Client;
+  if (workerConnection) {
+    client = new Client({ connection: workerConnection, namespace: options.target.namespace });
+  } else {
+    const connected = await connectClient(options.target);
+    lifecycle.onStop('temporal client', connected.close);
+    client = connected.client;
+  }
 
   const keys = resolveApiKeys(config, config.dataDir);
   if (keys.storedIn) {
@@ -41,7 +54,7 @@ export async function startApi(options: {
     events,
     keys,
     logger,
-    routings: new RoutingGateway(client, config.TASK_QUEUE),
+    routings: new RoutingGateway(client, config.TASK_QUEUE, { eagerStart: workerConnection !== undefined }),
     isReady: options.isReady,
   });
   const server: Server = await new Promise((resolve, reject) => {

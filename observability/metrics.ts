@@ -22,6 +22,15 @@ export const offers = new Counter({
   registers: [registry],
 });
 
+export const routingStarts = new Counter({
+  name: 'routing_workflow_starts_total',
+  help:
+    'Routing workflows started by this API process, by how their first task reached a worker: "eager" (handed to ' +
+    'this process\'s own worker in the start\'s response) or "queued" (through the task queue)',
+  labelNames: ['dispatch'] as const,
+  registers: [registry],
+});
+
 export const timeToFirstOffer = new Histogram({
   name: 'routing_time_to_first_offer_seconds',
   help: 'From the routing starting to its first offer',

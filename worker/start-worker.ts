@@ -1,6 +1,6 @@
 // Starts a routing worker in this process and registers its orderly stop: on shutdown it stops polling and lets
 // the tasks it holds finish before the process exits.
-import type { WorkflowBundle } from '@temporalio/worker';
+import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { connectWorker, type TemporalTarget } from '../runtime/temporal';
@@ -9,6 +9,8 @@ import { createRoutingWorker } from './create-worker';
 
 export interface StartedWorker {
   isRunning: () => boolean;
+  /** The worker's connection: an API client in the same process built on it can start routings eagerly. */
+  connection: NativeConnection;
 }
 
 export async function startWorker(options: {
@@ -42,5 +44,5 @@ export async function startWorker(options: {
     logger.fatal({ err: error }, 'worker failed');
     void lifecycle.stop('worker failed').then(() => process.exit(1));
   });
-  return { isRunning: () => worker.getState() === 'RUNNING' };
+  return { isRunning: () => worker.getState() === 'RUNNING', connection };
 }

@@ -25,7 +25,7 @@ describe('metrics', () => {
     return found === undefined ? 0 : Number(found.slice(line.length + 1));
   };
 
-  test('outcomes by rule, offers by result, latency histograms and presence are exported', async () => {
+  test('outcomes by rule, offers by result, eager starts, latency histograms and presence are exported', async () => {
     const connected = `routing_outcomes_total{outcome="connected",rule="${ruleId}"}`;
     const start = await (await fetch(`${service.baseUrl}/metrics`)).text();
 
@@ -55,6 +55,11 @@ describe('metrics', () => {
         sample(start, 'routing_offers_total{result="withdrawn"}'),
       1,
     );
+    // Its first workflow task went straight to this process's worker, in the start's response.
+    const eager = 'routing_workflow_starts_total{dispatch="eager"}';
+    const queued = 'routing_workflow_starts_total{dispatch="queued"}';
+    assert.equal(sample(text, eager) - sample(start, eager), 1);
+    assert.equal(sample(text, queued) - sample(start, queued), 0);
     assert.ok(sample(text, 'routing_time_to_first_offer_seconds_count') >= 1);
     assert.ok(sample(text, 'routing_time_to_accept_seconds_count') >= 1);
     assert.equal(sample(text, 'routing_reps{status="available"}'), 2);

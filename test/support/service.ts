@@ -2,6 +2,7 @@
 // Temporal dev server, and the HTTP API on a real socket.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -46,6 +47,8 @@ export async function startTestService(): Promise<TestService> {
   const db = await openDatabase(database.config);
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS') });
   const taskQueue = `test-${randomUUID()}`;
+  // On the worker's own connection, as the all-in-one process does, so routings start eagerly on this worker.
+  const client = new Client({ connection: env.nativeConnection, namespace: 'default' });
   const startWorker = async () => {
     const worker: Worker = await createRoutingWorker({
       connection: env.nativeConnection,
@@ -73,7 +76,7 @@ export async function startTestService(): Promise<TestService> {
       events,
       heartbeatMs: 200,
       logger: pino({ level: 'silent' }),
-      routings: new RoutingGateway(env.client, taskQueue, testWebhookRetry),
+      routings: new RoutingGateway(client, taskQueue, { webhookRetry: testWebhookRetry, eagerStart: true }),
       isReady: () => running.worker.getState() === 'RUNNING',
     });
     const server: Server = await new Promise((resolve) => {
