@@ -36,6 +36,8 @@ export function loadBenchConfig() {
     phases: phases(),
     /** Routings measured one at a time for the light-load trigger-to-offer figure (p99 of 60 was just the max). */
     lightSamples: int('BENCH_LIGHT_SAMPLES', 150),
+    /** The same, through the all-in-one process (API and worker together, eager starts). */
+    allInOneSamples: int('BENCH_ALL_IN_ONE_SAMPLES', 100),
     /**
      * Heavy steady load for trigger to offer; unset, 20/s or the sustained throughput measured just before if
      * lower: beyond what the service sustains, latency only measures how long the queue has grown.

@@ -14,7 +14,7 @@ import { measureFairness } from './figures/fairness';
 import { measureMemory } from './figures/memory';
 import { measureRuleMatching } from './figures/rule-matching';
 import { measureThroughput } from './figures/throughput';
-import { measureHeavyLoad, measureLightLoad } from './figures/trigger-to-offer';
+import { measureHeavyLoad, measureLightLoad, measureLightLoadAllInOne } from './figures/trigger-to-offer';
 import { bundleFloorWorkflows, startFloorWorker } from './floor/floor-worker';
 import { exitOnInterrupt, stopOnInterrupt } from './interrupt';
 import { renderProfile, summarizeProfiles } from './report/cpu-profile';
@@ -86,6 +86,9 @@ async function measureService(config: BenchConfig, results: BenchResults, cpuPro
       const ctx: BenchContext = { config, service, http, reps, floor, log };
       const run = (name: PhaseName) => config.phases.has(name) && serviceAlive(service, results, name);
       if (run('latency')) results.lightLoad = await phase(results, 'light load', () => measureLightLoad(ctx));
+      if (run('latency')) {
+        results.lightLoadAllInOne = await phase(results, 'light load, all-in-one', () => measureLightLoadAllInOne(ctx));
+      }
       if (run('accept')) results.accept = await phase(results, 'accept', () => measureAcceptRace(ctx));
       if (run('cost')) results.cost = await phase(results, 'cost', () => measureCostPerRouting(ctx));
       if (run('throughput')) results.throughput = await phase(results, 'throughput', () => measureThroughput(ctx));

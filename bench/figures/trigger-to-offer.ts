@@ -1,6 +1,7 @@
 // Figure 1: from POST /v1/routings returning to a rep's poll listing the offer, one at a time and under steady load,
 // next to its floor: a no-op workflow's start returning to its one local activity having run.
 import type { BenchContext } from '../context';
+import { JsonHttp } from '../driver/http';
 import { runLoadStep, type StepResult } from '../driver/load-step';
 import { openOfferStream } from '../driver/offer-stream';
 import { RoutingDriver } from '../driver/routing-driver';
@@ -30,24 +31,36 @@ export interface HeavyLatency extends LatencySet {
 
 const WARMUP = 5;
 
+/** Where a light load is sent: the split service's API, or the all-in-one process with eager starts. */
+interface LightTarget {
+  http: JsonHttp;
+  baseUrl: string;
+  /** Routing ids' prefix, unique per target. */
+  label: string;
+  /** Start the floor workflows eagerly, as the all-in-one process starts routings. */
+  eagerFloor: boolean;
+  samples: number;
+}
+
 /** One routing at a time, each followed by one floor workflow, so drift affects both alike. */
-async function lightLoad(ctx: BenchContext): Promise<LightLatency> {
-  const { config, http, service, reps, floor } = ctx;
+async function lightLoad(ctx: BenchContext, target: LightTarget): Promise<LightLatency> {
+  const { config, service, reps, floor } = ctx;
   const loadReps = reps.load.slice(0, 1);
-  const driver = new RoutingDriver(http, service.keys.experienceKey, 'load', loadReps, config.pollMs);
+  const driver = new RoutingDriver(target.http, service.keys.experienceKey, 'load', loadReps, config.pollMs);
   const result: LatencySet = { offerMs: [], postMs: [], floorActivityMs: [], floorStartMs: [] };
   const routingTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
   const floorTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
   const sse = { sseOfferMs: [] as number[], sseAfterWriteMs: [] as number[] };
-  const stream = openOfferStream(service.baseUrl, loadReps[0] as (typeof loadReps)[number]);
+  const stream = openOfferStream(target.baseUrl, loadReps[0] as (typeof loadReps)[number]);
   await stream.opened;
+  const floorClient = target.eagerFloor ? floor.localClient : service.client;
   try {
-    for (let index = 0; index < config.lightSamples + WARMUP; index++) {
-      const routingId = `light-${index}`;
+    for (let index = 0; index < target.samples + WARMUP; index++) {
+      const routingId = `${target.label}-${index}`;
       const trace = await driver.route(routingId).done;
       if (!trace.connected || trace.offerMs === undefined) throw new Error(`${routingId}: ${trace.error}`);
       await service.client.workflow.getHandle(routingId).result(); // quiet before the next one
-      const sample = await floorStartToActivity(service.client, floor.marks);
+      const sample = await floorStartToActivity(floorClient, floor.marks, target.eagerFloor);
       if (index < WARMUP) continue;
       result.offerMs.push(trace.offerMs);
       result.postMs.push(trace.postMs as number);
@@ -103,6 +116,23 @@ export async function measureHeavyLoad(ctx: BenchContext, rate: number): Promise
 }
 
 export function measureLightLoad(ctx: BenchContext): Promise<LightLatency> {
-  ctx.log(`trigger to offer: ${ctx.config.lightSamples} routings one at a time, each next to a floor workflow`);
-  return lightLoad(ctx);
+  const samples = ctx.config.lightSamples;
+  ctx.log(`trigger to offer: ${samples} routings one at a time, each next to a floor workflow`);
+  return lightLoad(ctx, { http: ctx.http, baseUrl: ctx.service.baseUrl, label: 'light', eagerFloor: false, samples });
+}
+
+/**
+ * The same through the all-in-one service `npm start` runs, whose routings start eagerly on the worker in the
+ * API's own process; its floor workflows start eagerly too.
+ */
+export async function measureLightLoadAllInOne(ctx: BenchContext): Promise<LightLatency> {
+  const samples = ctx.config.allInOneSamples;
+  ctx.log(`trigger to offer, all-in-one: ${samples} routings one at a time, each next to an eager floor workflow`);
+  const allInOne = await ctx.service.startAllInOne();
+  const http = new JsonHttp(allInOne.baseUrl);
+  try {
+    return await lightLoad(ctx, { http, baseUrl: allInOne.baseUrl, label: 'all-in-one', eagerFloor: true, samples });
+  } finally {
+    http.close();
+  }
 }

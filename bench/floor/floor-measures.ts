@@ -19,11 +19,20 @@ export interface StartSample {
 let sequence = 0;
 const floorId = (label: string) => `floor-${label}-${process.pid}-${++sequence}`;
 
-/** Starts one no-op workflow with one local activity and waits for the activity to run. */
-export async function floorStartToActivity(client: Client, marks: MarkBoard): Promise<StartSample> {
+/**
+ * Starts one no-op workflow with one local activity and waits for the activity to run. `eager`: started as the
+ * all-in-one service starts routings, its first task handed to the floor worker in the start's response (needs
+ * the floor worker's own client).
+ */
+export async function floorStartToActivity(client: Client, marks: MarkBoard, eager = false): Promise<StartSample> {
   const id = floorId('la');
   const sentAt = now();
-  await client.workflow.start(floorLocalActivity, { taskQueue: floorTaskQueue, workflowId: id, args: [id] });
+  await client.workflow.start(floorLocalActivity, {
+    taskQueue: floorTaskQueue,
+    workflowId: id,
+    args: [id],
+    requestEagerStart: eager,
+  });
   const startedAt = now();
   const ranAt = await marks.waitFor(id);
   marks.forget(id);

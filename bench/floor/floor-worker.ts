@@ -1,4 +1,5 @@
 // The floor workflows' worker, run inside the bench process on its own task queue of the bench's Temporal server.
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { MarkBoard } from './marks';
 
@@ -16,6 +17,8 @@ export function bundleFloorWorkflows(): Promise<WorkflowBundle> {
 
 export interface FloorWorker {
   marks: MarkBoard;
+  /** A client on the floor worker's own connection: its starts can be eager, handed straight to this worker. */
+  localClient: Client;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function startFloorWorker(address: string, workflowBundle: Workflow
   const running = worker.run();
   return {
     marks,
+    localClient: new Client({ connection, namespace: 'default' }),
     async stop() {
       worker.shutdown();
       await running;

@@ -9,6 +9,8 @@ import type { HeavyLatency, LightLatency } from '../figures/trigger-to-offer';
 
 export interface BenchResults {
   lightLoad?: LightLatency;
+  /** Through the all-in-one process `npm start` runs (eager starts), next to eagerly started floors. */
+  lightLoadAllInOne?: LightLatency;
   heavyLoad?: HeavyLatency;
   accept?: AcceptRaceResult;
   cost?: OutcomeCost[];

@@ -47,6 +47,13 @@ function latencyRows(results: BenchResults): Row[] {
       target: '',
     });
   }
+  const allInOne = results.lightLoadAllInOne;
+  if (allInOne) {
+    rows.push(
+      latencyRow('Trigger to offer, light, all-in-one', allInOne.offerMs, allInOne.floorActivityMs, 1.5),
+      latencyRow('Trigger to offer over SSE, light, all-in-one', allInOne.sseOfferMs, allInOne.floorActivityMs, 1.5),
+    );
+  }
   if (light) rows.push(latencyRow('  (context) POST /v1/routings, light', light.postMs, light.floorStartMs));
   if (heavy) rows.push(latencyRow('  (context) POST /v1/routings, heavy', heavy.postMs, heavy.floorStartMs));
   const accept = results.accept;
@@ -164,13 +171,16 @@ export function detailLines(results: BenchResults): string[] {
         (step.errors.length > 0 ? ` (${step.errors.join('; ')})` : ''),
     );
   }
-  const split = results.lightLoad?.split;
-  if (split) {
-    const parts = (each: TimeSplit, seen: string) =>
-      `start response ${ms(each.responseMs)} after the start is recorded; first workflow task picked up after ` +
-      `${ms(each.dispatchMs)}; ${seen} ${ms(each.workerMs)} after that (the task took ${ms(each.firstTaskMs)})`;
-    lines.push(`light trigger to offer, medians: ${parts(split.routing, 'offer seen by the rep')}`);
-    lines.push(`light floor, medians: ${parts(split.floor, 'local activity ran')}`);
+  const parts = (each: TimeSplit, seen: string) =>
+    `start response ${ms(each.responseMs)} after the start is recorded; first workflow task picked up after ` +
+    `${ms(each.dispatchMs)}; ${seen} ${ms(each.workerMs)} after that (the task took ${ms(each.firstTaskMs)})`;
+  for (const [label, light] of [
+    ['light', results.lightLoad],
+    ['all-in-one', results.lightLoadAllInOne],
+  ] as const) {
+    if (!light) continue;
+    lines.push(`${label} trigger to offer, medians: ${parts(light.split.routing, 'offer seen by the rep')}`);
+    lines.push(`${label} floor, medians: ${parts(light.split.floor, 'local activity ran')}`);
   }
   const noop = results.throughput;
   if (noop) {

@@ -1,19 +1,35 @@
-// The bench's HTTP API, in its own process: assembled as main.ts assembles it, minus the worker.
+// The bench's HTTP API, in its own process: assembled as main.ts assembles it. With BENCH_WITH_WORKER=1 it is the
+// all-in-one service `npm start` runs: a routing worker in the same process, whose connection the API's client
+// shares so routings start eagerly on it.
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
 import { RepEventHub } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { openDatabase } from '../../store/database';
+import { startBenchWorker } from './bench-worker';
 import { answerStatsRequests, exitOnSignal, requiredEnv, sendToParent } from './messages';
+
+async function connect(withWorker: boolean) {
+  const address = requiredEnv('BENCH_TEMPORAL_ADDRESS');
+  if (!withWorker) {
+    const connection = await Connection.connect({ address });
+    return { client: new Client({ connection, namespace: 'default' }), close: () => connection.close() };
+  }
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] }); // exitOnSignal stops it
+  const connection = await NativeConnection.connect({ address });
+  return { client: new Client({ connection, namespace: 'default' }), connection, close: () => connection.close() };
+}
 
 async function main() {
   const exit = exitOnSignal();
+  const withWorker = process.env.BENCH_WITH_WORKER === '1';
   const database = { kind: 'sqlite', file: requiredEnv('BENCH_SQLITE_FILE') } as const;
   const db = await openDatabase(database);
-  const connection = await Connection.connect({ address: requiredEnv('BENCH_TEMPORAL_ADDRESS') });
-  const client = new Client({ connection, namespace: 'default' });
+  const temporal = await connect(withWorker);
+  const worker = temporal.connection && (await startBenchWorker(temporal.connection, db));
   const events = new RepEventHub(db, { wakeOnAppendsTo: database });
   const app = createApp({
     db,
@@ -21,7 +37,7 @@ async function main() {
     keys: { adminKey: requiredEnv('BENCH_ADMIN_KEY'), experienceKey: requiredEnv('BENCH_EXPERIENCE_KEY') },
     // Errors only, to stderr: stdout carries the bench's table.
     logger: pino({ level: 'error' }, pino.destination(2)),
-    routings: new RoutingGateway(client, requiredEnv('BENCH_TASK_QUEUE')),
+    routings: new RoutingGateway(temporal.client, requiredEnv('BENCH_TASK_QUEUE'), { eagerStart: withWorker }),
     isReady: () => true,
   });
   const server: Server = await new Promise((resolve) => {
@@ -31,7 +47,8 @@ async function main() {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     events.close();
-    await connection.close();
+    await worker?.stop();
+    await temporal.close();
     await db.destroy();
   });
   answerStatsRequests();

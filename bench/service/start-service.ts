@@ -22,6 +22,11 @@ export interface BenchService {
   worker: ServiceChild;
   api: ServiceChild;
   temporalPid: number;
+  /**
+   * Starts the all-in-one service `npm start` runs (API and worker in one process, routings started eagerly) on
+   * the same Temporal server and database, with its own task queue. Stopped with the rest.
+   */
+  startAllInOne(): Promise<{ baseUrl: string; process: ServiceChild }>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export async function startBenchService(options: { cpuProfileDir?: string; keepD
   const api = await startChild('api', 'bench/service/api-process.ts', env, options.cpuProfileDir);
   const connection = await Connection.connect({ address: devServer.address });
   const client = new Client({ connection, namespace: 'default' });
+  let allInOne: ServiceChild | undefined;
 
   return {
     dataDir,
@@ -70,7 +76,13 @@ export async function startBenchService(options: { cpuProfileDir?: string; keepD
     worker,
     api,
     temporalPid: Number(readFileSync(pidFile, 'utf8')),
+    async startAllInOne() {
+      const aioEnv = { ...env, BENCH_TASK_QUEUE: 'routing-all-in-one', BENCH_WITH_WORKER: '1' };
+      allInOne = await startChild('all-in-one', 'bench/service/api-process.ts', aioEnv, options.cpuProfileDir);
+      return { baseUrl: `http://127.0.0.1:${allInOne.ready.port}`, process: allInOne };
+    },
     async stop() {
+      await allInOne?.stop();
       await api.stop();
       await worker.stop();
       await connection.close();
