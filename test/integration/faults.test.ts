@@ -1,5 +1,6 @@
-// Faults survived: the worker SIGKILLed during an offer and during a round-robin timeout, the Temporal server
-// restarted, the API stopped while routings run. Afterwards every routing reaches its correct outcome, no rep is
+// Faults survived: the worker SIGKILLed during an offer and during a round-robin timeout, the all-in-one process
+// killed in the first task of a routing it started eagerly, the Temporal server restarted, the API stopped while
+// routings run. Afterwards every routing reaches its correct outcome, no rep is
 // offered twice, and no conversation is assigned twice.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { type DevServer, startDevServer } from '../../embedded/temporal-dev-server';
 import { freePort } from '../../runtime/ports';
 import { type Db, openDatabase } from '../../store/database';
@@ -184,6 +186,45 @@ describe('faults', () => {
       await assertRecordedOnce(routingId, 'ann');
     } finally {
       await putReps(http, ['bob']);
+    }
+  });
+
+  test('the all-in-one process dies in the first task of a routing it started eagerly: the retry offers it', async () => {
+    worker.child.kill('SIGKILL');
+    api.child.kill('SIGTERM');
+    await Promise.all([worker.exited, api.exited]);
+    // API and worker in one process, as `npm start` runs them: the start hands the first task to this worker.
+    const dying = spawnProcess('test/support/worker-dying-after-offer.ts', {
+      DIE_AFTER_OFFER_PREFIX: 'fault-eager-',
+      WITH_API: '1',
+      PORT: String(apiPort),
+    });
+    await eventually(async () =>
+      (await http.get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined,
+    );
+    const routingId = `fault-eager-${randomUUID()}`;
+    const started = await http.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: `v-${routingId}`, country: 'standing' },
+    });
+    assert.equal(started.status, 202);
+    await dying.exited; // killed itself once beginRouting showed the offers
+    await startWorker();
+    await startApi();
+    const [ann, bob] = await Promise.all([http.accept(routingId, 'ann'), http.accept(routingId, 'bob')]);
+    assert.deepEqual([ann.status, bob.status].sort(), [200, 409]);
+    const state = await outcome(routingId);
+    assert.equal(state.status, 'connected');
+    await assertRecordedOnce(routingId, state.repId);
+    // The first task died with the process that held it and was retried: Temporal timed it out.
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      const history = await client.workflow.getHandle(routingId).fetchHistory();
+      assert.ok(history.events?.some((event) => event.workflowTaskTimedOutEventAttributes));
+    } finally {
+      await connection.close();
     }
   });
 

@@ -1,8 +1,11 @@
 // A routing worker that dies (SIGKILL, no goodbye) right after a local activity has shown new offers of a routing
 // whose id starts with DIE_AFTER_OFFER_PREFIX: the workflow task that made them never completes, so its retry on
-// another worker must reconcile what reps were shown. Started by test/integration/faults.test.ts.
+// another worker must reconcile what reps were shown. With WITH_API=1 it is the all-in-one process: it serves the
+// API too, on the worker's connection, so the routings it starts hand their first task straight to it (eagerly).
+// Started by test/integration/faults.test.ts.
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import type { RoutingStart } from '../../activities/routing';
+import { startApi } from '../../api/start-api';
 import { startProcess } from '../../runtime/process';
 import { connectWorker } from '../../runtime/temporal';
 import type { RoutingProjectionChange } from '../../store/projection';
@@ -11,7 +14,7 @@ import { createRoutingWorker } from '../../worker/create-worker';
 const prefix = process.env.DIE_AFTER_OFFER_PREFIX as string;
 
 async function main() {
-  const { config, target, db, logger } = await startProcess('worker');
+  const { config, target, db, logger, lifecycle } = await startProcess('worker');
   const connection = await connectWorker(target);
   const worker = await createRoutingWorker({
     connection,
@@ -43,7 +46,11 @@ async function main() {
       ],
     },
   });
-  await worker.run();
+  const running = worker.run();
+  if (process.env.WITH_API === '1') {
+    await startApi({ config, target, db, logger, lifecycle, isReady: () => true, workerConnection: connection });
+  }
+  await running;
 }
 
 main().catch((error) => {
