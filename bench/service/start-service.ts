@@ -24,7 +24,7 @@ export interface BenchService {
   temporalPid: number;
   /**
    * Starts the all-in-one service `npm start` runs (API and worker in one process, routings started eagerly) on
-   * the same Temporal server and database, with its own task queue. Stopped with the rest.
+   * the same Temporal server and database, with its own task queue. Stopped with the rest, if not before.
    */
   startAllInOne(): Promise<{ baseUrl: string; process: ServiceChild }>;
   stop(): Promise<void>;
