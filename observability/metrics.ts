@@ -25,8 +25,9 @@ export const offers = new Counter({
 export const routingStarts = new Counter({
   name: 'routing_workflow_starts_total',
   help:
-    'Routing workflows started by this API process, by how their first task reached a worker: "eager" (handed to ' +
-    'this process\'s own worker in the start\'s response) or "queued" (through the task queue)',
+    'Routing starts sent by this API process, by how the first workflow task reached a worker: "eager" (handed to ' +
+    'this process\'s own worker in the start\'s response) or "queued" (through the task queue). A repeated trigger ' +
+    'of a running routing starts nothing and counts as queued',
   labelNames: ['dispatch'] as const,
   registers: [registry],
 });

@@ -12,24 +12,18 @@ import { openDatabase } from '../../store/database';
 import { startBenchWorker } from './bench-worker';
 import { answerStatsRequests, exitOnSignal, requiredEnv, sendToParent } from './messages';
 
-async function connect(withWorker: boolean) {
-  const address = requiredEnv('BENCH_TEMPORAL_ADDRESS');
-  if (!withWorker) {
-    const connection = await Connection.connect({ address });
-    return { client: new Client({ connection, namespace: 'default' }), close: () => connection.close() };
-  }
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] }); // exitOnSignal stops it
-  const connection = await NativeConnection.connect({ address });
-  return { client: new Client({ connection, namespace: 'default' }), connection, close: () => connection.close() };
-}
-
 async function main() {
   const exit = exitOnSignal();
   const withWorker = process.env.BENCH_WITH_WORKER === '1';
   const database = { kind: 'sqlite', file: requiredEnv('BENCH_SQLITE_FILE') } as const;
   const db = await openDatabase(database);
-  const temporal = await connect(withWorker);
-  const worker = temporal.connection && (await startBenchWorker(temporal.connection, db));
+  const address = requiredEnv('BENCH_TEMPORAL_ADDRESS');
+  if (withWorker) Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] }); // exitOnSignal stops it
+  // With a worker, the API's client shares its connection, as main.ts does, so routings start eagerly on it.
+  const workerConnection = withWorker ? await NativeConnection.connect({ address }) : undefined;
+  const connection = workerConnection ?? (await Connection.connect({ address }));
+  const client = new Client({ connection, namespace: 'default' });
+  const worker = workerConnection && (await startBenchWorker(workerConnection, db));
   const events = new RepEventHub(db, { wakeOnAppendsTo: database });
   const app = createApp({
     db,
@@ -37,7 +31,7 @@ async function main() {
     keys: { adminKey: requiredEnv('BENCH_ADMIN_KEY'), experienceKey: requiredEnv('BENCH_EXPERIENCE_KEY') },
     // Errors only, to stderr: stdout carries the bench's table.
     logger: pino({ level: 'error' }, pino.destination(2)),
-    routings: new RoutingGateway(temporal.client, requiredEnv('BENCH_TASK_QUEUE'), { eagerStart: withWorker }),
+    routings: new RoutingGateway(client, requiredEnv('BENCH_TASK_QUEUE'), { eagerStart: withWorker }),
     isReady: () => true,
   });
   const server: Server = await new Promise((resolve) => {
@@ -48,7 +42,7 @@ async function main() {
     await new Promise((resolve) => server.close(resolve));
     events.close();
     await worker?.stop();
-    await temporal.close();
+    await connection.close();
     await db.destroy();
   });
   answerStatsRequests();
