@@ -12,6 +12,8 @@ const newKey = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64
 export interface ResolvedKeys extends ApiKeys {
   /** Where generated keys are kept, when they were not given in the environment. */
   storedIn?: string;
+  /** True only on the start that generated them: the one time they are printed. */
+  generated?: boolean;
 }
 
 /**
@@ -27,16 +29,18 @@ export function resolveApiKeys(
   }
   const file = path.join(dataDir, 'api-keys.json');
   let stored: ApiKeys;
-  if (existsSync(file)) {
-    stored = storedKeysSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  } else {
+  const generated = !existsSync(file);
+  if (generated) {
     stored = { adminKey: newKey('admin'), experienceKey: newKey('exp') };
     writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } else {
+    stored = storedKeysSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   }
   chmodSync(file, 0o600); // also tightens a file someone loosened by hand
   return {
     adminKey: environment.ADMIN_API_KEY || stored.adminKey,
     experienceKey: environment.EXPERIENCE_API_KEY || stored.experienceKey,
     storedIn: file,
+    generated,
   };
 }

@@ -42,9 +42,10 @@ export async function startApi(options: {
 
   const keys = resolveApiKeys(config, config.dataDir);
   if (keys.storedIn) {
-    // Local mode: print the generated keys so the person who just started the service can use it.
+    // Local mode: print newly generated keys once, so the person who just started the service can use it; later
+    // starts only say where they are, so the keys do not end up in every log a supervisor keeps.
     logger.info({ file: keys.storedIn }, 'API keys (local mode; set ADMIN_API_KEY / EXPERIENCE_API_KEY to choose)');
-    console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
+    if (keys.generated) console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
   }
   const events = new RepEventHub(options.db, { wakeOnAppendsTo: config.database });
   let draining = false;
