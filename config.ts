@@ -34,6 +34,24 @@ const environmentSchema = z.object({
   METRICS_PORT: port.default(9464),
   /** host:port for the Temporal SDK's own Prometheus metrics (task latencies, slots, polls); off when unset. */
   SDK_METRICS_ADDRESS: z.string().min(1).optional(),
+  /**
+   * Rate limits, per API process: requests per RATE_LIMIT_WINDOW_SECONDS for the experience key, each rep (all
+   * their tokens), the admin key, and each client address without valid credentials.
+   */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  RATE_LIMIT_EXPERIENCE: z.coerce.number().int().min(1).default(6000),
+  RATE_LIMIT_REP: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_ADMIN: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_UNAUTHENTICATED: z.coerce.number().int().min(1).default(30),
+  /**
+   * Proxies in front of the API whose X-Forwarded-For names the client (Express's `trust proxy`): a hop count, or
+   * comma-separated addresses or CIDR ranges. Unset, the connecting address is the client's.
+   */
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .transform((value) => (/^\d+$/.test(value) ? Number(value) : value))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -6,9 +6,10 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { registerPresenceGauge, registry } from '../observability/metrics';
 import type { Db } from '../store/database';
-import { type ApiKeys, authenticate } from './auth';
+import { type ApiKeys, identifyCaller, requireCaller } from './auth';
 import { errorHandler, HttpError } from './http-error';
 import { serveOpenApi } from './openapi';
+import { createRateLimiters, type RateLimits } from './rate-limits';
 import type { RepEventHub } from './rep-event-hub';
 import { requestLog } from './request-log';
 import { directoryRouter } from './routes/directory';
@@ -34,6 +35,10 @@ export interface ApiDependencies {
   events: RepEventHub;
   /** Comment lines sent on idle event streams; default 15 s. */
   heartbeatMs?: number;
+  /** Requests per window for each credential and for unauthenticated addresses (config.ts: RATE_LIMIT_*). */
+  rateLimits: RateLimits;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (TRUST_PROXY). None by default. */
+  trustProxy?: number | string;
 }
 
 const MAX_BODY = '1mb';
@@ -65,6 +70,7 @@ export function createApp(deps: ApiDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy ?? false);
   // Helmet's defaults, less upgrade-insecure-requests: over plain HTTP on any host but localhost it would make the
   // browser fetch the console's own scripts over HTTPS, which fails. Scripts stay 'self' only, never inline.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
@@ -87,8 +93,16 @@ export function createApp(deps: ApiDependencies): express.Express {
   // The API contract, generated from the zod schemas at start-up; public like /healthz.
   app.get('/openapi.json', serveOpenApi);
 
-  // Credentials are checked before any body is read, so unauthenticated callers cannot make the server parse them.
-  app.use('/v1', authenticate(deps.keys, deps.db));
+  // Credentials are checked and requests counted before any body is read, so unauthenticated or limited callers
+  // cannot make the server parse them. An address over its unauthenticated limit has no credential checked.
+  const limits = createRateLimiters(deps.rateLimits, deps.logger);
+  app.use(
+    '/v1',
+    identifyCaller(deps.keys, deps.db, limits.addressIsBlocked),
+    limits.byAddress,
+    requireCaller,
+    limits.byCredential,
+  );
   app.use(requireJson);
   // Mounted first: once it has read a sync body, the general parser below leaves the request alone.
   app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));

@@ -24,23 +24,38 @@ function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Identifies the caller; refuses requests without valid credentials with 401. */
-export function authenticate(keys: ApiKeys, db: Db): RequestHandler {
+/**
+ * Identifies the caller from their bearer credential, leaving no principal when it is missing or not valid, or when
+ * `skipCheck` says not to look (an address that has used up its unauthenticated requests). `requireCaller` then
+ * refuses; the rate limit on unauthenticated requests counts them in between.
+ */
+export function identifyCaller(keys: ApiKeys, db: Db, skipCheck: (req: Request) => Promise<boolean>): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
-    if (!token) throw new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <key or rep token>');
-    let principal: Principal | undefined;
-    if (sameSecret(token, keys.adminKey)) principal = { kind: 'admin' };
-    else if (sameSecret(token, keys.experienceKey)) principal = { kind: 'experience' };
-    else if (token.startsWith('rep_')) {
-      const repId = await repForToken(db, token);
-      if (repId) principal = { kind: 'rep', repId };
+    if (token && !(await skipCheck(req))) {
+      const principal = await principalFor(token, keys, db);
+      if (principal) res.locals.principal = principal;
     }
-    if (!principal) throw new HttpError(401, 'unauthenticated', 'the key or token is not valid');
-    res.locals.principal = principal;
     next();
   };
 }
+
+async function principalFor(token: string, keys: ApiKeys, db: Db): Promise<Principal | undefined> {
+  if (sameSecret(token, keys.adminKey)) return { kind: 'admin' };
+  if (sameSecret(token, keys.experienceKey)) return { kind: 'experience' };
+  if (token.startsWith('rep_')) {
+    const repId = await repForToken(db, token);
+    if (repId) return { kind: 'rep', repId };
+  }
+  return undefined;
+}
+
+/** Refuses requests without valid credentials with 401. */
+export const requireCaller: RequestHandler = (req, res, next) => {
+  if (res.locals.principal !== undefined) return next();
+  if (!bearerToken(req)) throw new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <key or rep token>');
+  throw new HttpError(401, 'unauthenticated', 'the key or token is not valid');
+};
 
 export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
 

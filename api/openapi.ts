@@ -72,6 +72,25 @@ const json = (schema: z.ZodType, description: string): ResponseConfig => ({
 });
 const failure = (description: string) => json(errorResponseSchema, description);
 const noContent: ResponseConfig = { description: 'Done; no body.' };
+/** Every /v1 operation is rate limited (api/rate-limits.ts). */
+const rateLimited: ResponseConfig = {
+  ...failure(
+    'rate_limited: too many requests with this credential in the window (without valid credentials: from this ' +
+      'address, and then whatever it sends until the window ends).',
+  ),
+  headers: {
+    'Retry-After': {
+      description: 'Seconds until the window resets.',
+      required: true,
+      schema: { type: 'integer', minimum: 0 },
+    },
+    RateLimit: {
+      description: 'The remaining quota (IETF RateLimit header fields, draft 8).',
+      schema: { type: 'string' },
+    },
+    'RateLimit-Policy': { description: 'The quota and its window.', schema: { type: 'string' } },
+  },
+};
 
 const params = {
   user: z.object({ id: idSchema.meta({ description: 'User (rep) id.' }) }),
@@ -132,6 +151,7 @@ function v1Route(op: Operation): RouteConfig {
     responses: {
       ...op.responses,
       ...Object.fromEntries(Object.entries(failures).map(([status, text]) => [status, failure(text)])),
+      429: rateLimited,
     },
   };
 }

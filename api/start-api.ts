@@ -10,6 +10,7 @@ import { connectClient, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import { resolveApiKeys } from './api-keys';
 import { createApp, keepConnectionsLongerThanClients } from './app';
+import { rateLimitsFrom } from './rate-limits';
 import { RepEventHub } from './rep-event-hub';
 import { RoutingGateway } from './routing-gateway';
 
@@ -57,6 +58,8 @@ export async function startApi(options: {
     logger,
     routings: new RoutingGateway(client, config.TASK_QUEUE, { eagerStart: workerConnection !== undefined }),
     isReady: options.isReady,
+    rateLimits: rateLimitsFrom(config),
+    ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.PORT, () => resolve(listening));

@@ -9,7 +9,7 @@ import { RepEventHub } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { startTestService, type TestService, testRateLimits } from '../support/service';
 
 describe('request logs', () => {
   let service: TestService;
@@ -34,6 +34,7 @@ describe('request logs', () => {
       logger: pino({ level: 'info' }, sink),
       routings: new RoutingGateway(service.env.client, service.taskQueue),
       isReady: () => true,
+      rateLimits: testRateLimits,
     });
     server = await new Promise((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -13,7 +13,7 @@ import { errorResponseSchema } from '../../api/schemas/errors';
 import { routingStartedSchema, routingStateSchema, userSchema } from '../../api/schemas/responses';
 import packageJson from '../../package.json';
 import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { startTestService, type TestService, testRateLimits } from '../support/service';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
@@ -107,6 +107,7 @@ describe('OpenAPI document', () => {
       logger: pino({ level: 'silent' }),
       routings: new RoutingGateway(service.env.client, service.taskQueue),
       isReady: () => true,
+      rateLimits: testRateLimits,
     });
     const served = servedRoutes(app);
     assert.ok(served.length >= 25, `found only ${served.length} routes: is the router stack walked right?`);

@@ -8,6 +8,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp, keepConnectionsLongerThanClients } from '../../api/app';
 import type { ApiKeys } from '../../api/auth';
+import type { RateLimits } from '../../api/rate-limits';
 import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { type DatabaseConfig, type Db, openDatabase } from '../../store/database';
@@ -20,6 +21,15 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 /** Webhook retries a test can wait for: 300 ms, 600 ms, then 1 s apart, five attempts in all. */
 export const testWebhookRetry: WebhookRetry = { initialIntervalMs: 300, maximumIntervalMs: 1000, maximumAttempts: 5 };
+
+/** Far above what any test (or Schemathesis) sends in a minute, so only the rate-limit test meets a limit. */
+export const testRateLimits: RateLimits = {
+  windowSeconds: 60,
+  experience: 1_000_000,
+  rep: 1_000_000,
+  admin: 1_000_000,
+  unauthenticated: 1_000_000,
+};
 
 export interface TestService {
   baseUrl: string;
@@ -42,7 +52,7 @@ function required(name: string): string {
   return value;
 }
 
-export async function startTestService(): Promise<TestService> {
+export async function startTestService(options: { rateLimits?: RateLimits } = {}): Promise<TestService> {
   const database = await createTestDatabase();
   const db = await openDatabase(database.config);
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS') });
@@ -75,6 +85,7 @@ export async function startTestService(): Promise<TestService> {
       keys,
       events,
       heartbeatMs: 200,
+      rateLimits: options.rateLimits ?? testRateLimits,
       logger: pino({ level: 'silent' }),
       routings: new RoutingGateway(client, taskQueue, { webhookRetry: testWebhookRetry, eagerStart: true }),
       isReady: () => running.worker.getState() === 'RUNNING',
