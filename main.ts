@@ -19,6 +19,7 @@ async function main() {
   mkdirSync(config.dataDir, { recursive: true });
   const lifecycle = new Lifecycle(logger);
   lifecycle.stopOnSignals();
+  lifecycle.logFatalErrors();
 
   // Bundling takes seconds: do it while the dev server starts.
   const workflowBundle = bundleRoutingWorkflows(logger);
@@ -51,6 +52,7 @@ async function main() {
     logger,
     lifecycle,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    outboundPolicy: config.outboundPolicy,
   });
   const api = await startApi({
     config,

@@ -22,6 +22,22 @@ export class Lifecycle {
     }
   }
 
+  /**
+   * Logs what would otherwise end the process with only a stack trace on stderr. A stray rejected promise is logged
+   * and the process carries on, as one failed request or poll should not take the service down; an uncaught
+   * exception leaves the process in an unknown state, so it is logged and the process stops in order, to be
+   * restarted by its supervisor.
+   */
+  logFatalErrors(): void {
+    process.on('unhandledRejection', (reason) => {
+      this.logger.error({ err: reason }, 'unhandled promise rejection');
+    });
+    process.on('uncaughtException', (error, origin) => {
+      this.logger.fatal({ err: error, origin }, 'uncaught exception: stopping');
+      void this.stop('uncaught exception').finally(() => process.exit(1));
+    });
+  }
+
   stop(reason: string): Promise<void> {
     this.stopping ??= (async () => {
       this.logger.info({ reason }, 'shutting down');

@@ -20,6 +20,7 @@ export async function startProcess(role: 'api' | 'worker'): Promise<ProcessBase>
   installSdkRuntime(logger, config.SDK_METRICS_ADDRESS);
   const lifecycle = new Lifecycle(logger);
   lifecycle.stopOnSignals();
+  lifecycle.logFatalErrors();
   const target = temporalTargetFromEnvironment(config.TEMPORAL_NAMESPACE);
   const db = await openDatabase(config.database);
   lifecycle.onStop('database', () => db.destroy());

@@ -15,11 +15,13 @@ import {
 import { mintRepToken, revokeRepTokens } from '../../store/rep-tokens';
 import { assertActsFor, assertAdmin } from '../auth';
 import { notFound, parseOr400 } from '../http-error';
+import { checkIdParam } from '../path-params';
 import type { RoutingGateway } from '../routing-gateway';
-import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from '../schemas/users';
+import { groupInputSchema, presenceSchema, userInputSchema } from '../schemas/users';
 
 export function directoryRouter(db: Db, routings: RoutingGateway): Router {
   const router = Router();
+  router.param('id', checkIdParam);
 
   router.get('/v1/users', async (_req, res) => {
     assertAdmin(res);
@@ -28,7 +30,7 @@ export function directoryRouter(db: Db, routings: RoutingGateway): Router {
 
   router.put('/v1/users/:id', async (req, res) => {
     assertAdmin(res);
-    const id = parseOr400(idSchema, req.params.id, 'id');
+    const id = req.params.id;
     const { user, created } = await putUser(db, id, parseOr400(userInputSchema, req.body));
     res.status(created ? 201 : 200).json(user);
   });
@@ -76,7 +78,7 @@ export function directoryRouter(db: Db, routings: RoutingGateway): Router {
 
   router.put('/v1/groups/:id', async (req, res) => {
     assertAdmin(res);
-    const id = parseOr400(idSchema, req.params.id, 'id');
+    const id = req.params.id;
     const { group, created } = await putGroup(db, id, parseOr400(groupInputSchema, req.body));
     res.status(created ? 201 : 200).json(group);
   });

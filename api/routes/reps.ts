@@ -5,9 +5,11 @@ import { getUser } from '../../store/directory';
 import { liveOffersForRep, openConversationsForRep } from '../../store/projection';
 import { assertActsFor } from '../auth';
 import { notFound } from '../http-error';
+import { checkIdParam } from '../path-params';
 
 export function repsRouter(db: Db): Router {
   const router = Router();
+  router.param('id', checkIdParam);
 
   router.get('/v1/reps/:id/offers', async (req, res) => {
     assertActsFor(res, req.params.id, { adminToo: true });

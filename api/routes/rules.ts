@@ -13,6 +13,7 @@ import {
 } from '../../store/rules';
 import { assertAdmin } from '../auth';
 import { HttpError, notFound, parseOr400 } from '../http-error';
+import { checkIdParam } from '../path-params';
 import {
   createRuleSchema,
   ruleInputSchema,
@@ -24,6 +25,7 @@ import { simulateRouting } from '../simulation';
 
 export function rulesRouter(db: Db): Router {
   const router = Router();
+  router.param('id', checkIdParam);
 
   router.get('/v1/rules', async (req, res) => {
     assertAdmin(res);
