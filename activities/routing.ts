@@ -97,7 +97,9 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
         endedAt: null,
       };
       // An inbound routing's row waits for its first write (offers, or its outcome): only pounces are looked up early.
-      if (type === 'pounce') await applyRoutingProjection(db, { routingId, routing, created: [], closed: [] });
+      if (type === 'pounce') {
+        await applyRoutingProjection(db, { routingId, routing, visitor, created: [], closed: [] });
+      }
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
       if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
@@ -106,10 +108,11 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
       const shown = rule.distribution === 'first_available' ? eligibleRepIds(candidates) : [];
       if (shown.length > 0) {
         const expiresAt = new Date(Date.parse(startedAt) + offerTimeoutMs(rule)).toISOString();
-        const offered = { routingId, type, visitor, ruleId: rule.id };
+        const offered = { routingId, type, ruleId: rule.id };
         await writeRoutingChange(db, dispatch(), {
           routingId,
           routing,
+          visitor,
           created: shown.map((repId) =>
             offerRecord(offered, { repId, stage: first.name, offeredAt: startedAt, expiresAt }),
           ),

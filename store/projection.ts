@@ -1,16 +1,16 @@
 // Projection of routing workflows into tables: routings, their live offers and connected conversations.
 // Written by routing activities, read by the API and by other routings.
 import type { Visitor } from '../api/schemas/visitor';
-import { slices } from './batching';
+import { rowChunks, slices } from './batching';
 import { byteOrder, type Db } from './database';
 import { appendRepEvents, type NewRepEvent } from './rep-events';
 import { recordWebhookDeliveries, type WebhookEvent } from './webhooks';
 
+/** One offer as stored: the visitor is not repeated in it, it is stored once on the routing's row. */
 export interface OfferRecord {
   routingId: string;
   repId: string;
   routingType: string;
-  visitor: Visitor;
   ruleId: string;
   stage: string;
   offeredAt: string;
@@ -39,6 +39,8 @@ export interface RoutingRecord {
 export interface RoutingProjectionChange {
   routingId: string;
   routing?: RoutingRecord;
+  /** The routing's visitor, sent with the write that may create its row: stored once there, never updated. */
+  visitor?: Visitor;
   created: readonly OfferRecord[];
   closed: readonly OfferClosure[];
   /**
@@ -102,6 +104,7 @@ export async function applyRoutingProjection(
           routing_id: change.routingId,
           type: routing.type,
           visitor_id: routing.visitorId,
+          visitor: change.visitor ? JSON.stringify(change.visitor) : null,
           started_at: routing.startedAt,
           ...row,
         })
@@ -124,33 +127,33 @@ export async function applyRoutingProjection(
       }
       if (statusChanged && isFinal(routing.status)) applied.finished = routing;
     }
-    if (change.created.length > 0) {
+    const insertedReps = new Set<string>();
+    const rows = change.created.map((offer) => ({
+      routing_id: offer.routingId,
+      rep_id: offer.repId,
+      routing_type: offer.routingType,
+      rule_id: offer.ruleId,
+      stage: offer.stage,
+      offered_at: offer.offeredAt,
+      expires_at: offer.expiresAt,
+      ended_at: null,
+      result: 'pending',
+    }));
+    for (const chunk of rowChunks(rows)) {
       const inserted = await tx
         .insertInto('offers')
-        .values(
-          change.created.map((offer) => ({
-            routing_id: offer.routingId,
-            rep_id: offer.repId,
-            routing_type: offer.routingType,
-            visitor: JSON.stringify(offer.visitor),
-            rule_id: offer.ruleId,
-            stage: offer.stage,
-            offered_at: offer.offeredAt,
-            expires_at: offer.expiresAt,
-            ended_at: null,
-            result: 'pending',
-          })),
-        )
+        .values(chunk)
         .onConflict((oc) => oc.columns(['routing_id', 'rep_id']).doNothing())
         .returning('rep_id')
         .execute();
-      const insertedReps = new Set(inserted.map((row) => row.rep_id));
-      for (const offer of change.created) {
-        if (!insertedReps.has(offer.repId)) continue;
-        const { repId, routingType, ...rest } = offer;
-        events.push({ repId, type: 'offer.created', data: { ...rest, type: routingType } });
-        applied.offersMade++;
-      }
+      for (const row of inserted) insertedReps.add(row.rep_id);
+    }
+    for (const offer of change.created) {
+      if (!insertedReps.has(offer.repId)) continue;
+      const { repId, routingType, ...rest } = offer;
+      // Without the visitor: readers of the stream join it from the routing's row (rep-events.ts).
+      events.push({ repId, routingId: change.routingId, type: 'offer.created', data: { ...rest, type: routingType } });
+      applied.offersMade++;
     }
     const closed = [...change.closed];
     if (change.liveRepIds) {
@@ -166,22 +169,21 @@ export async function applyRoutingProjection(
         if (!live.has(rep_id)) closed.push({ repId: rep_id, result: 'withdrawn', endedAt });
       }
     }
+    const closedNow = await closeOffers(tx, change.routingId, closed);
     for (const closure of closed) {
-      const updated = await tx
-        .updateTable('offers')
-        .set({ result: closure.result, ended_at: closure.endedAt })
-        .where('routing_id', '=', change.routingId)
-        .where('rep_id', '=', closure.repId)
-        .where('result', '!=', closure.result)
-        .returning('rep_id')
-        .execute();
-      if (updated.length === 0) continue;
+      if (!closedNow.has(closure)) continue;
       applied.offersClosed.push(closure.result);
       events.push(
         closure.result === 'accepted'
-          ? { repId: closure.repId, type: 'routing.connected', data: { routingId: change.routingId } }
+          ? {
+              repId: closure.repId,
+              routingId: change.routingId,
+              type: 'routing.connected',
+              data: { routingId: change.routingId },
+            }
           : {
               repId: closure.repId,
+              routingId: change.routingId,
               type: 'offer.withdrawn',
               data: { routingId: change.routingId, result: closure.result, endedAt: closure.endedAt },
             },
@@ -199,10 +201,16 @@ export async function applyRoutingProjection(
         .onConflict((oc) => oc.column('routing_id').doNothing())
         .execute();
     }
+    // Webhook receivers get each offer with its visitor, as before the visitor was stored once.
+    const offerVisitor = insertedReps.size > 0 ? (change.visitor ?? (await storedVisitor(tx, change.routingId))) : null;
     const webhookEvents: WebhookEvent[] = events.map((event) => ({
       type: event.type,
       routingId: change.routingId,
-      data: { repId: event.repId, ...event.data },
+      data: {
+        repId: event.repId,
+        ...event.data,
+        ...(event.type === 'offer.created' && offerVisitor && { visitor: offerVisitor }),
+      },
     }));
     if (applied.finished) {
       const { firstOfferAt: _metricsOnly, ...data } = applied.finished;
@@ -220,6 +228,49 @@ export async function applyRoutingProjection(
   return { webhookDeliveryIds, applied };
 }
 
+/**
+ * Closes offers in as few statements as the closures allow (those sharing a result and time go together, so a
+ * stage of 10,000 reps timing out is a handful of updates). Returns the closures that changed an offer.
+ */
+async function closeOffers(tx: Db, routingId: string, closures: readonly OfferClosure[]): Promise<Set<OfferClosure>> {
+  const changed = new Set<OfferClosure>();
+  const groups = new Map<string, OfferClosure[]>();
+  for (const closure of closures) {
+    const key = `${closure.result}\n${closure.endedAt}`;
+    groups.set(key, [...(groups.get(key) ?? []), closure]);
+  }
+  for (const group of groups.values()) {
+    const { result, endedAt } = group[0] as OfferClosure;
+    const byRep = new Map(group.map((closure) => [closure.repId, closure]));
+    for (const slice of slices([...byRep.keys()])) {
+      const updated = await tx
+        .updateTable('offers')
+        .set({ result, ended_at: endedAt })
+        .where('routing_id', '=', routingId)
+        .where('rep_id', 'in', slice)
+        .where('result', '!=', result)
+        .returning('rep_id')
+        .execute();
+      for (const row of updated) changed.add(byRep.get(row.rep_id) as OfferClosure);
+    }
+  }
+  return changed;
+}
+
+/** The visitor a routing was started with, from its row; rows written before it was stored hold only its id. */
+function visitorOf(row: { visitor: string | null; visitor_id: string }): Visitor {
+  return row.visitor === null ? { id: row.visitor_id } : (JSON.parse(row.visitor) as Visitor);
+}
+
+async function storedVisitor(db: Db, routingId: string): Promise<Visitor | null> {
+  const row = await db
+    .selectFrom('routings')
+    .select(['visitor', 'visitor_id'])
+    .where('routing_id', '=', routingId)
+    .executeTakeFirst();
+  return row ? visitorOf(row) : null;
+}
+
 export interface LiveOffer {
   routingId: string;
   type: string;
@@ -233,16 +284,18 @@ export interface LiveOffer {
 export async function liveOffersForRep(db: Db, repId: string): Promise<LiveOffer[]> {
   const rows = await db
     .selectFrom('offers')
-    .selectAll()
-    .where('rep_id', '=', repId)
-    .where('result', '=', 'pending')
-    .orderBy(byteOrder(db, 'offered_at'))
-    .orderBy(byteOrder(db, 'routing_id'))
+    .innerJoin('routings', 'routings.routing_id', 'offers.routing_id')
+    .selectAll('offers')
+    .select(['routings.visitor', 'routings.visitor_id'])
+    .where('offers.rep_id', '=', repId)
+    .where('offers.result', '=', 'pending')
+    .orderBy(byteOrder(db, 'offers.offered_at'))
+    .orderBy(byteOrder(db, 'offers.routing_id'))
     .execute();
   return rows.map((row) => ({
     routingId: row.routing_id,
     type: row.routing_type,
-    visitor: JSON.parse(row.visitor) as Visitor,
+    visitor: visitorOf(row),
     ruleId: row.rule_id,
     stage: row.stage,
     offeredAt: row.offered_at,
@@ -257,7 +310,7 @@ export interface OpenConversation {
   startedAt: string;
 }
 
-/** A rep's open conversations, oldest first: what the rep console lists as active. The visitor comes from the offer the rep accepted, which every conversation starts from. */
+/** A rep's open conversations, oldest first: what the rep console lists as active, each with its routing's visitor. */
 export async function openConversationsForRep(db: Db, repId: string): Promise<OpenConversation[]> {
   const rows = await db
     .selectFrom('conversations')
@@ -266,7 +319,14 @@ export async function openConversationsForRep(db: Db, repId: string): Promise<Op
         .onRef('offers.routing_id', '=', 'conversations.routing_id')
         .onRef('offers.rep_id', '=', 'conversations.rep_id'),
     )
-    .select(['conversations.routing_id', 'conversations.started_at', 'offers.routing_type', 'offers.visitor'])
+    .innerJoin('routings', 'routings.routing_id', 'conversations.routing_id')
+    .select([
+      'conversations.routing_id',
+      'conversations.started_at',
+      'offers.routing_type',
+      'routings.visitor',
+      'routings.visitor_id',
+    ])
     .where('conversations.rep_id', '=', repId)
     .where('conversations.ended_at', 'is', null)
     .orderBy(byteOrder(db, 'conversations.started_at'))
@@ -275,7 +335,7 @@ export async function openConversationsForRep(db: Db, repId: string): Promise<Op
   return rows.map((row) => ({
     routingId: row.routing_id,
     type: row.routing_type,
-    visitor: JSON.parse(row.visitor) as Visitor,
+    visitor: visitorOf(row),
     startedAt: row.started_at,
   }));
 }

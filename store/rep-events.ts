@@ -1,6 +1,8 @@
 // Reps' live event streams, kept in the database so any API process can serve any rep, and a reconnecting client
 // can resume from the last event id it saw.
 import { PostgresAdapter, sql } from 'kysely';
+import type { Visitor } from '../api/schemas/visitor';
+import { rowChunks, slices } from './batching';
 import type { Db } from './database';
 import { REP_EVENTS_CHANNEL } from './rep-event-signal';
 
@@ -8,6 +10,8 @@ export type RepEventType = 'offer.created' | 'offer.withdrawn' | 'routing.connec
 
 export interface NewRepEvent {
   repId: string;
+  /** The routing the event is about; an offer.created event is read back with that routing's visitor. */
+  routingId?: string;
   type: RepEventType;
   data: Record<string, unknown>;
 }
@@ -34,17 +38,14 @@ export async function appendRepEvents(db: Writer, events: readonly NewRepEvent[]
     );
   }
   const createdAt = new Date().toISOString();
-  await db
-    .insertInto('rep_events')
-    .values(
-      events.map((event) => ({
-        rep_id: event.repId,
-        type: event.type,
-        data: JSON.stringify(event.data),
-        created_at: createdAt,
-      })),
-    )
-    .execute();
+  const rows = events.map((event) => ({
+    rep_id: event.repId,
+    type: event.type,
+    data: JSON.stringify(event.data),
+    routing_id: event.routingId ?? null,
+    created_at: createdAt,
+  }));
+  for (const chunk of rowChunks(rows)) await db.insertInto('rep_events').values(chunk).execute();
 }
 
 /** Events for `repIds` after `afterId`, oldest first. */
@@ -55,21 +56,43 @@ export async function repEventsAfter(
   limit = 500,
 ): Promise<RepEvent[]> {
   if (repIds.length === 0) return [];
-  const rows = await db
-    .selectFrom('rep_events')
-    .selectAll()
-    .where('rep_id', 'in', repIds)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const rows = [];
+  // Each slice's first `limit` events hold the first `limit` of all of them.
+  for (const slice of slices(repIds)) {
+    const sliceRows = await db
+      .selectFrom('rep_events')
+      // The visitor is stored once per routing: offer events carry it only as read.
+      .leftJoin('routings', (join) =>
+        join.onRef('routings.routing_id', '=', 'rep_events.routing_id').on('rep_events.type', '=', 'offer.created'),
+      )
+      .selectAll('rep_events')
+      .select(['routings.visitor', 'routings.visitor_id'])
+      .where('rep_events.rep_id', 'in', slice)
+      .where('rep_events.id', '>', afterId)
+      .orderBy('rep_events.id')
+      .limit(limit)
+      .execute();
+    rows.push(...sliceRows);
+  }
+  if (rows.length > limit) rows.sort((a, b) => Number(a.id) - Number(b.id)).splice(limit);
   return rows.map((row) => ({
     id: Number(row.id),
     repId: row.rep_id,
     type: row.type as RepEventType,
-    data: JSON.parse(row.data) as Record<string, unknown>,
+    data: withVisitor(JSON.parse(row.data) as Record<string, unknown>, row),
     createdAt: row.created_at,
   }));
+}
+
+/** An offer event's data with its routing's visitor, in the place it had when each event stored its own copy. */
+function withVisitor(
+  data: Record<string, unknown>,
+  routing: { visitor: string | null; visitor_id: string | null },
+): Record<string, unknown> {
+  if (routing.visitor_id === null || 'visitor' in data) return data;
+  const visitor: Visitor = routing.visitor === null ? { id: routing.visitor_id } : JSON.parse(routing.visitor);
+  const { routingId, ...rest } = data;
+  return { routingId, visitor, ...rest };
 }
 
 /** The newest event id overall: a new stream starts after it. */

@@ -37,7 +37,6 @@ export interface OffersTable {
   routing_id: string;
   rep_id: string;
   routing_type: string;
-  visitor: string;
   rule_id: string;
   stage: string;
   offered_at: string;
@@ -59,6 +58,8 @@ export interface RoutingsTable {
   routing_id: string;
   type: string;
   visitor_id: string;
+  /** The visitor as the routing was started with (JSON), stored once: offers and offer events join it. */
+  visitor: string | null;
   status: string;
   rule_id: string | null;
   rep_id: string | null;
@@ -140,6 +141,8 @@ export interface RepEventsTable {
   rep_id: string;
   type: string;
   data: string;
+  /** The routing the event is about (none for presence changes). */
+  routing_id: string | null;
   created_at: string;
 }
 

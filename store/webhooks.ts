@@ -2,6 +2,7 @@
 // transaction as the change they report, so an event is owed exactly when its change is committed; Temporal
 // workflows then send them (see workflows/deliver-webhook.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { rowChunks, slices } from './batching';
 import type { Db } from './database';
 import type { WebhookEndpointsTable } from './schema';
 
@@ -159,7 +160,7 @@ export async function recordWebhookDeliveries(tx: Db, events: readonly WebhookEv
       });
     }
   }
-  if (rows.length > 0) await tx.insertInto('webhook_deliveries').values(rows).execute();
+  for (const chunk of rowChunks(rows)) await tx.insertInto('webhook_deliveries').values(chunk).execute();
   return rows.map((row) => row.id);
 }
 
@@ -171,13 +172,15 @@ export async function undispatchedDeliveryIds(db: Db, routingId?: string): Promi
 }
 
 export async function markDeliveriesDispatched(db: Db, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('webhook_deliveries')
-    .set({ dispatched_at: new Date().toISOString() })
-    .where('id', 'in', ids)
-    .where('dispatched_at', 'is', null)
-    .execute();
+  const dispatchedAt = new Date().toISOString();
+  for (const slice of slices(ids)) {
+    await db
+      .updateTable('webhook_deliveries')
+      .set({ dispatched_at: dispatchedAt })
+      .where('id', 'in', slice)
+      .where('dispatched_at', 'is', null)
+      .execute();
+  }
 }
 
 /** What one attempt needs: where to send, what, and the secret to sign with. Undefined once the endpoint is gone. */

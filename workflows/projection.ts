@@ -61,6 +61,8 @@ export function createProjection(record: RoutingRecord): Projection {
       // Every write names the live offers, so one shown by a workflow task that never completed is withdrawn.
       liveRepIds: state.offers.filter((offer) => offer.result === 'pending').map((offer) => offer.repId),
       ...(routingChanged && { routing }),
+      // Stored once, on the row the routing's first write creates; later writes leave it out.
+      ...(routingChanged && routingWritten === '' && { visitor: state.visitor }),
       ...(connection && { connection }),
     };
     return { change, serializedRouting: JSON.stringify(routing) };

@@ -1,7 +1,6 @@
 // Pure offer rules shared by the workflow and the activity that shows a routing's first offers, so both make the
 // same offers to the same reps with the same times.
 import type { Rule } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
 import type { OfferRecord } from '../../store/projection';
 import type { Candidate, RoutingType } from './types';
 
@@ -17,14 +16,13 @@ export function eligibleRepIds(candidates: readonly Candidate[]): string[] {
 
 /** The stored form of one offer. */
 export function offerRecord(
-  routing: { routingId: string; type: RoutingType; visitor: Visitor; ruleId: string },
+  routing: { routingId: string; type: RoutingType; ruleId: string },
   offer: { repId: string; stage: string; offeredAt: string; expiresAt: string },
 ): OfferRecord {
   return {
     routingId: routing.routingId,
     repId: offer.repId,
     routingType: routing.type,
-    visitor: routing.visitor,
     ruleId: routing.ruleId,
     stage: offer.stage,
     offeredAt: offer.offeredAt,

@@ -1,0 +1,199 @@
+// The visitor: bounded in size (limits stated in /openapi.json, 400 naming the field beyond them) and stored once per
+// routing, with offers, conversations and reps' events showing it as before.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+import { openDatabase } from '../../store/database';
+import { migrationProvider } from '../../store/migrations';
+import { liveOffersForRep } from '../../store/projection';
+import { repEventsAfter } from '../../store/rep-events';
+import { createTestDatabase } from '../support/database';
+import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+const issueFields = (body: { error: { details?: { issues: { field: string }[] } } }) =>
+  body.error.details?.issues.map((issue) => issue.field) ?? [];
+
+describe('visitor size limits', () => {
+  let service: TestService;
+  let http: HttpClient;
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
+  });
+  after(() => service.stop());
+
+  const keys = (count: number, value: unknown = 'x') =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, value]));
+
+  test('beyond a limit is a 400 naming the field; at the limit is accepted', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ fields: keys(51) }, 'visitor.fields'],
+      [{ fields: { ['k'.repeat(101)]: 1 } }, 'visitor.fields'],
+      [{ fields: { plan: 'x'.repeat(1001) } }, 'visitor.fields.plan'],
+      [{ fields: { nested: { deeper: 1 } } }, 'visitor.fields.nested'],
+      [{ fields: { list: Array.from({ length: 51 }, () => 'x') } }, 'visitor.fields.list'],
+      [{ utm: keys(21) }, 'visitor.utm'],
+      [{ utm: { source: 'x'.repeat(501) } }, 'visitor.utm.source'],
+      [{ utm: { source: 7 } }, 'visitor.utm.source'],
+      [{ segments: Array.from({ length: 101 }, () => 's') }, 'visitor.segments'],
+      [{ name: 'x'.repeat(201) }, 'visitor.name'],
+    ];
+    for (const [extra, field] of cases) {
+      const response = await http.post('/v1/routings', { type: 'inbound', visitor: { id: 'v', ...extra } });
+      assert.equal(response.status, 400, JSON.stringify(extra).slice(0, 200));
+      assert.ok(
+        issueFields(response.body).some((named) => named.startsWith(field)),
+        `${field}: ${issueFields(response.body)}`,
+      );
+    }
+    const atLimits = await http.post('/v1/routings', {
+      type: 'pounce',
+      visitor: {
+        id: 'v-at-limits',
+        fields: { ...keys(49, 'x'.repeat(1000)), list: Array.from({ length: 50 }, () => 'y'.repeat(1000)) },
+        utm: keys(20, 'u'.repeat(500)),
+      },
+    });
+    assert.equal(atLimits.status, 202, JSON.stringify(atLimits.body).slice(0, 300));
+  });
+
+  test('/openapi.json states the limits', async () => {
+    const { body } = await http.get('/openapi.json');
+    const visitor = body.components.schemas.Visitor.properties;
+    assert.equal(visitor.fields.maxProperties, 50);
+    assert.equal(visitor.fields.propertyNames.maxLength, 100);
+    assert.equal(visitor.utm.maxProperties, 20);
+    assert.equal(visitor.utm.additionalProperties.maxLength, 500);
+    assert.equal(visitor.segments.maxItems, 100);
+  });
+});
+
+describe('the visitor stored once per routing', () => {
+  let service: TestService;
+  let http: HttpClient;
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
+    await putReps(http, ['ada', 'bo']);
+    await createRule(http, { routeTo: { users: ['ada', 'bo'] }, offerTimeoutSeconds: 600 });
+  });
+  after(() => service.stop());
+
+  test('offers, events and conversations show the visitor; only the routing row stores it', async () => {
+    const visitor = { id: 'v-once', email: 'once@visitor.test', name: 'Once', fields: { plan: 'pro' } };
+    const routingId = uniqueRoutingId('once');
+    const ada = await http.asRep('ada');
+    assert.equal((await http.post('/v1/routings', { routingId, type: 'inbound', visitor })).status, 202);
+    const offer = await offerFor(ada, 'ada', routingId);
+    assert.deepEqual(offer.visitor, visitor);
+
+    const events = await repEventsAfter(service.db, ['ada'], 0);
+    const created = events.find((event) => event.type === 'offer.created' && event.data.routingId === routingId);
+    assert.deepEqual(created?.data.visitor, visitor);
+
+    const offerColumns = await service.db
+      .selectFrom('offers')
+      .selectAll()
+      .where('routing_id', '=', routingId)
+      .execute();
+    assert.equal(offerColumns.length, 2);
+    for (const row of offerColumns) assert.ok(!JSON.stringify(row).includes('once@visitor.test'));
+    const storedEvents = await service.db
+      .selectFrom('rep_events')
+      .select('data')
+      .where('routing_id', '=', routingId)
+      .execute();
+    assert.ok(storedEvents.length >= 2);
+    for (const row of storedEvents) assert.ok(!row.data.includes('once@visitor.test'), row.data);
+    const routing = await service.db
+      .selectFrom('routings')
+      .select('visitor')
+      .where('routing_id', '=', routingId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(JSON.parse(routing.visitor ?? 'null'), visitor);
+
+    assert.equal((await http.accept(routingId, 'ada')).status, 200);
+    const { body } = await ada.get('/v1/reps/ada/conversations');
+    assert.deepEqual(
+      body.conversations.map((c: { routingId: string; visitor: unknown }) => [c.routingId, c.visitor]),
+      [[routingId, visitor]],
+    );
+  });
+});
+
+describe("migration '0009_visitor_once'", () => {
+  test('moves the visitor from offers and offer events to the routing row', async () => {
+    const database = await createTestDatabase();
+    const names = Object.keys(await migrationProvider.getMigrations());
+    const before = names[names.indexOf('0009_visitor_once') - 1] as string;
+    const raw = new Kysely<any>({
+      dialect:
+        database.config.kind === 'sqlite'
+          ? new SqliteDialect({ database: new SqliteDatabase(database.config.file) })
+          : new PostgresDialect({ pool: new Pool({ connectionString: database.config.url }) }),
+    });
+    const visitor = { id: 'v-old', email: 'old@visitor.test', fields: { plan: 'pro' } };
+    const now = new Date().toISOString();
+    const offerData = { routingId: 'r-old', visitor, ruleId: 'rule', stage: 'route_to', type: 'inbound' };
+    try {
+      const { error } = await new Migrator({ db: raw, provider: migrationProvider }).migrateTo(before);
+      assert.equal(error, undefined);
+      await raw
+        .insertInto('routings')
+        .values({ routing_id: 'r-old', type: 'inbound', visitor_id: visitor.id, status: 'routing', started_at: now })
+        .execute();
+      await raw
+        .insertInto('offers')
+        .values({
+          routing_id: 'r-old',
+          rep_id: 'ada',
+          routing_type: 'inbound',
+          visitor: JSON.stringify(visitor),
+          rule_id: 'rule',
+          stage: 'route_to',
+          offered_at: now,
+          expires_at: now,
+          result: 'pending',
+        })
+        .execute();
+      await raw
+        .insertInto('rep_events')
+        .values([
+          { rep_id: 'ada', type: 'offer.created', data: JSON.stringify(offerData), created_at: now },
+          { rep_id: 'ada', type: 'presence.changed', data: '{"status":"away"}', created_at: now },
+        ])
+        .execute();
+    } finally {
+      await raw.destroy();
+    }
+
+    const db = await openDatabase(database.config);
+    try {
+      const routing = await db.selectFrom('routings').selectAll().executeTakeFirstOrThrow();
+      assert.deepEqual(JSON.parse(routing.visitor ?? 'null'), visitor);
+      const offer = await db.selectFrom('offers').selectAll().executeTakeFirstOrThrow();
+      assert.equal('visitor' in offer, false);
+      const stored = await db.selectFrom('rep_events').selectAll().orderBy('id').execute();
+      assert.deepEqual(
+        stored.map((row) => [row.routing_id, JSON.parse(row.data).visitor]),
+        [
+          ['r-old', undefined],
+          [null, undefined],
+        ],
+      );
+      assert.deepEqual((await liveOffersForRep(db, 'ada'))[0]?.visitor, visitor);
+      const events = await repEventsAfter(db, ['ada'], 0);
+      assert.deepEqual(events[0]?.data, offerData);
+      assert.deepEqual(events[1]?.data, { status: 'away' });
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+});
