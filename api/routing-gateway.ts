@@ -1,10 +1,16 @@
 // The API's only door into Temporal: starts routing workflows, reads their state, and delivers rep messages.
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  type Client,
+  Connection,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { writeRoutingChange } from '../activities/routing-change';
 import { startWebhookDeliveries, type WebhookDispatch } from '../activities/webhook-dispatch';
-import { routingStarts } from '../observability/metrics';
+import { longPollsOpen, routingStarts } from '../observability/metrics';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import {
@@ -20,8 +26,6 @@ import { routingStatusKey } from '../workflows/search-attributes';
 import { HttpError, notFound } from './http-error';
 import type { StartRouting } from './schemas/routings';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
-
 export interface RoutingGatewayOptions {
   /** Webhook delivery retries (tests shorten them). */
   webhookRetry?: WebhookRetry;
@@ -32,14 +36,31 @@ export interface RoutingGatewayOptions {
    * another worker, Temporal queues the task as usual.
    */
   eagerStart?: boolean;
+  /**
+   * The client for `waitSeconds` long polls, on a `@temporalio/client` Connection (the default, `client`, must be on
+   * one otherwise): a NativeConnection, the worker's that `client` shares for eager starts, ignores abort signals
+   * (SDK 1.24), so it could never cancel a wait.
+   */
+  longPollClient?: Client;
 }
 
+/** A long poll's HTTP client went away; nobody reads the answer (nginx's code for it). */
+const clientClosed = () => new HttpError(499, 'client_closed_request', 'the client closed the request');
+
 export class RoutingGateway {
+  private readonly longPollClient: Client;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly options: RoutingGatewayOptions = {},
-  ) {}
+  ) {
+    this.longPollClient = options.longPollClient ?? client;
+    // Otherwise every long poll would hold its Temporal call until its routing closes.
+    if (!(this.longPollClient.connection instanceof Connection)) {
+      throw new Error('long polls need a client on a @temporalio/client Connection: set longPollClient');
+    }
+  }
 
   private get dispatch(): WebhookDispatch {
     const { webhookRetry } = this.options;
@@ -79,18 +100,53 @@ export class RoutingGateway {
     }
   }
 
-  /** The routing's state; with `waitSeconds`, first waits up to that long for it to reach an outcome. */
-  async state(routingId: string, waitSeconds = 0): Promise<RoutingState> {
-    const handle = this.client.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId);
+  /**
+   * The routing's state; with `waitSeconds`, first waits up to that long for it to reach an outcome. `clientGone`
+   * (the HTTP request closed) ends the wait at once.
+   */
+  async state(routingId: string, waitSeconds = 0, clientGone?: AbortSignal): Promise<RoutingState> {
     try {
       if (waitSeconds > 0) {
-        const finished = await Promise.race([handle.result(), sleep(waitSeconds * 1000).then(() => undefined)]);
+        const finished = await this.outcomeWithin(routingId, waitSeconds, clientGone);
         if (finished) return finished;
       }
+      const handle = this.client.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId);
       return await handle.query(stateQuery);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound('routing', routingId);
       throw error;
+    }
+  }
+
+  /**
+   * The routing's final state if it closes within `waitSeconds`, else undefined. The SDK's result() long-polls the
+   * history until the workflow closes, days for an open routing, so the call is cancelled, never abandoned: when the
+   * wait is over or the client has gone. (Not with a gRPC deadline: the server answers a long poll early once less
+   * than about a second of its deadline is left, and result() then asks again in a tight loop, hundreds of calls.)
+   */
+  private async outcomeWithin(
+    routingId: string,
+    waitSeconds: number,
+    clientGone: AbortSignal | undefined,
+  ): Promise<RoutingState | undefined> {
+    if (clientGone?.aborted) throw clientClosed();
+    const handle = this.longPollClient.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId);
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), waitSeconds * 1000);
+    const stopForClient = () => stop.abort();
+    clientGone?.addEventListener('abort', stopForClient);
+    longPollsOpen.inc();
+    try {
+      return await this.longPollClient.withAbortSignal(stop.signal, () => handle.result());
+    } catch (error) {
+      if (clientGone?.aborted) throw clientClosed();
+      if (stop.signal.aborted) return undefined; // the wait is over
+      if (error instanceof WorkflowFailedError) return undefined; // failed or terminated: the query explains it
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      clientGone?.removeEventListener('abort', stopForClient);
+      longPollsOpen.dec(); // only now has the SDK call settled
     }
   }
 

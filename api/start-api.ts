@@ -33,8 +33,13 @@ export async function startApi(options: {
 }): Promise<{ url: string }> {
   const { config, logger, lifecycle, workerConnection } = options;
   let client: Client;
+  let longPollClient: Client | undefined;
   if (workerConnection) {
     client = new Client({ connection: workerConnection, namespace: options.target.namespace });
+    // Long polls need calls an abort signal cancels (a client that went away); the worker's connection ignores them.
+    const polls = await connectClient(options.target);
+    lifecycle.onStop('temporal long-poll client', polls.close);
+    longPollClient = polls.client;
   } else {
     const connected = await connectClient(options.target);
     lifecycle.onStop('temporal client', connected.close);
@@ -56,7 +61,10 @@ export async function startApi(options: {
     events,
     keys,
     logger,
-    routings: new RoutingGateway(client, config.TASK_QUEUE, { eagerStart: workerConnection !== undefined }),
+    routings: new RoutingGateway(client, config.TASK_QUEUE, {
+      eagerStart: workerConnection !== undefined,
+      ...(longPollClient && { longPollClient }),
+    }),
     isReady: options.isReady,
     rateLimits: rateLimitsFrom(config),
     ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),

@@ -32,6 +32,20 @@ export const routingStarts = new Counter({
   registers: [registry],
 });
 
+export const longPollsOpen = new Gauge({
+  name: 'routing_long_polls_open',
+  help:
+    'Temporal calls held open by this API process for `waitSeconds` long polls; each counts until the SDK call has ' +
+    'settled (the routing ended, the wait timed out, or the client went away), so a wait left running shows here',
+  registers: [registry],
+});
+
+export const repEventStreamsOpen = new Gauge({
+  name: 'routing_rep_event_streams_open',
+  help: 'Reps\' event streams (GET /v1/reps/:id/events) open in this API process',
+  registers: [registry],
+});
+
 export const timeToFirstOffer = new Histogram({
   name: 'routing_time_to_first_offer_seconds',
   help: 'From the routing starting to its first offer',

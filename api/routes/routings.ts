@@ -4,11 +4,13 @@ import type { Db } from '../../store/database';
 import { activeConversation, endConversation } from '../../store/projection';
 import { assertActsFor, assertExperienceOrAdmin } from '../auth';
 import { HttpError, parseOr400 } from '../http-error';
+import { checkIdParam } from '../path-params';
 import type { RoutingGateway } from '../routing-gateway';
 import { repActionSchema, routingStateQuerySchema, startRoutingSchema } from '../schemas/routings';
 
 export function routingsRouter(gateway: RoutingGateway, db: Db): Router {
   const router = Router();
+  router.param('id', checkIdParam);
 
   router.post('/v1/routings', async (req, res) => {
     assertExperienceOrAdmin(res);
@@ -19,7 +21,10 @@ export function routingsRouter(gateway: RoutingGateway, db: Db): Router {
   router.get('/v1/routings/:id', async (req, res) => {
     assertExperienceOrAdmin(res);
     const { waitSeconds } = parseOr400(routingStateQuerySchema, req.query, 'query');
-    res.json(await gateway.state(req.params.id, waitSeconds));
+    // A long poll whose client has gone releases its Temporal call at once ('close' after the answer is harmless).
+    const clientGone = new AbortController();
+    res.on('close', () => clientGone.abort());
+    res.json(await gateway.state(req.params.id, waitSeconds, clientGone.signal));
   });
 
   router.post('/v1/routings/:id/accept', async (req, res) => {

@@ -23,6 +23,8 @@ async function main() {
   const workerConnection = withWorker ? await NativeConnection.connect({ address }) : undefined;
   const connection = workerConnection ?? (await Connection.connect({ address }));
   const client = new Client({ connection, namespace: 'default' });
+  // Long polls need a connection whose calls an abort signal cancels; the worker's NativeConnection ignores them.
+  const pollConnection = workerConnection && (await Connection.connect({ address }));
   const worker = workerConnection && (await startBenchWorker(workerConnection, db));
   const events = new RepEventHub(db, { wakeOnAppendsTo: database });
   const app = createApp({
@@ -31,7 +33,10 @@ async function main() {
     keys: { adminKey: requiredEnv('BENCH_ADMIN_KEY'), experienceKey: requiredEnv('BENCH_EXPERIENCE_KEY') },
     // Errors only, to stderr: stdout carries the bench's table.
     logger: pino({ level: 'error' }, pino.destination(2)),
-    routings: new RoutingGateway(client, requiredEnv('BENCH_TASK_QUEUE'), { eagerStart: withWorker }),
+    routings: new RoutingGateway(client, requiredEnv('BENCH_TASK_QUEUE'), {
+      eagerStart: withWorker,
+      ...(pollConnection && { longPollClient: new Client({ connection: pollConnection, namespace: 'default' }) }),
+    }),
     isReady: () => true,
     // The bench measures the service at full load: no rate limit may shape its figures.
     rateLimits: { windowSeconds: 60, experience: 1e9, rep: 1e9, admin: 1e9, unauthenticated: 1e9 },
@@ -44,6 +49,7 @@ async function main() {
     await new Promise((resolve) => server.close(resolve));
     events.close();
     await worker?.stop();
+    await pollConnection?.close();
     await connection.close();
     await db.destroy();
   });

@@ -87,7 +87,11 @@ export async function startTestService(options: { rateLimits?: RateLimits } = {}
       heartbeatMs: 200,
       rateLimits: options.rateLimits ?? testRateLimits,
       logger: pino({ level: 'silent' }),
-      routings: new RoutingGateway(client, taskQueue, { webhookRetry: testWebhookRetry, eagerStart: true }),
+      routings: new RoutingGateway(client, taskQueue, {
+        webhookRetry: testWebhookRetry,
+        eagerStart: true,
+        longPollClient: env.client, // on a Connection, whose calls an abort signal cancels
+      }),
       isReady: () => running.worker.getState() === 'RUNNING',
     });
     const server: Server = await new Promise((resolve) => {
