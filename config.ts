@@ -1,6 +1,7 @@
 // Service configuration from the environment, validated once at start-up.
 import path from 'node:path';
 import { z } from 'zod';
+import { type OutboundPolicy, outboundPolicy, parseAllowedHosts } from './outbound/destination-policy';
 import type { DatabaseConfig } from './store/database';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -52,10 +53,29 @@ const environmentSchema = z.object({
     .min(1)
     .transform((value) => (/^\d+$/.test(value) ? Number(value) : value))
     .optional(),
+  /**
+   * Internal destinations outbound calls (webhook deliveries) may reach after all: comma-separated host names, IP
+   * addresses and CIDR ranges. Loopback, private, link-local and metadata addresses are refused otherwise.
+   */
+  OUTBOUND_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((list, context) => {
+      try {
+        return parseAllowedHosts(list);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-export type Config = z.infer<typeof environmentSchema> & { dataDir: string; database: DatabaseConfig };
+export type Config = z.infer<typeof environmentSchema> & {
+  dataDir: string;
+  database: DatabaseConfig;
+  outboundPolicy: OutboundPolicy;
+};
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(environment);
@@ -67,5 +87,5 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const database: DatabaseConfig = parsed.data.DATABASE_URL
     ? { kind: 'postgres', url: parsed.data.DATABASE_URL }
     : { kind: 'sqlite', file: path.join(dataDir, 'routing.sqlite') };
-  return { ...parsed.data, dataDir, database };
+  return { ...parsed.data, dataDir, database, outboundPolicy: outboundPolicy(parsed.data.OUTBOUND_ALLOWED_HOSTS) };
 }

@@ -1,33 +1,41 @@
 // Sending webhook deliveries, one attempt per activity execution; Temporal schedules the retries.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { fetch } from 'undici';
+import { type OutboundPolicy, outboundPolicy } from '../outbound/destination-policy';
+import { type OutboundFailure, outboundErrorDetail, outboundFailure } from '../outbound/failure-summary';
+import { guardedDispatcher } from '../outbound/guarded-dispatcher';
 import type { Db } from '../store/database';
 import { deliveryToSend, markDeliveryFailed, recordWebhookAttempt } from '../store/webhooks';
-import { signatureHeader, signWebhook } from './webhook-signature';
+import { standardWebhookHeaders } from './webhook-signature';
 
 const SEND_TIMEOUT_MS = 10_000;
 
-export function createWebhookActivities(db: Db) {
+/** `outbound` says which destinations deliveries may reach (OUTBOUND_ALLOWED_HOSTS); by default no internal one. */
+export function createWebhookActivities(db: Db, outbound: OutboundPolicy = outboundPolicy()) {
+  // Made on first use: `createActivities` also serves simulations, which send nothing.
+  let dispatcher: ReturnType<typeof guardedDispatcher> | undefined;
   return {
     /** One attempt: POSTs the signed event and records the outcome. Throws (to be retried) unless it got a 2xx. */
     async sendWebhook({ deliveryId }: { deliveryId: string }): Promise<void> {
-      const delivery = await deliveryToSend(db, deliveryId);
+      const attemptedAt = new Date();
+      const delivery = await deliveryToSend(db, deliveryId, attemptedAt);
       if (!delivery) throw ApplicationFailure.nonRetryable('the endpoint was deleted', 'endpoint_gone');
       if (delivery.status !== 'pending') return;
-      if (delivery.enabled !== 1) throw ApplicationFailure.nonRetryable('the endpoint is disabled', 'endpoint_gone');
-      const attempt = Context.current().info.attempt;
-      const attemptedAt = new Date();
-      const timestamp = Math.floor(attemptedAt.getTime() / 1000);
+      if (!delivery.enabled) throw ApplicationFailure.nonRetryable('the endpoint is disabled', 'endpoint_gone');
+      const { attempt } = Context.current().info;
+      dispatcher ??= guardedDispatcher(outbound);
       let statusCode: number | null = null;
-      let error: string | null = null;
+      let error: OutboundFailure | null = null;
+      let errorDetail = '';
       try {
         const response = await fetch(delivery.url, {
           method: 'POST',
+          dispatcher,
           headers: {
             'content-type': 'application/json',
             'user-agent': 'conversation-routing-webhooks/1',
-            'webhook-id': delivery.event_id,
-            [signatureHeader]: signWebhook(delivery.secret, timestamp, delivery.payload),
+            ...standardWebhookHeaders(delivery.secrets, delivery.eventId, attemptedAt, delivery.payload),
           },
           body: delivery.payload,
           // A redirect is not followed: the signed body goes only to the URL the admin registered.
@@ -37,8 +45,10 @@ export function createWebhookActivities(db: Db) {
         statusCode = response.status;
         await response.body?.cancel();
       } catch (cause) {
-        error =
-          cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : 'failed';
+        // The list admins read gets a generic reason; the raw error (addresses, ports) goes only to the operator, in
+        // the activity's failure (worker log and the workflow's history).
+        error = outboundFailure(cause);
+        errorDetail = outboundErrorDetail(cause);
       }
       const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
       await recordWebhookAttempt(db, deliveryId, {
@@ -49,8 +59,12 @@ export function createWebhookActivities(db: Db) {
         durationMs: Date.now() - attemptedAt.getTime(),
         succeeded,
       });
+      if (error === 'destination not allowed') {
+        // It would be refused again: an operator has to allow it (OUTBOUND_ALLOWED_HOSTS) or an admin change the URL.
+        throw ApplicationFailure.nonRetryable(errorDetail, 'destination_not_allowed');
+      }
       if (!succeeded) {
-        throw ApplicationFailure.retryable(error ?? `the endpoint answered ${statusCode}`, 'delivery_failed');
+        throw ApplicationFailure.retryable(errorDetail || `the endpoint answered ${statusCode}`, 'delivery_failed');
       }
     },
 

@@ -5,6 +5,7 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { registerPresenceGauge, registry } from '../observability/metrics';
+import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import { type ApiKeys, identifyCaller, requireCaller } from './auth';
 import { errorHandler, HttpError } from './http-error';
@@ -35,6 +36,8 @@ export interface ApiDependencies {
   events: RepEventHub;
   /** Comment lines sent on idle event streams; default 15 s. */
   heartbeatMs?: number;
+  /** Which webhook URLs may be registered (OUTBOUND_ALLOWED_HOSTS); by default none with an internal address. */
+  outboundPolicy?: OutboundPolicy;
   /** Requests per window for each credential and for unauthenticated addresses (config.ts: RATE_LIMIT_*). */
   rateLimits: RateLimits;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (TRUST_PROXY). None by default. */
@@ -114,7 +117,7 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use(repsRouter(deps.db));
   app.use(eventsRouter(deps.db, deps.events, deps.heartbeatMs ?? 15_000));
   app.use(integrationsRouter(deps.db));
-  app.use(webhooksRouter(deps.db));
+  app.use(webhooksRouter(deps.db, deps.outboundPolicy));
   // The web console: static files that hold no data (the user enters credentials, which stay in the browser), so
   // public like /openapi.json. Last, so that API requests never look at the file system.
   app.use(express.static(CONSOLE_DIR, { index: 'index.html', redirect: false }));

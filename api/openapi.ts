@@ -100,6 +100,10 @@ const params = {
   webhook: z.object({ id: z.string().meta({ description: 'Webhook endpoint id, as the server assigned it.' }) }),
 };
 
+/** Registering or replacing a webhook endpoint also refuses a URL that points inside (api/routes/webhooks.ts). */
+const webhookUrlRefused =
+  'invalid_json, or invalid_request naming every invalid field in `details.issues`: among them `url` when its host ' +
+  'is an internal address (loopback, private, link-local, ...) that OUTBOUND_ALLOWED_HOSTS does not allow.';
 interface Operation {
   method: RouteConfig['method'];
   /** OpenAPI path syntax: `{id}`, not `:id`. */
@@ -522,6 +526,7 @@ const operations: Operation[] = [
     access: 'admin',
     body: webhookEndpointInputSchema,
     responses: { 201: json(webhookEndpointSchema, 'Registered.') },
+    failures: { 400: webhookUrlRefused },
   },
   {
     method: 'get',
@@ -539,12 +544,16 @@ const operations: Operation[] = [
     path: '/v1/webhooks/{id}',
     operationId: 'replaceWebhook',
     tag: 'Webhooks',
-    summary: 'Replace an endpoint’s URL, events and state; `rotateSecret` issues a new secret',
+    summary:
+      'Replace an endpoint’s URL, events and state; `rotateSecret` issues a new secret, the previous one still signing for `previousSecretValidHours` (24 by default)',
     access: 'admin',
     params: params.webhook,
     body: webhookEndpointInputSchema,
     responses: { 200: json(webhookEndpointSchema, 'Replaced.') },
-    failures: { 404: 'not_found: no such endpoint.' },
+    failures: {
+      404: 'not_found: no such endpoint.',
+      400: webhookUrlRefused,
+    },
   },
   {
     method: 'delete',

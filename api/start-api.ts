@@ -66,6 +66,7 @@ export async function startApi(options: {
       ...(longPollClient && { longPollClient }),
     }),
     isReady: options.isReady,
+    outboundPolicy: config.outboundPolicy,
     rateLimits: rateLimitsFrom(config),
     ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),
   });

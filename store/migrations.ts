@@ -297,6 +297,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0008_webhook_secret_rotation': {
+    async up(db: Kysely<unknown>) {
+      // After a rotation the previous secret keeps signing deliveries, next to the new one, until it expires.
+      await db.schema.alterTable('webhook_endpoints').addColumn('previous_secret', 'text').execute();
+      await db.schema.alterTable('webhook_endpoints').addColumn('previous_secret_expires_at', 'text').execute();
+      // Standard Webhooks secrets are `whsec_` + standard base64; the first ones were base64url: same key, re-spelt.
+      const endpoints = db as unknown as Kysely<{ webhook_endpoints: { id: string; secret: string } }>;
+      for (const { id, secret } of await endpoints.selectFrom('webhook_endpoints').select(['id', 'secret']).execute()) {
+        const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64url');
+        await endpoints
+          .updateTable('webhook_endpoints')
+          .set({ secret: `whsec_${key.toString('base64')}` })
+          .where('id', '=', id)
+          .execute();
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -158,6 +158,9 @@ export interface WebhookEndpointsTable {
   id: string;
   url: string;
   secret: string;
+  /** The secret before the last rotation, still signing deliveries (next to `secret`) until its expiry. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
   events: string;
   enabled: number;
   description: string | null;

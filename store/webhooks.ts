@@ -25,6 +25,8 @@ export interface WebhookEndpointInput {
 export interface WebhookEndpoint extends WebhookEndpointInput {
   id: string;
   secret: string;
+  /** Until when deliveries are also signed with the secret before the last rotation; absent once it has expired. */
+  previousSecretExpiresAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -57,11 +59,24 @@ export interface WebhookDelivery {
 
 type Row = WebhookEndpointsTable;
 
+/** The secrets a delivery sent at `now` is signed with: the current one, and the previous one until it expires. */
+function signingSecrets(
+  row: Pick<Row, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>,
+  now: Date,
+): { secrets: string[]; previousSecretExpiresAt?: string } {
+  const { previous_secret: previous, previous_secret_expires_at: expiresAt } = row;
+  if (previous === null || expiresAt === null || Date.parse(expiresAt) <= now.getTime())
+    return { secrets: [row.secret] };
+  return { secrets: [row.secret, previous], previousSecretExpiresAt: expiresAt };
+}
+
 function toEndpoint(row: Row): WebhookEndpoint {
+  const { previousSecretExpiresAt } = signingSecrets(row, new Date());
   return {
     id: row.id,
     url: row.url,
     secret: row.secret,
+    ...(previousSecretExpiresAt && { previousSecretExpiresAt }),
     events: JSON.parse(row.events) as WebhookEventType[],
     enabled: row.enabled === 1,
     ...(row.description !== null && { description: row.description }),
@@ -70,9 +85,9 @@ function toEndpoint(row: Row): WebhookEndpoint {
   };
 }
 
-/** A signing secret in the `whsec_` form receivers recognise from other platforms. */
+/** A Standard Webhooks signing secret: `whsec_` and the base64 of a random key (24 bytes, as most senders use). */
 function newSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64url')}`;
+  return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
 export async function createWebhookEndpoint(db: Db, input: WebhookEndpointInput): Promise<WebhookEndpoint> {
@@ -81,6 +96,8 @@ export async function createWebhookEndpoint(db: Db, input: WebhookEndpointInput)
     id: `wh_${randomUUID()}`,
     url: input.url,
     secret: newSecret(),
+    previous_secret: null,
+    previous_secret_expires_at: null,
     events: JSON.stringify(input.events),
     enabled: input.enabled ? 1 : 0,
     description: input.description ?? null,
@@ -101,23 +118,38 @@ export async function getWebhookEndpoint(db: Db, id: string): Promise<WebhookEnd
   return row && toEndpoint(row);
 }
 
-/** Replaces the endpoint's settings, keeping its secret unless `rotateSecret`. */
+export interface SecretRotation {
+  /** How long the replaced secret keeps signing deliveries next to the new one; 0 retires it at once. */
+  previousSecretValidMs: number;
+}
+
+/**
+ * Replaces the endpoint's settings, keeping its secret unless `rotation` is given: then a new secret signs every
+ * delivery, and the replaced one too for the overlap (a rotation within the overlap retires the older secret).
+ */
 export async function replaceWebhookEndpoint(
   db: Db,
   id: string,
   input: WebhookEndpointInput,
-  rotateSecret = false,
+  rotation?: SecretRotation,
 ): Promise<WebhookEndpoint | undefined> {
+  const now = Date.now();
+  const overlap = rotation !== undefined && rotation.previousSecretValidMs > 0;
   await db
     .updateTable('webhook_endpoints')
-    .set({
+    .set((eb) => ({
       url: input.url,
       events: JSON.stringify(input.events),
       enabled: input.enabled ? 1 : 0,
       description: input.description ?? null,
-      updated_at: new Date().toISOString(),
-      ...(rotateSecret && { secret: newSecret() }),
-    })
+      updated_at: new Date(now).toISOString(),
+      ...(rotation && {
+        secret: newSecret(),
+        // The right-hand `secret` is the row's value before this update, in SQLite and PostgreSQL alike.
+        previous_secret: overlap ? eb.ref('secret') : null,
+        previous_secret_expires_at: overlap ? new Date(now + rotation.previousSecretValidMs).toISOString() : null,
+      }),
+    }))
     .where('id', '=', id)
     .execute();
   return getWebhookEndpoint(db, id);
@@ -183,9 +215,9 @@ export async function markDeliveriesDispatched(db: Db, ids: readonly string[]): 
   }
 }
 
-/** What one attempt needs: where to send, what, and the secret to sign with. Undefined once the endpoint is gone. */
-export async function deliveryToSend(db: Db, id: string) {
-  return db
+/** What one attempt needs: where to send, what, and the secrets to sign with. Undefined once the endpoint is gone. */
+export async function deliveryToSend(db: Db, id: string, now: Date) {
+  const row = await db
     .selectFrom('webhook_deliveries')
     .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
     .select([
@@ -194,10 +226,15 @@ export async function deliveryToSend(db: Db, id: string) {
       'webhook_deliveries.event_id',
       'webhook_endpoints.url',
       'webhook_endpoints.secret',
+      'webhook_endpoints.previous_secret',
+      'webhook_endpoints.previous_secret_expires_at',
       'webhook_endpoints.enabled',
     ])
     .where('webhook_deliveries.id', '=', id)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { payload, status, event_id: eventId, url, enabled } = row;
+  return { payload, status, eventId, url, enabled: enabled === 1, secrets: signingSecrets(row, now).secrets };
 }
 
 /** Records one attempt; a successful one settles the delivery. Idempotent per attempt number. */

@@ -16,6 +16,7 @@ async function main() {
     logger,
     lifecycle,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    outboundPolicy: config.outboundPolicy,
   });
 
   // The worker's own counters (outcomes, offers, latencies) are recorded here, so it serves them itself.

@@ -2,6 +2,7 @@
 // the tasks it holds finish before the process exits.
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { connectWorker, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
@@ -21,6 +22,8 @@ export async function startWorker(options: {
   logger: Logger;
   lifecycle: Lifecycle;
   maxCachedWorkflows?: number;
+  /** Which destinations webhook deliveries may reach (OUTBOUND_ALLOWED_HOSTS); by default no internal one. */
+  outboundPolicy?: OutboundPolicy;
 }): Promise<StartedWorker> {
   const { lifecycle, logger } = options;
   const connection = await connectWorker(options.target);
@@ -32,6 +35,7 @@ export async function startWorker(options: {
     db: options.db,
     workflowBundle: await options.workflowBundle,
     logger,
+    ...(options.outboundPolicy && { activities: { outboundPolicy: options.outboundPolicy } }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const done = worker.run();

@@ -1,11 +1,13 @@
-// Webhooks: admins register endpoints for the events they want; every delivery is signed, retried with backoff by
-// Temporal until the endpoint answers 2xx (or attempts run out), and its attempts are visible through the API.
+// Webhooks: admins register endpoints for the events they want; every delivery is signed (Standard Webhooks),
+// retried with backoff by Temporal until the endpoint answers 2xx (or attempts run out), and its attempts are
+// visible through the API. Deliveries never reach the inside network unless OUTBOUND_ALLOWED_HOSTS allows it (the
+// test service allows 127.0.0.1, where the receiver listens).
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { verifyWebhook } from '../../activities/webhook-signature';
-import { recordWebhookDeliveries } from '../../store/webhooks';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { createWebhookEndpoint, recordWebhookDeliveries } from '../../store/webhooks';
 import { createRule, eventually, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService, testWebhookRetry } from '../support/service';
@@ -33,6 +35,39 @@ async function startReceiver(answer: (path: string, nth: number) => number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return { url, received, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** The Standard Webhooks headers of a received request, as a receiver hands them to `Webhook.verify`. */
+function signatureHeaders(request: Received): Record<string, string> {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    assert.equal(typeof value, 'string', `${name} header`);
+    return value as string;
+  };
+  return {
+    'webhook-id': header('webhook-id'),
+    'webhook-timestamp': header('webhook-timestamp'),
+    'webhook-signature': header('webhook-signature'),
+  };
+}
+
+/** Whether `secret` verifies the request, by the standardwebhooks package's own `verify`. */
+function verifies(secret: string, request: Received): boolean {
+  try {
+    new Webhook(secret).verify(request.body, signatureHeaders(request));
+    return true;
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) return false;
+    throw error;
+  }
+}
+
+async function listDeliveries(client: HttpClient, endpointId: string) {
+  return (await client.get(`/v1/webhooks/${endpointId}/deliveries`)).body.deliveries as {
+    eventType: string;
+    status: string;
+    attempts: { attempt: number; statusCode: number | null; attemptedAt: string; error: string | null }[];
+  }[];
 }
 
 describe('webhooks', () => {
@@ -65,12 +100,7 @@ describe('webhooks', () => {
     assert.equal(status, 201, JSON.stringify(body));
     return body as { id: string; secret: string };
   };
-  const deliveries = async (endpointId: string) =>
-    (await http.get(`/v1/webhooks/${endpointId}/deliveries`)).body.deliveries as {
-      eventType: string;
-      status: string;
-      attempts: { attempt: number; statusCode: number | null; attemptedAt: string }[];
-    }[];
+  const deliveries = (endpointId: string, client = http) => listDeliveries(client, endpointId);
 
   test('invalid registrations are refused, naming the field', async () => {
     const cases: [Record<string, unknown>, string][] = [
@@ -79,6 +109,17 @@ describe('webhooks', () => {
       [{ url: 'https://example.com/hook', events: [] }, 'events'],
       [{ url: 'https://example.com/hook', events: ['offer.eaten'] }, 'events.0'],
       [{ url: 'https://example.com/hook', events: ['offer.created'], colour: 'red' }, 'colour'],
+      // Internal addresses, written literally: only 127.0.0.1 itself is allowed here.
+      [{ url: 'http://127.0.0.2:8080/hook', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://[::1]:8080/hook', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://[::ffff:127.0.0.2]/hook', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://10.1.2.3/hook', events: ['offer.created'] }, 'url'],
+      [{ url: 'https://192.168.0.10/hook', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://169.254.169.254/latest/meta-data/', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://[fd00:ec2::254]/latest/meta-data/', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://100.100.100.200/', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://0.0.0.0:8080/', events: ['offer.created'] }, 'url'],
+      [{ url: 'http://2130706434/hook', events: ['offer.created'] }, 'url'], // 127.0.0.2 spelt as a number
     ];
     for (const [body, field] of cases) {
       const response = await http.post('/v1/webhooks', body);
@@ -125,22 +166,23 @@ describe('webhooks', () => {
     assert.equal(finished?.data.repId, 'wes');
     assert.equal(ofRouting('/disabled').length, 0);
 
-    // Each delivery: HMAC-SHA256 over "<t>.<raw body>" with the endpoint's secret, recomputed here independently.
-    const now = Math.floor(Date.now() / 1000);
+    // Each delivery is a Standard Webhooks message: the package's own `verify` accepts it with the endpoint's secret
+    // (which also checks the timestamp is recent), and refuses it with another secret or another body.
+    const other = `whsec_${randomBytes(24).toString('base64')}`;
     for (const [path, endpoint] of [
       ['/all', all],
       ['/finished', finishedOnly],
     ] as const) {
       for (const request of ofRouting(path)) {
-        const header = request.headers['routing-signature'] as string;
-        const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header) ?? [];
-        assert.ok(t && v1, header);
-        assert.equal(v1, createHmac('sha256', endpoint.secret).update(`${t}.${request.body}`).digest('hex'));
-        assert.ok(Math.abs(now - Number(t)) < 120);
-        assert.ok(verifyWebhook(endpoint.secret, header, request.body, now));
-        assert.ok(!verifyWebhook(`${endpoint.secret}x`, header, request.body, now));
-        assert.ok(!verifyWebhook(endpoint.secret, header, `${request.body} `, now));
-        assert.equal(request.headers['webhook-id'], request.event.id);
+        assert.match(endpoint.secret, /^whsec_[A-Za-z0-9+/]{32}$/);
+        const headers = signatureHeaders(request);
+        assert.match(headers['webhook-signature'] as string, /^v1,[A-Za-z0-9+/]{43}=$/, 'one signature');
+        assert.match(headers['webhook-timestamp'] as string, /^\d+$/);
+        assert.equal(headers['webhook-id'], request.event.id);
+        assert.deepEqual(new Webhook(endpoint.secret).verify(request.body, headers), request.event);
+        assert.ok(!verifies(other, request));
+        assert.ok(!verifies(endpoint.secret, { ...request, body: `${request.body} ` }));
+        assert.equal(request.headers['routing-signature'], undefined, 'the former scheme is gone');
         assert.equal(request.headers['content-type'], 'application/json');
       }
     }
@@ -253,11 +295,149 @@ describe('webhooks', () => {
     assert.notEqual(replaced.body.secret, created.secret);
     assert.deepEqual(replaced.body.events, ['routing.finished', 'routing.connected']);
     assert.ok((await http.get('/v1/webhooks')).body.endpoints.some((e: { id: string }) => e.id === created.id));
+    const inside = await http.put(`/v1/webhooks/${created.id}`, {
+      url: 'http://169.254.169.254/latest/meta-data/',
+      events: ['routing.finished'],
+    });
+    assert.equal(inside.status, 400);
+    assert.deepEqual(
+      inside.body.error.details.issues.map((issue: { field: string }) => issue.field),
+      ['url'],
+    );
     assert.equal((await http.delete(`/v1/webhooks/${created.id}`)).status, 204);
     assert.equal((await http.get(`/v1/webhooks/${created.id}`)).status, 404);
     assert.equal(
       (await http.put(`/v1/webhooks/${created.id}`, { url: 'https://x.test', events: ['routing.finished'] })).status,
       404,
     );
+  });
+
+  test('a rotated secret keeps signing next to the new one for the overlap, then only the new one signs', async () => {
+    const endpoint = await register('/rotation', ['presence.changed']);
+    const input = { url: `${receiver.url}/rotation`, events: ['presence.changed'] };
+    const rotated = await http.put(`/v1/webhooks/${endpoint.id}`, { ...input, rotateSecret: true });
+    assert.equal(rotated.status, 200);
+    const [oldSecret, newSecret] = [endpoint.secret, rotated.body.secret as string];
+    assert.notEqual(newSecret, oldSecret);
+    // The default overlap is 24 hours.
+    const overlapHours = (Date.parse(rotated.body.previousSecretExpiresAt) - Date.now()) / 3_600_000;
+    assert.ok(overlapHours > 23.9 && overlapHours <= 24, `${overlapHours}`);
+
+    const presenceChange = async (status: string) => {
+      const before = receiver.received.filter((r) => r.path === '/rotation').length;
+      assert.equal((await http.put('/v1/users/wyn/presence', { status })).status, 200);
+      return eventually(async () => receiver.received.filter((r) => r.path === '/rotation')[before]);
+    };
+    const during = await presenceChange('away');
+    assert.equal(signatureHeaders(during)['webhook-signature']?.split(' ').length, 2, 'both signatures');
+    assert.ok(verifies(newSecret, during), 'a receiver with the new secret verifies it');
+    assert.ok(verifies(oldSecret, during), 'a receiver still holding the old secret verifies it');
+
+    // As if the 24 hours had passed.
+    await service.db
+      .updateTable('webhook_endpoints')
+      .set({ previous_secret_expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', endpoint.id)
+      .execute();
+    assert.equal((await http.get(`/v1/webhooks/${endpoint.id}`)).body.previousSecretExpiresAt, undefined);
+    const afterwards = await presenceChange('available');
+    assert.equal(signatureHeaders(afterwards)['webhook-signature']?.split(' ').length, 1, 'the new one only');
+    assert.ok(verifies(newSecret, afterwards));
+    assert.ok(!verifies(oldSecret, afterwards));
+
+    // A leaked secret is retired at once.
+    const retired = await http.put(`/v1/webhooks/${endpoint.id}`, {
+      ...input,
+      rotateSecret: true,
+      previousSecretValidHours: 0,
+    });
+    assert.equal(retired.body.previousSecretExpiresAt, undefined);
+    const leaked = await presenceChange('away');
+    assert.ok(verifies(retired.body.secret, leaked));
+    assert.ok(!verifies(newSecret, leaked));
+    await http.put('/v1/users/wyn/presence', { status: 'available' });
+    await http.delete(`/v1/webhooks/${endpoint.id}`);
+  });
+
+  test('a failed connection is recorded as a generic reason, not the socket error', async () => {
+    // A port nothing listens on: the receiver's, once closed.
+    const gone = await startReceiver(() => 204);
+    await gone.close();
+    const { status, body } = await http.post('/v1/webhooks', { url: `${gone.url}/hook`, events: ['presence.changed'] });
+    assert.equal(status, 201);
+    await http.put('/v1/users/wes/presence', { status: 'away' });
+    const attempt = await eventually(async () => (await deliveries(body.id))[0]?.attempts[0]);
+    assert.deepEqual([attempt?.statusCode, attempt?.error], [null, 'connection refused']);
+    await http.delete(`/v1/webhooks/${body.id}`);
+    await http.put('/v1/users/wes/presence', { status: 'available' });
+  });
+});
+
+describe('webhooks without OUTBOUND_ALLOWED_HOSTS', () => {
+  let service: TestService;
+  let http: HttpClient;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  before(async () => {
+    service = await startTestService({ outboundAllowedHosts: [] });
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
+    receiver = await startReceiver(() => 204);
+    await putReps(http, ['sol']);
+  });
+  after(async () => {
+    await service.stop();
+    await receiver.close();
+  });
+
+  /** Changes sol's presence and waits for the endpoint's delivery of it to end. */
+  async function deliveryToEnd(endpointId: string) {
+    assert.equal((await http.put('/v1/users/sol/presence', { status: 'away' })).status, 200);
+    const [delivery] = await eventually(async () => {
+      const list = await listDeliveries(http, endpointId);
+      return list[0]?.status === 'pending' ? undefined : list;
+    });
+    await http.put('/v1/users/sol/presence', { status: 'available' });
+    return delivery;
+  }
+
+  test('a URL with a loopback address is refused at registration', async () => {
+    const response = await http.post('/v1/webhooks', { url: `${receiver.url}/hook`, events: ['presence.changed'] });
+    assert.equal(response.status, 400);
+    assert.match(response.body.error.message, /^url: .*127\.0\.0\.1: loopback address.*OUTBOUND_ALLOWED_HOSTS/);
+  });
+
+  test('a delivery to localhost is refused when connecting, after DNS, and recorded generically', async () => {
+    const port = new URL(receiver.url).port;
+    const { status, body } = await http.post('/v1/webhooks', {
+      url: `http://localhost:${port}/by-name`,
+      events: ['presence.changed'],
+    });
+    assert.equal(status, 201, 'a host name can only be judged once resolved');
+    const delivery = await deliveryToEnd(body.id);
+    // Not retried: it would be refused again.
+    assert.equal(delivery?.status, 'failed');
+    assert.deepEqual(
+      delivery?.attempts.map((a) => [a.statusCode, a.error]),
+      [[null, 'destination not allowed']],
+    );
+    assert.equal(receiver.received.length, 0);
+    await http.delete(`/v1/webhooks/${body.id}`);
+  });
+
+  test('a delivery to 127.0.0.1 is refused once the allowance is gone', async () => {
+    // Registered while 127.0.0.1 was allowed (the API now refuses it), then the operator removed the allowance.
+    const endpoint = await createWebhookEndpoint(service.db, {
+      url: `${receiver.url}/literal`,
+      events: ['presence.changed'],
+      enabled: true,
+    });
+    const delivery = await deliveryToEnd(endpoint.id);
+    assert.equal(delivery?.status, 'failed');
+    assert.deepEqual(
+      delivery?.attempts.map((a) => [a.statusCode, a.error]),
+      [[null, 'destination not allowed']],
+    );
+    assert.equal(receiver.received.length, 0);
+    await http.delete(`/v1/webhooks/${endpoint.id}`);
   });
 });

@@ -11,6 +11,7 @@ import type { ApiKeys } from '../../api/auth';
 import type { RateLimits } from '../../api/rate-limits';
 import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
+import { outboundPolicy } from '../../outbound/destination-policy';
 import { type DatabaseConfig, type Db, openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
 import type { WebhookRetry } from '../../workflows/deliver-webhook';
@@ -52,7 +53,14 @@ function required(name: string): string {
   return value;
 }
 
-export async function startTestService(options: { rateLimits?: RateLimits } = {}): Promise<TestService> {
+export async function startTestService(
+  options: {
+    rateLimits?: RateLimits;
+    /** OUTBOUND_ALLOWED_HOSTS: by default 127.0.0.1, where tests run their webhook receivers. */
+    outboundAllowedHosts?: string[];
+  } = {},
+): Promise<TestService> {
+  const outbound = outboundPolicy(options.outboundAllowedHosts ?? ['127.0.0.1']);
   const database = await createTestDatabase();
   const db = await openDatabase(database.config);
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS') });
@@ -66,7 +74,7 @@ export async function startTestService(options: { rateLimits?: RateLimits } = {}
       taskQueue,
       db,
       workflowBundle: { codePath: required('TEST_WORKFLOW_BUNDLE') },
-      activities: { webhookRetry: testWebhookRetry },
+      activities: { webhookRetry: testWebhookRetry, outboundPolicy: outbound },
     });
     return { worker, done: worker.run() };
   };
@@ -93,6 +101,7 @@ export async function startTestService(options: { rateLimits?: RateLimits } = {}
         longPollClient: env.client, // on a Connection, whose calls an abort signal cancels
       }),
       isReady: () => running.worker.getState() === 'RUNNING',
+      outboundPolicy: outbound,
     });
     const server: Server = await new Promise((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
