@@ -68,6 +68,14 @@ const environmentSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * Retention, in days (0 keeps forever), applied hourly by a Temporal Schedule: finished routings (with their offers,
+   * conversation and visitor; never one whose conversation is still active), reps' stream events, and webhook
+   * deliveries that are over.
+   */
+  RETENTION_FINISHED_ROUTINGS_DAYS: z.coerce.number().int().min(0).default(90),
+  RETENTION_REP_EVENTS_DAYS: z.coerce.number().int().min(0).default(7),
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce.number().int().min(0).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

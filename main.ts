@@ -10,6 +10,7 @@ import { Lifecycle } from './runtime/lifecycle';
 import { installSdkRuntime, type TemporalTarget, temporalTargetFromEnvironment } from './runtime/temporal';
 import { openDatabase } from './store/database';
 import { bundleRoutingWorkflows } from './worker/create-worker';
+import { retentionPolicyFrom } from './worker/retention-schedule';
 import { startWorker } from './worker/start-worker';
 
 async function main() {
@@ -52,6 +53,7 @@ async function main() {
     logger,
     lifecycle,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    retention: retentionPolicyFrom(config),
     outboundPolicy: config.outboundPolicy,
   });
   const api = await startApi({

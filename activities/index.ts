@@ -3,6 +3,7 @@ import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { createOwnerActivities } from './owners';
+import { createRetentionActivities } from './retention';
 import { createRoutingActivities } from './routing';
 import { createWebhookActivities } from './webhooks';
 
@@ -17,6 +18,7 @@ export function createActivities(db: Db, options: ActivityOptions = {}) {
   return {
     ...createRoutingActivities(db, options.webhookRetry),
     ...createOwnerActivities(db),
+    ...createRetentionActivities(db),
     ...createWebhookActivities(db, options.outboundPolicy),
   };
 }

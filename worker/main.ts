@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { registry } from '../observability/metrics';
 import { startProcess } from '../runtime/process';
 import { bundleRoutingWorkflows } from './create-worker';
+import { retentionPolicyFrom } from './retention-schedule';
 import { startWorker } from './start-worker';
 
 async function main() {
@@ -16,6 +17,7 @@ async function main() {
     logger,
     lifecycle,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    retention: retentionPolicyFrom(config),
     outboundPolicy: config.outboundPolicy,
   });
 

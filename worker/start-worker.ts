@@ -1,12 +1,15 @@
 // Starts a routing worker in this process and registers its orderly stop: on shutdown it stops polling and lets
 // the tasks it holds finish before the process exits.
+import { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { connectWorker, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
+import type { RetentionPolicy } from '../workflows/purge-expired-data';
 import { createRoutingWorker } from './create-worker';
+import { ensureRetentionSchedule } from './retention-schedule';
 
 export interface StartedWorker {
   isRunning: () => boolean;
@@ -22,6 +25,8 @@ export async function startWorker(options: {
   logger: Logger;
   lifecycle: Lifecycle;
   maxCachedWorkflows?: number;
+  /** What the hourly purge keeps (RETENTION_*); its Temporal Schedule is created or updated at every start. */
+  retention: RetentionPolicy;
   /** Which destinations webhook deliveries may reach (OUTBOUND_ALLOWED_HOSTS); by default no internal one. */
   outboundPolicy?: OutboundPolicy;
 }): Promise<StartedWorker> {
@@ -39,6 +44,12 @@ export async function startWorker(options: {
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
   });
   const done = worker.run();
+  // Housekeeping, not routing: a worker that cannot set it up now still routes (the next start tries again).
+  await ensureRetentionSchedule(
+    new Client({ connection, namespace: options.target.namespace }),
+    options.taskQueue,
+    options.retention,
+  ).catch((error: unknown) => logger.error({ err: error }, 'could not set up the retention schedule'));
 
   lifecycle.onStop('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown(); // stops polling, finishes tasks in hand

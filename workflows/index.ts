@@ -1,3 +1,4 @@
 // Entry point the worker bundles: every workflow type this service runs.
 export { deliverWebhook } from './deliver-webhook';
+export { purgeExpiredData } from './purge-expired-data';
 export { routeVisitor } from './route-visitor';
