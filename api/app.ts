@@ -8,6 +8,8 @@ import { registerPresenceGauge, registry } from '../observability/metrics';
 import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import { type ApiKeys, identifyCaller, requireCaller } from './auth';
+import { databaseCheck } from './health/readiness';
+import { healthRouter } from './health/routes';
 import { errorHandler, HttpError } from './http-error';
 import { serveOpenApi } from './openapi';
 import { createRateLimiters, type RateLimits } from './rate-limits';
@@ -93,6 +95,13 @@ export function createApp(deps: ApiDependencies): express.Express {
     const ready = deps.isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'starting' });
   });
+  // GET /livez (the process answers) and GET /readyz (database and Temporal answer), public like /healthz.
+  app.use(
+    healthRouter({
+      checks: { database: databaseCheck(deps.db), temporal: () => deps.routings.checkTemporal() },
+      ...(deps.isDraining && { isDraining: deps.isDraining }),
+    }),
+  );
   // The API contract, generated from the zod schemas at start-up; public like /healthz.
   app.get('/openapi.json', serveOpenApi);
 

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ConflictError, UnknownReferenceError } from '../store/errors';
+import { RETRY_AFTER_SECONDS, unavailableDependency } from './health/outages';
 
 export class HttpError extends Error {
   constructor(
@@ -58,6 +59,12 @@ function toHttpError(error: unknown): HttpError {
   if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
     return new HttpError(parserError.status, parserError.type ?? 'bad_request', parserError.message ?? 'bad request');
   }
+  // An outage is not the client's fault, nor a bug: 503, and the same request works once the dependency is back.
+  const dependency = unavailableDependency(error);
+  if (dependency) {
+    const what = dependency === 'database' ? 'the database' : 'Temporal';
+    return new HttpError(503, `${dependency}_unavailable`, `${what} cannot be reached: retry later`);
+  }
   return new HttpError(500, 'internal', 'internal error');
 }
 
@@ -65,7 +72,15 @@ function toHttpError(error: unknown): HttpError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const httpError = toHttpError(error);
-    if (httpError.status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    if (httpError.status === 503) {
+      // Every 503 is an outage (see toHttpError): expected while it lasts, so a warning without the stack, and the
+      // client is told when to try again.
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.warn({ code: httpError.code, reason, method: req.method, path: req.path }, 'request refused: outage');
+      res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    } else if (httpError.status >= 500) {
+      logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    }
     res.status(httpError.status).json({
       error: {
         code: httpError.code,

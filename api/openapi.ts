@@ -11,6 +11,8 @@ import {
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import packageJson from '../package.json';
+import { RETRY_AFTER_SECONDS } from './health/outages';
+import { livenessSchema, notReadySchema, readinessSchema } from './health/schemas';
 import { errorResponseSchema } from './schemas/errors';
 import { repEventsQuerySchema } from './schemas/events';
 import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from './schemas/integrations';
@@ -92,6 +94,33 @@ const rateLimited: ResponseConfig = {
   },
 };
 
+/** Operations that call Temporal while the client waits (besides the database, which every /v1 operation needs). */
+const callsTemporal = new Set([
+  'setPresence',
+  'startRouting',
+  'getRouting',
+  'acceptOffer',
+  'declineOffer',
+  'cancelRouting',
+  'eraseVisitor',
+]);
+/** A dependency is out of reach (api/health/outages.ts): never the client's fault, and retrying later works. */
+const unavailable = (operationId: string): ResponseConfig => ({
+  ...failure(
+    callsTemporal.has(operationId)
+      ? 'database_unavailable or temporal_unavailable: the database or Temporal cannot be reached (or did not answer ' +
+          'in time); retry after Retry-After.'
+      : 'database_unavailable: the database cannot be reached (or did not answer in time); retry after Retry-After.',
+  ),
+  headers: {
+    'Retry-After': {
+      description: `Seconds to wait before retrying (${RETRY_AFTER_SECONDS}).`,
+      required: true,
+      schema: { type: 'integer', minimum: 0 },
+    },
+  },
+});
+
 const params = {
   user: z.object({ id: idSchema.meta({ description: 'User (rep) id.' }) }),
   group: z.object({ id: idSchema.meta({ description: 'Group id.' }) }),
@@ -156,6 +185,7 @@ function v1Route(op: Operation): RouteConfig {
       ...op.responses,
       ...Object.fromEntries(Object.entries(failures).map(([status, text]) => [status, failure(text)])),
       429: rateLimited,
+      503: unavailable(op.operationId),
     },
   };
 }
@@ -597,6 +627,33 @@ function buildDocument() {
     tags: ['Service'],
     summary: 'Readiness: can routings be started?',
     responses: { 200: json(healthSchema, 'Ready.'), 503: json(healthSchema, 'Still starting.') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/livez',
+    operationId: 'liveness',
+    tags: ['Service'],
+    summary: 'Liveness: does the process answer? Checks no dependency, so an outage never gets it restarted',
+    responses: { 200: json(livenessSchema, 'Alive.') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    tags: ['Service'],
+    summary: 'Readiness: do the database and Temporal answer, each within 2 s? Load balancers send traffic only then',
+    responses: {
+      200: json(readinessSchema, 'Ready.'),
+      503: {
+        ...json(notReadySchema, 'Not ready: a dependency is unavailable, or the process is shutting down.'),
+        headers: {
+          'Retry-After': {
+            description: 'Seconds to wait before checking again (absent while shutting down).',
+            schema: { type: 'integer', minimum: 0 },
+          },
+        },
+      },
+    },
   });
   registry.registerPath({
     method: 'get',

@@ -11,6 +11,7 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@tempo
 import { writeRoutingChange } from '../activities/routing-change';
 import { startWebhookDeliveries, type WebhookDispatch } from '../activities/webhook-dispatch';
 import { longPollsOpen, routingStarts } from '../observability/metrics';
+import { withTemporalDeadline } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import {
@@ -23,6 +24,7 @@ import {
 } from '../workflows/messages';
 import type { RoutingInput, RoutingState } from '../workflows/routing/types';
 import { routingStatusKey } from '../workflows/search-attributes';
+import { temporalCheck } from './health/readiness';
 import { HttpError, notFound } from './http-error';
 import type { StartRouting } from './schemas/routings';
 
@@ -69,7 +71,7 @@ export class RoutingGateway {
 
   /** Starts the delivery workflows of webhook deliveries the API has just recorded (presence changes). */
   startWebhookDeliveries(db: Db, deliveryIds: readonly string[]): Promise<void> {
-    return startWebhookDeliveries(db, this.dispatch, deliveryIds);
+    return this.bounded(() => startWebhookDeliveries(db, this.dispatch, deliveryIds));
   }
 
   /** Starts the routing, or finds the one already started under the same id (open or closed): never a second. */
@@ -82,15 +84,17 @@ export class RoutingGateway {
       ...(request.experienceId !== undefined && { experienceId: request.experienceId }),
     };
     try {
-      const handle = await this.client.workflow.start(routingWorkflowType, {
-        taskQueue: this.taskQueue,
-        workflowId: routingId,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [{ key: routingStatusKey, value: 'routing' }],
-        requestEagerStart: this.options.eagerStart ?? false,
-      });
+      const handle = await this.bounded(() =>
+        this.client.workflow.start(routingWorkflowType, {
+          taskQueue: this.taskQueue,
+          workflowId: routingId,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: routingStatusKey, value: 'routing' }],
+          requestEagerStart: this.options.eagerStart ?? false,
+        }),
+      );
       routingStarts.inc({ dispatch: handle.eagerlyStarted ? 'eager' : 'queued' });
       return { routingId, status: 'routing' };
     } catch (error) {
@@ -111,7 +115,7 @@ export class RoutingGateway {
         if (finished) return finished;
       }
       const handle = this.client.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId);
-      return await handle.query(stateQuery);
+      return await this.bounded(() => handle.query(stateQuery));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound('routing', routingId);
       throw error;
@@ -156,7 +160,9 @@ export class RoutingGateway {
    */
   private async finalState(routingId: string): Promise<RoutingState> {
     try {
-      return await this.client.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId).result();
+      return await this.bounded(() =>
+        this.client.workflow.getHandle<(input: RoutingInput) => Promise<RoutingState>>(routingId).result(),
+      );
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw notFound('routing', routingId);
       return this.state(routingId); // it failed or was terminated: ask it
@@ -169,13 +175,18 @@ export class RoutingGateway {
    * (the workflow writes the same change too, should this process die first).
    */
   async accept(db: Db, routingId: string, repId: string): Promise<{ outcome: 'connected' }> {
-    const { outcome, change } = await this.update(routingId, repId, () =>
-      this.client.workflow.getHandle(routingId).executeUpdate(acceptUpdate, {
-        args: [{ repId }],
-        updateId: `accept:${repId}`,
-      }),
+    const { outcome, change } = await this.update(
+      routingId,
+      repId,
+      () =>
+        this.client.workflow.getHandle(routingId).executeUpdate(acceptUpdate, {
+          args: [{ repId }],
+          updateId: `accept:${repId}`,
+        }),
+      // A retry of an accept that won, whose first answer was a 503 (an outage), after the routing closed: still won.
+      (state) => (state.repId === repId ? { outcome: 'connected' as const, change: undefined } : undefined),
     );
-    await writeRoutingChange(db, this.dispatch, change);
+    if (change) await this.bounded(() => writeRoutingChange(db, this.dispatch, change));
     return { outcome };
   }
 
@@ -193,14 +204,22 @@ export class RoutingGateway {
     const { status, change } = await this.update(routingId, undefined, () =>
       this.client.workflow.getHandle(routingId).executeUpdate(cancelUpdate, { updateId: 'cancel' }),
     );
-    await writeRoutingChange(db, this.dispatch, change);
+    await this.bounded(() => writeRoutingChange(db, this.dispatch, change));
     return { status };
   }
 
-  /** Turns the workflow's refusals into 409s carrying the workflow's reason as the error code. */
-  private async update<T>(routingId: string, repId: string | undefined, send: () => Promise<T>): Promise<T> {
+  /**
+   * Turns the workflow's refusals into 409s carrying the workflow's reason as the error code. Once the routing has
+   * closed, `whenClosed` may still answer from its final state.
+   */
+  private async update<T, C = never>(
+    routingId: string,
+    repId: string | undefined,
+    send: () => Promise<T>,
+    whenClosed?: (state: RoutingState) => C | undefined,
+  ): Promise<T | C> {
     try {
-      return await send();
+      return await this.bounded(send);
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const code = error.cause.type ?? '';
@@ -210,6 +229,8 @@ export class RoutingGateway {
       if (error instanceof WorkflowNotFoundError) {
         // The workflow has already finished (or never existed): explain from its final state.
         const state = await this.finalState(routingId);
+        const answer = whenClosed?.(state);
+        if (answer !== undefined) return answer;
         if (repId !== undefined && state.repId !== null && state.repId !== repId) {
           throw new HttpError(409, 'already_assigned', 'another rep accepted');
         }
@@ -217,5 +238,18 @@ export class RoutingGateway {
       }
       throw error;
     }
+  }
+
+  /** For /readyz: Temporal answers a cheap call within the readiness timeout. */
+  checkTemporal(): Promise<void> {
+    return temporalCheck(this.client)();
+  }
+
+  /**
+   * Temporal calls made while a request waits end by a deadline, so an unreachable server answers 503
+   * `temporal_unavailable` (see http-error.ts) instead of holding the request while the SDK retries.
+   */
+  private bounded<T>(call: () => Promise<T>): Promise<T> {
+    return withTemporalDeadline(this.client, call);
   }
 }

@@ -30,8 +30,37 @@ export function installSdkRuntime(logger: Logger, sdkMetricsAddress: string | un
   });
 }
 
+/**
+ * How long a Temporal call made on an HTTP request's behalf (start, query, update) may take; past it the API answers
+ * 503 `temporal_unavailable`. Generous, as an accept waits for a worker to record its decision. Without a deadline
+ * the client's Connection retries an unreachable server for about 20 s; the worker's NativeConnection (which the
+ * all-in-one API shares) retries for about 10 s whatever the deadline (SDK 1.24), so there it is the bound anyway.
+ */
+export const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
+/** What both connections (the client's and the worker's native one) offer for bounded calls and health checks. */
+export type TemporalCaller = Pick<Client, 'withDeadline' | 'workflowService'>;
+
+/** Runs `call` (any number of Temporal requests) with every request ending by `timeoutMs` from now. */
+export function withTemporalDeadline<T>(
+  caller: Pick<TemporalCaller, 'withDeadline'>,
+  call: () => Promise<T>,
+  timeoutMs = TEMPORAL_CALL_TIMEOUT_MS,
+): Promise<T> {
+  return caller.withDeadline(Date.now() + timeoutMs, call);
+}
+
+/**
+ * gRPC waits up to 2 minutes between reconnection attempts after a long outage; at most this long instead, so the API
+ * serves again within seconds of Temporal coming back.
+ */
+const MAX_RECONNECT_BACKOFF_MS = 5_000;
+
 export async function connectClient(target: TemporalTarget): Promise<{ client: Client; close: () => Promise<void> }> {
-  const connection = await Connection.connect(target.connection as Parameters<typeof Connection.connect>[0]);
+  const connection = await Connection.connect({
+    ...(target.connection as Parameters<typeof Connection.connect>[0]),
+    channelArgs: { 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS },
+  });
   return { client: new Client({ connection, namespace: target.namespace }), close: () => connection.close() };
 }
 

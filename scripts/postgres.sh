@@ -4,6 +4,8 @@
 #
 #   eval "$(scripts/postgres.sh start)"       # prints TEST_POSTGRES_URL=... and TEST_POSTGRES_DIR=...
 #   scripts/postgres.sh stop "$TEST_POSTGRES_DIR"
+#   scripts/postgres.sh pause "$TEST_POSTGRES_DIR"    # shut the server down, keeping its data (an outage)
+#   scripts/postgres.sh resume "$TEST_POSTGRES_DIR"   # start it again, on the same port
 #
 # Progress and errors go to stderr; only the two assignments go to stdout.
 set -euo pipefail
@@ -82,8 +84,10 @@ start() {
   # A free port can be taken between asking and binding: try a few.
   for attempt in 1 2 3; do
     port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
-    if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-      "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+    # Kept for `resume`, which starts the server again exactly as here.
+    echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      >"$dir/server-options"
+    if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o "$(cat "$dir/server-options")" \
       >&2; then
       url="postgres://postgres@127.0.0.1:$port/postgres"
       echo "TEST_POSTGRES_URL=$url"
@@ -97,12 +101,27 @@ start() {
   exit 1
 }
 
-stop() {
-  local dir="${1:-}" bindir
-  if [ -z "$dir" ] || [ ! -f "$dir/$marker" ]; then
-    echo "usage: $0 stop DIR, with the TEST_POSTGRES_DIR that start printed" >&2
+check_dir() {
+  if [ -z "$2" ] || [ ! -f "$2/$marker" ]; then
+    echo "usage: $0 $1 DIR, with the TEST_POSTGRES_DIR that start printed" >&2
     exit 1
   fi
+}
+
+# A fast shutdown: PostgreSQL ends every session (SQLSTATE 57P01) and refuses new connections until resumed.
+pause() {
+  check_dir pause "${1:-}"
+  as_owner "$(find_bindir)/pg_ctl" -D "$1/data" -m fast -w stop >&2
+}
+
+resume() {
+  check_dir resume "${1:-}"
+  as_owner "$(find_bindir)/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 start -o "$(cat "$1/server-options")" >&2
+}
+
+stop() {
+  local dir="${1:-}" bindir
+  check_dir stop "$dir"
   bindir="$(find_bindir)"
   if [ -f "$dir/data/postmaster.pid" ] && [ -n "$bindir" ]; then
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -113,8 +132,10 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
+  pause) pause "${2:-}" ;;
+  resume) resume "${2:-}" ;;
   *)
-    echo "usage: $0 start | $0 stop DIR" >&2
+    echo "usage: $0 start | $0 stop DIR | $0 pause DIR | $0 resume DIR" >&2
     exit 1
     ;;
 esac

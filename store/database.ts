@@ -25,16 +25,43 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   return config.kind === 'postgres' ? openPostgres(config.url) : openSqlite(config.file);
 }
 
-async function openPostgres(url: string): Promise<Db> {
-  const pool = new Pool({ connectionString: url, max: 10 });
+/**
+ * Bounds on every PostgreSQL call the service makes, so an unreachable or stuck server fails a request (503
+ * `database_unavailable`) or an activity attempt (retried by Temporal) instead of holding it: waiting for a pooled
+ * connection or opening one, a statement on the server, and the client's wait for any answer (the network or
+ * server gone silent). Migrations run without them: they may rightly take long, or wait for another process's turn.
+ */
+export const POSTGRES_TIMEOUTS = { connectMs: 5_000, statementMs: 15_000, queryMs: 20_000 } as const;
+
+function postgresPool(url: string, bounded: boolean): Pool {
+  const pool = new Pool({
+    connectionString: url,
+    max: 10,
+    // A server that vanished without closing the socket is noticed instead of waited on forever.
+    keepAlive: true,
+    ...(bounded && {
+      connectionTimeoutMillis: POSTGRES_TIMEOUTS.connectMs,
+      statement_timeout: POSTGRES_TIMEOUTS.statementMs,
+      query_timeout: POSTGRES_TIMEOUTS.queryMs,
+    }),
+  });
   // An idle client whose connection breaks (server restart, network) emits here; unhandled it would end the
   // process. The pool drops that client, and the next query connects afresh.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // So can a client in use between two queries (inside a transaction), when the server shuts down and tells every
+  // session so (57P01); the pool only listens on idle ones. That client's next query fails instead (an outage: 503),
+  // and the pool drops it when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+async function openPostgres(url: string): Promise<Db> {
   // Kysely's Migrator holds a PostgreSQL advisory lock while it migrates, in one transaction: processes starting
   // together take turns, and the later ones find nothing left to do.
-  await migrate(db);
-  return db;
+  await migrate(new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(url, false) }) }), {
+    destroy: true,
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(url, true) }) });
 }
 
 async function openSqlite(file: string): Promise<Db> {
@@ -55,9 +82,11 @@ async function openSqlite(file: string): Promise<Db> {
     throw error;
   }
   await migrate(db, {
-    commit: () => sqlite.exec('COMMIT'),
-    rollback: () => {
-      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    transaction: {
+      commit: () => sqlite.exec('COMMIT'),
+      rollback: () => {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      },
     },
   });
   return db;
@@ -105,7 +134,11 @@ async function takeWriteLock(sqlite: SqliteDatabase.Database, timeoutMs = 60_000
   }
 }
 
-async function migrate(db: Db, transaction?: { commit(): void; rollback(): void }): Promise<void> {
+/** Brings the schema up to date; closes `db` if that fails, or always when `destroy` is set (a migration-only pool). */
+async function migrate(
+  db: Db,
+  { transaction, destroy = false }: { transaction?: { commit(): void; rollback(): void }; destroy?: boolean } = {},
+): Promise<void> {
   const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest().catch((error) => ({
     error: error as unknown,
   }));
@@ -115,6 +148,7 @@ async function migrate(db: Db, transaction?: { commit(): void; rollback(): void 
     throw error;
   }
   transaction?.commit();
+  if (destroy) await db.destroy();
 }
 
 /**

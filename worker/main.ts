@@ -1,6 +1,8 @@
 // A worker process for scale-out: runs routing workflows and activities against a Temporal cluster and the shared
-// database. Start as many as the load needs; they share the task queue. Metrics on METRICS_PORT.
+// database. Start as many as the load needs; they share the task queue. On METRICS_PORT it serves /metrics, and
+// /livez and /readyz for its supervisor (readiness: database and Temporal answer, the worker polls).
 import { createServer } from 'node:http';
+import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../api/health/readiness';
 import { registry } from '../observability/metrics';
 import { startProcess } from '../runtime/process';
 import { bundleRoutingWorkflows } from './create-worker';
@@ -9,7 +11,7 @@ import { startWorker } from './start-worker';
 
 async function main() {
   const { config, logger, lifecycle, target, db } = await startProcess('worker');
-  await startWorker({
+  const worker = await startWorker({
     target,
     taskQueue: config.TASK_QUEUE,
     db,
@@ -20,14 +22,36 @@ async function main() {
     retention: retentionPolicyFrom(config),
     outboundPolicy: config.outboundPolicy,
   });
+  const readinessChecks = {
+    database: databaseCheck(db),
+    temporal: temporalCheck(worker.connection),
+    worker: async () => {
+      if (!worker.isRunning()) throw new Error('the worker is not polling');
+    },
+  };
 
   // The worker's own counters (outcomes, offers, latencies) are recorded here, so it serves them itself.
-  const metrics = createServer(async (req, res) => {
-    if (req.url !== '/metrics') return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+  const server = createServer(async (req, res) => {
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    try {
+      if (req.url === '/metrics') {
+        res.writeHead(200, { 'content-type': registry.contentType }).end(await registry.metrics());
+      } else if (req.url === '/livez') {
+        json(liveness.status, liveness.body);
+      } else if (req.url === '/readyz') {
+        const readiness = await probeReadiness(readinessChecks);
+        json(readiness.status, readiness.body, readiness.headers);
+      } else {
+        json(404, { error: { code: 'not_found', message: `no route for ${req.method} ${req.url}` } });
+      }
+    } catch (error) {
+      logger.error({ err: error, path: req.url }, 'health or metrics request failed');
+      if (!res.headersSent) json(500, { error: { code: 'internal', message: 'internal error' } });
+    }
   });
-  await new Promise<void>((resolve) => metrics.listen(config.METRICS_PORT, resolve));
-  lifecycle.onStop('metrics server', () => new Promise((resolve) => metrics.close(resolve)));
+  await new Promise<void>((resolve) => server.listen(config.METRICS_PORT, resolve));
+  lifecycle.onStop('metrics and health server', () => new Promise((resolve) => server.close(resolve)));
   logger.info({ temporal: target.connection.address, metricsPort: config.METRICS_PORT }, 'worker ready');
 }
 
