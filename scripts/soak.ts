@@ -58,6 +58,10 @@ async function main() {
     DATA_DIR: dir,
     PORT: String(apiPort),
     LOG_LEVEL: 'error',
+    // Its simulated reps poll far faster than people do (every 50 ms): no rate limit may shape what it measures.
+    RATE_LIMIT_EXPERIENCE: '1000000',
+    RATE_LIMIT_REP: '1000000',
+    RATE_LIMIT_ADMIN: '1000000',
   };
   const spawnEntry = (entry: string, extra: Record<string, string> = {}): ChildProcess =>
     spawn(process.execPath, ['--import', 'tsx', entry], {

@@ -159,7 +159,20 @@ async function main(): Promise<number> {
     writeFileSync(bundlePath, bundle.code);
 
     const { DATABASE_URL: _ignored, ...environment } = process.env;
-    const suiteEnv = { ...environment, TEST_TEMPORAL_ADDRESS: server.address, TEST_WORKFLOW_BUNDLE: bundlePath };
+    // Service processes the tests spawn (main.ts, api/main.ts) poll as fast as tests do: rate limits far above that,
+    // as the in-process test service has (test/support/service.ts), so only rate-limits.test.ts meets one.
+    const generousRateLimits = {
+      RATE_LIMIT_EXPERIENCE: '1000000',
+      RATE_LIMIT_REP: '1000000',
+      RATE_LIMIT_ADMIN: '1000000',
+      RATE_LIMIT_UNAUTHENTICATED: '1000000',
+    };
+    const suiteEnv = {
+      ...environment,
+      ...generousRateLimits,
+      TEST_TEMPORAL_ADDRESS: server.address,
+      TEST_WORKFLOW_BUNDLE: bundlePath,
+    };
     const runs = [
       { database: 'sqlite', files, env: { ...suiteEnv, TEST_DATABASE: 'sqlite' } },
       ...(postgres
