@@ -316,6 +316,23 @@ describe('outages', {
     assert.equal(load.missingRetryAfter, 0, 'every 503 carries Retry-After');
   }
 
+  test('/openapi.json documents the 503 with Retry-After on every /v1 operation, and /livez and /readyz', async () => {
+    const { body: document } = await http.get('/openapi.json');
+    const operations = Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(
+      ([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    );
+    const v1 = operations.filter(({ path }) => path.startsWith('/v1/'));
+    assert.ok(v1.length > 30);
+    for (const { path, method, operation } of v1) {
+      const unavailable = operation.responses['503'];
+      assert.match(unavailable?.description ?? '', /database_unavailable/, `${method} ${path}`);
+      assert.equal(unavailable.headers?.['Retry-After']?.required, true, `${method} ${path} Retry-After`);
+    }
+    assert.match(document.paths['/v1/routings'].post.responses['503'].description, /temporal_unavailable/);
+    assert.deepEqual(Object.keys(document.paths['/livez'].get.responses), ['200']);
+    assert.deepEqual(Object.keys(document.paths['/readyz'].get.responses), ['200', '503']);
+  });
+
   test('PostgreSQL stopped under load: 503 database_unavailable with Retry-After, then every routing connects once', async (t) => {
     await moreStarted(10);
     await postgres('pause', postgresDir as string);
