@@ -21,6 +21,7 @@ import { integrationsRouter } from './routes/integrations';
 import { repsRouter } from './routes/reps';
 import { routingsRouter } from './routes/routings';
 import { rulesRouter } from './routes/rules';
+import { visitorsRouter } from './routes/visitors';
 import { webhooksRouter } from './routes/webhooks';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
@@ -124,6 +125,7 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use(rulesRouter(deps.db));
   app.use(routingsRouter(deps.routings, deps.db));
   app.use(repsRouter(deps.db));
+  app.use(visitorsRouter(deps.db, deps.routings));
   app.use(eventsRouter(deps.db, deps.events, deps.heartbeatMs ?? 15_000));
   app.use(integrationsRouter(deps.db));
   app.use(webhooksRouter(deps.db, deps.outboundPolicy));

@@ -49,6 +49,7 @@ import {
   simulateSchema,
 } from './schemas/rules';
 import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from './schemas/users';
+import { visitorErasureSchema, visitorSchema } from './schemas/visitor';
 import {
   webhookDeliveriesQuerySchema,
   webhookDeliveryListSchema,
@@ -467,6 +468,27 @@ const operations: Operation[] = [
     failures: { 409: 'not_connected: the routing has no open conversation.' },
   },
 
+  // Visitors (api/routes/visitors.ts)
+  {
+    method: 'delete',
+    path: '/v1/visitors/{id}',
+    operationId: 'eraseVisitor',
+    tag: 'Visitors',
+    summary: "Erase a visitor's personal data (privacy requests)",
+    access: 'admin',
+    params: z.object({
+      id: visitorSchema.shape.id.meta({ description: 'Visitor id, as routings were started with.' }),
+    }),
+    responses: {
+      200: json(
+        visitorErasureSchema,
+        "What was erased: the visitor's routings (open ones cancelled first) with their offers, conversations, reps' " +
+          'events and webhook deliveries, and their workflow histories. Repeatable; a visitor with nothing stored ' +
+          'gets zeros.',
+      ),
+    },
+  },
+
   // Reps (api/routes/reps.ts)
   {
     method: 'get',
@@ -687,9 +709,11 @@ function buildDocument() {
       description: packageJson.description,
       license: { name: packageJson.license, identifier: packageJson.license },
     },
-    tags: ['Users', 'Groups', 'Rules', 'Routings', 'Reps', 'Integrations', 'Webhooks', 'Service'].map((name) => ({
-      name,
-    })),
+    tags: ['Users', 'Groups', 'Rules', 'Routings', 'Visitors', 'Reps', 'Integrations', 'Webhooks', 'Service'].map(
+      (name) => ({
+        name,
+      }),
+    ),
   });
 }
 

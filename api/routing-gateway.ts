@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   type Client,
   Connection,
+  isGrpcServiceError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -45,6 +46,9 @@ export interface RoutingGatewayOptions {
    */
   longPollClient?: Client;
 }
+
+/** gRPC's NOT_FOUND: what Temporal answers for a workflow execution that does not exist (or no longer does). */
+const GRPC_NOT_FOUND = 5;
 
 /** A long poll's HTTP client went away; nobody reads the answer (nginx's code for it). */
 const clientClosed = () => new HttpError(499, 'client_closed_request', 'the client closed the request');
@@ -236,6 +240,45 @@ export class RoutingGateway {
         }
         throw new HttpError(409, 'routing_closed', `routing is ${state.status}`);
       }
+      throw error;
+    }
+  }
+
+  /**
+   * For a visitor's erasure: cancels the routing if it is still open (its visitor asked to be forgotten, so nobody
+   * is to be offered them any more), then waits for its workflow to close, after which nothing writes its data again.
+   * Returns whether this call cancelled it.
+   */
+  async closeForErasure(db: Db, routingId: string): Promise<boolean> {
+    let cancelled = true;
+    try {
+      await this.cancel(db, routingId);
+    } catch (error) {
+      // It closed on its own meanwhile (routing_closed), or its workflow is gone already.
+      if (!(error instanceof HttpError && (error.status === 409 || error.status === 404))) throw error;
+      cancelled = false;
+    }
+    try {
+      await this.bounded(() => this.client.workflow.getHandle(routingId).result());
+    } catch (error) {
+      // Failed, terminated or deleted: closed all the same.
+      if (!(error instanceof WorkflowFailedError || error instanceof WorkflowNotFoundError)) throw error;
+    }
+    return cancelled;
+  }
+
+  /** Deletes a closed routing's workflow history (its input holds the visitor). False when there was none. */
+  async deleteHistory(routingId: string): Promise<boolean> {
+    try {
+      await this.bounded(() =>
+        this.client.workflowService.deleteWorkflowExecution({
+          namespace: this.client.options.namespace,
+          workflowExecution: { workflowId: routingId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND) return false;
       throw error;
     }
   }

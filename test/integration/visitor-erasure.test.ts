@@ -1,0 +1,126 @@
+// DELETE /v1/visitors/:id erases one visitor for a privacy request: nothing of them stays in any table, their
+// routings' workflow histories are deleted (an open routing is cancelled first), and other visitors are untouched.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { sql } from 'kysely';
+import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+/** Every row of every table, as text: what a search for the visitor's data has to look through. */
+async function everyStoredRow(service: TestService): Promise<string[]> {
+  const tables =
+    service.database.kind === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(service.db)
+      : await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = 'public'`.execute(service.db);
+  const rows: string[] = [];
+  for (const { name } of tables.rows) {
+    const contents = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(service.db);
+    for (const row of contents.rows) rows.push(`${name}: ${JSON.stringify(row)}`);
+  }
+  return rows;
+}
+
+describe('erasing a visitor', () => {
+  let service: TestService;
+  let http: HttpClient;
+  let receiver: Server;
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
+    receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as { port: number };
+    const events = ['offer.created', 'offer.withdrawn', 'routing.connected', 'routing.finished'];
+    assert.equal((await http.post('/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events })).status, 201);
+    await putReps(http, ['ada', 'bo']);
+    await createRule(http, { routeTo: { users: ['ada', 'bo'] }, offerTimeoutSeconds: 600 });
+  });
+  after(async () => {
+    await service.stop();
+    receiver.close();
+  });
+
+  test('nothing of the visitor remains in the store or in Temporal; other visitors are untouched', async () => {
+    const secret = { email: 'erase.me@visitor.test', name: 'Erasable Person', fieldValue: 'erasable-field-value' };
+    const erased = { id: 'v-erase', email: secret.email, name: secret.name, fields: { note: secret.fieldValue } };
+    const kept = { id: 'v-keep', email: 'keep.me@visitor.test', name: 'Kept Person', fields: { note: 'kept-value' } };
+    const connected = uniqueRoutingId('erase-connected');
+    const open = uniqueRoutingId('erase-open');
+    const other = uniqueRoutingId('keep-open');
+
+    // One routing connected (its workflow closed, its conversation open), one still offering, and another visitor's.
+    assert.equal(
+      (await http.post('/v1/routings', { routingId: connected, type: 'inbound', visitor: erased })).status,
+      202,
+    );
+    await offerFor(await http.asRep('ada'), 'ada', connected);
+    assert.equal((await http.accept(connected, 'ada')).status, 200);
+    assert.equal((await http.post('/v1/routings', { routingId: open, type: 'pounce', visitor: erased })).status, 202);
+    assert.equal((await http.post('/v1/routings', { routingId: other, type: 'pounce', visitor: kept })).status, 202);
+    await offerFor(await http.asRep('bo'), 'bo', open);
+    await offerFor(await http.asRep('bo'), 'bo', other);
+    // Webhook deliveries carrying the visitor have been recorded.
+    await eventually(async () => {
+      const rows = await everyStoredRow(service);
+      return rows.some((row) => row.startsWith('webhook_deliveries') && row.includes(secret.email)) || undefined;
+    });
+    assert.ok((await everyStoredRow(service)).some((row) => row.includes(secret.email)));
+
+    const experience = http.withToken(service.keys.experienceKey);
+    assert.equal((await experience.delete(`/v1/visitors/${erased.id}`)).status, 403);
+
+    const response = await http.delete(`/v1/visitors/${erased.id}`);
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.equal(response.body.visitorId, erased.id);
+    assert.equal(response.body.cancelledRoutings, 1);
+    const counts = response.body.erased;
+    assert.equal(counts.routings, 2);
+    assert.equal(counts.workflowHistories, 2);
+    assert.equal(counts.conversations, 1);
+    assert.equal(counts.offers, 4);
+    assert.ok(counts.repEvents >= 4, JSON.stringify(counts));
+    assert.ok(counts.webhookDeliveries >= 4, JSON.stringify(counts));
+
+    const remaining = await everyStoredRow(service);
+    for (const value of [secret.email, secret.name, secret.fieldValue, erased.id, connected, open]) {
+      const found = remaining.filter((row) => row.includes(value));
+      assert.deepEqual(found, [], `${value} is still stored`);
+    }
+    assert.ok(remaining.some((row) => row.startsWith('routings') && row.includes(kept.email)));
+
+    // The histories are deleted (by the server, asynchronously: about 30 s on the dev server): describing them then
+    // finds nothing.
+    for (const routingId of [connected, open]) {
+      await eventually(async () => {
+        try {
+          await service.env.client.workflow.getHandle(routingId).describe();
+          return undefined;
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError) return true;
+          throw error;
+        }
+      }, 120_000);
+      assert.equal((await http.get(`/v1/routings/${routingId}`)).status, 404);
+    }
+
+    // The other visitor's routing carries on, still shown with its visitor.
+    const stillOffered = await offerFor(await http.asRep('bo'), 'bo', other);
+    assert.deepEqual(stillOffered.visitor, kept);
+    assert.equal((await service.env.client.workflow.getHandle(other).describe()).status.name, 'RUNNING');
+
+    // Ada's capacity is freed with the erased conversation; repeating the request finds nothing more.
+    const { body } = await (await http.asRep('ada')).get('/v1/reps/ada/conversations');
+    assert.deepEqual(body.conversations, []);
+    const again = await http.delete(`/v1/visitors/${erased.id}`);
+    assert.deepEqual(again.body, {
+      visitorId: erased.id,
+      cancelledRoutings: 0,
+      erased: { routings: 0, offers: 0, conversations: 0, repEvents: 0, webhookDeliveries: 0, workflowHistories: 0 },
+    });
+  });
+});
