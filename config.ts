@@ -1,6 +1,7 @@
 // Service configuration from the environment, validated once at start-up.
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultRepEventStreamLimits, type RepEventStreamLimits } from './api/rep-event-limits';
 import { type OutboundPolicy, outboundPolicy, parseAllowedHosts } from './outbound/destination-policy';
 import type { DatabaseConfig } from './store/database';
 
@@ -76,6 +77,24 @@ const environmentSchema = z.object({
   RETENTION_FINISHED_ROUTINGS_DAYS: z.coerce.number().int().min(0).default(90),
   RETENTION_REP_EVENTS_DAYS: z.coerce.number().int().min(0).default(7),
   RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce.number().int().min(0).default(30),
+  /** A reconnecting event stream that missed more of its rep's events than this gets `reset` instead of a replay. */
+  REP_EVENTS_REPLAY_MAX_EVENTS: z.coerce.number().int().min(0).default(defaultRepEventStreamLimits.replayMaxEvents),
+  /** ...or whose first missed event is older than this. */
+  REP_EVENTS_REPLAY_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .default(defaultRepEventStreamLimits.replayMaxAgeMs / 1000),
+  /** Event streams one credential (admin key, rep token) may hold open in one API process; more answer 429. */
+  REP_EVENTS_STREAMS_PER_CREDENTIAL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(defaultRepEventStreamLimits.streamsPerPrincipal),
+  /** An event stream whose client leaves what it was sent unread this long is closed. */
+  REP_EVENTS_STALL_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(defaultRepEventStreamLimits.stallTimeoutMs / 1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -84,6 +103,14 @@ export type Config = z.infer<typeof environmentSchema> & {
   database: DatabaseConfig;
   outboundPolicy: OutboundPolicy;
 };
+
+/** The bounds on reps' event streams, from the configuration. */
+export const repEventStreamLimits = (config: Config): RepEventStreamLimits => ({
+  replayMaxEvents: config.REP_EVENTS_REPLAY_MAX_EVENTS,
+  replayMaxAgeMs: config.REP_EVENTS_REPLAY_MAX_AGE_SECONDS * 1000,
+  streamsPerPrincipal: config.REP_EVENTS_STREAMS_PER_CREDENTIAL,
+  stallTimeoutMs: config.REP_EVENTS_STALL_TIMEOUT_SECONDS * 1000,
+});
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(environment);

@@ -526,7 +526,15 @@ const operations: Operation[] = [
         description:
           'text/event-stream of `offer.created`, `offer.withdrawn`, `routing.connected` and `presence.changed` events, ' +
           'each with an `id`; reconnect with `Last-Event-ID` to receive exactly the events missed. Comment lines are ' +
-          'sent as heartbeats. A new stream starts with events from now on.',
+          'sent as heartbeats. A new stream (no `Last-Event-ID`, or an empty one) starts with events from now on. ' +
+          'A replay is capped (REP_EVENTS_REPLAY_MAX_EVENTS events, default 1000, the first at most ' +
+          'REP_EVENTS_REPLAY_MAX_AGE_SECONDS old, default 3600, and the id still stored): beyond the caps the stream ' +
+          'starts from now with an event `reset` (data `{"repId","reason"}`, reason `too_many_missed`, `too_old` or ' +
+          '`unknown_event_id`; its `id` is where a later reconnect resumes), and the client refetches ' +
+          '`GET /v1/reps/{id}/offers`. A client that leaves what it was sent unread for ' +
+          'REP_EVENTS_STALL_TIMEOUT_SECONDS (default 30) is disconnected. One credential holds at most ' +
+          'REP_EVENTS_STREAMS_PER_CREDENTIAL open streams (default 10) per API process: one more is answered ' +
+          '429 with the code `too_many_streams`.',
         content: { 'text/event-stream': { schema: z.string() } },
       },
     },

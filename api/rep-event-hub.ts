@@ -4,11 +4,23 @@
 import type { DatabaseConfig, Db } from '../store/database';
 import { type AppendWatch, watchRepEventAppends } from '../store/rep-event-signal';
 import { type RepEvent, repEventsAfter } from '../store/rep-events';
+import { defaultRepEventStreamLimits, type RepEventStreamLimits } from './rep-event-limits';
+
+/** Takes one event; false when the stream cannot take more until it calls `resume` (its socket is full). */
+export type Deliver = (event: RepEvent) => boolean;
+
+export interface Subscription {
+  /** The stream can take events again: it gets what it missed meanwhile, from the database. */
+  resume(): void;
+  unsubscribe(): void;
+}
 
 interface Subscriber {
   repId: string;
   lastId: number;
-  deliver: (event: RepEvent) => void;
+  /** Its stream is full: it gets nothing until it resumes, and its `lastId` stays where its stream stopped. */
+  paused: boolean;
+  deliver: Deliver;
   end: () => void;
 }
 
@@ -29,10 +41,15 @@ export interface RepEventHubOptions {
   pollIntervalMs?: number;
   /** Wake on every commit of rep events to this database, by any process; unset, delivery relies on polling alone. */
   wakeOnAppendsTo?: DatabaseConfig;
+  /** The streams' bounds; each unset one has its default (rep-event-limits.ts). */
+  limits?: Partial<RepEventStreamLimits>;
 }
 
 export class RepEventHub {
+  readonly limits: RepEventStreamLimits;
   private readonly subscribers = new Set<Subscriber>();
+  /** Open streams by credential, in this process. */
+  private readonly streamsByPrincipal = new Map<string, number>();
   private readonly poller: NodeJS.Timeout;
   private readonly appends: AppendWatch | undefined;
   private settle: NodeJS.Timeout | undefined;
@@ -43,18 +60,44 @@ export class RepEventHub {
     private readonly db: Db,
     options: RepEventHubOptions = {},
   ) {
+    this.limits = { ...defaultRepEventStreamLimits, ...options.limits };
     this.poller = setInterval(() => {
       if (this.subscribers.size > 0) void this.drain();
     }, options.pollIntervalMs ?? POLL_INTERVAL_MS).unref();
     if (options.wakeOnAppendsTo) this.appends = watchRepEventAppends(options.wakeOnAppendsTo, () => this.wake());
   }
 
-  /** Streams `repId`'s events after `afterId` to `deliver`, oldest first, each once. Returns the unsubscribe. */
-  subscribe(repId: string, afterId: number, deliver: (event: RepEvent) => void, end: () => void): () => void {
-    const subscriber: Subscriber = { repId, lastId: afterId, deliver, end };
+  /**
+   * Counts one more open stream for `principal`, or answers undefined when it already holds
+   * `limits.streamsPerPrincipal`. Returns the release, to call once when the stream closes.
+   */
+  reserveStream(principal: string): (() => void) | undefined {
+    const open = this.streamsByPrincipal.get(principal) ?? 0;
+    if (open >= this.limits.streamsPerPrincipal) return undefined;
+    this.streamsByPrincipal.set(principal, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.streamsByPrincipal.get(principal) ?? 1) - 1;
+      if (left > 0) this.streamsByPrincipal.set(principal, left);
+      else this.streamsByPrincipal.delete(principal);
+    };
+  }
+
+  /** Streams `repId`'s events after `afterId` to `deliver`, oldest first, each once. */
+  subscribe(repId: string, afterId: number, deliver: Deliver, end: () => void): Subscription {
+    const subscriber: Subscriber = { repId, lastId: afterId, paused: false, deliver, end };
     this.subscribers.add(subscriber);
     void this.drain();
-    return () => this.subscribers.delete(subscriber);
+    return {
+      resume: () => {
+        if (!subscriber.paused || !this.subscribers.has(subscriber)) return;
+        subscriber.paused = false;
+        void this.drain();
+      },
+      unsubscribe: () => this.subscribers.delete(subscriber),
+    };
   }
 
   /** Ends every stream (on shutdown) and stops polling. */
@@ -62,8 +105,17 @@ export class RepEventHub {
     clearInterval(this.poller);
     clearTimeout(this.settle);
     this.appends?.close();
-    for (const subscriber of this.subscribers) subscriber.end();
-    this.subscribers.clear();
+    for (const subscriber of this.subscribers) this.drop(subscriber);
+  }
+
+  /** Removes a subscriber and ends its stream; a stream that cannot even end is left to its 'close'. */
+  private drop(subscriber: Subscriber): void {
+    this.subscribers.delete(subscriber);
+    try {
+      subscriber.end();
+    } catch {
+      // already ended or destroyed
+    }
   }
 
   private wake(): void {
@@ -92,23 +144,35 @@ export class RepEventHub {
 
   private async deliverPending(): Promise<void> {
     for (;;) {
-      const subscribers = [...this.subscribers];
+      const subscribers = [...this.subscribers].filter((subscriber) => !subscriber.paused);
       if (subscribers.length === 0) return;
       const after = Math.min(...subscribers.map((subscriber) => subscriber.lastId));
       const repIds = [...new Set(subscribers.map((subscriber) => subscriber.repId))];
       const events = await repEventsAfter(this.db, repIds, after, 500);
       for (const event of events) {
         for (const subscriber of subscribers) {
-          if (subscriber.repId !== event.repId || event.id <= subscriber.lastId) continue;
+          if (subscriber.paused || subscriber.repId !== event.repId || event.id <= subscriber.lastId) continue;
           subscriber.lastId = event.id;
-          subscriber.deliver(event);
+          this.deliverOne(subscriber, event);
         }
+        if (subscribers.every((subscriber) => subscriber.paused)) return; // the rest is read again on resume
       }
-      // Everyone has now seen everything up to the last event fetched, even events that were not theirs.
+      // Everyone still taking events has now seen everything up to the last event fetched, even events that were
+      // not theirs; a paused stream resumes from its own last event.
       const last = events.at(-1)?.id;
       if (last !== undefined)
-        for (const subscriber of subscribers) subscriber.lastId = Math.max(subscriber.lastId, last);
+        for (const subscriber of subscribers)
+          if (!subscriber.paused) subscriber.lastId = Math.max(subscriber.lastId, last);
       if (events.length < 500) return;
+    }
+  }
+
+  /** One stream's failure never stops delivery to the others: the failing stream is dropped instead. */
+  private deliverOne(subscriber: Subscriber, event: RepEvent): void {
+    try {
+      if (!subscriber.deliver(event)) subscriber.paused = true;
+    } catch {
+      this.drop(subscriber);
     }
   }
 }

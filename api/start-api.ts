@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import { type Config, repEventStreamLimits } from '../config';
 import type { Lifecycle } from '../runtime/lifecycle';
+import { dataConverter } from '../runtime/payload-compression';
 import { connectClient, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import { resolveApiKeys } from './api-keys';
@@ -35,7 +36,7 @@ export async function startApi(options: {
   let client: Client;
   let longPollClient: Client | undefined;
   if (workerConnection) {
-    client = new Client({ connection: workerConnection, namespace: options.target.namespace });
+    client = new Client({ connection: workerConnection, namespace: options.target.namespace, dataConverter });
     // Long polls need calls an abort signal cancels (a client that went away); the worker's connection ignores them.
     const polls = await connectClient(options.target);
     lifecycle.onStop('temporal long-poll client', polls.close);
@@ -53,7 +54,10 @@ export async function startApi(options: {
     logger.info({ file: keys.storedIn }, 'API keys (local mode; set ADMIN_API_KEY / EXPERIENCE_API_KEY to choose)');
     if (keys.generated) console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
   }
-  const events = new RepEventHub(options.db, { wakeOnAppendsTo: config.database });
+  const events = new RepEventHub(options.db, {
+    wakeOnAppendsTo: config.database,
+    limits: repEventStreamLimits(config),
+  });
   let draining = false;
   const app = createApp({
     isDraining: () => draining,

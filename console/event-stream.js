@@ -2,10 +2,15 @@
 // A rep's live events (GET /v1/reps/:id/events, Server-Sent Events) read with fetch() rather than EventSource:
 // EventSource cannot send the Authorization header the API requires, and putting the token in the URL would leave
 // it in logs and history. Like EventSource, it reconnects after the server's `retry` delay and resumes with
-// Last-Event-ID, so no event is lost or repeated across a dropped connection.
+// Last-Event-ID, so no event is lost or repeated across a dropped connection: the server replays what was missed,
+// or, when that is too much or too old, sends a `reset` event, after which the client refetches the current state.
 
 /** @typedef {{ type: string, id: string | undefined, data: string }} StreamEvent */
-/** @typedef {'connecting' | 'open' | 'reconnecting' | 'refused'} StreamState */
+/**
+ * 'open': a stream that starts from now (the client fetches the current state); 'resumed': a stream that carries on
+ * after the last event seen, with what was missed replayed (or a `reset` event).
+ * @typedef {'connecting' | 'open' | 'resumed' | 'reconnecting' | 'refused'} StreamState
+ */
 
 /**
  * Splits a text/event-stream into events. Feed it decoded text in chunks of any size; it calls `emit` once per
@@ -97,7 +102,7 @@ export function followEventStream({ url, token, onEvent, onState }) {
           return;
         }
         if (!response.ok || !response.body) throw new Error(`event stream answered ${response.status}`);
-        onState('open');
+        onState(headers['last-event-id'] === undefined ? 'open' : 'resumed');
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
           const { done, value } = await reader.read();

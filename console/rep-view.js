@@ -134,6 +134,9 @@ export function startRepView(api, repId, onRefused) {
       }
     } else if (event.type === 'presence.changed') {
       showPresence(data.status);
+    } else if (event.type === 'reset') {
+      // The server could not replay what this stream missed: the current state replaces it.
+      refresh().catch((error) => (message.textContent = describe(error)));
     }
   };
 
@@ -167,10 +170,12 @@ export function startRepView(api, repId, onRefused) {
       streamState.textContent = {
         connecting: 'Live updates: connecting…',
         open: 'Live updates: on.',
+        resumed: 'Live updates: on.',
         reconnecting: 'Live updates: reconnecting…',
         refused: 'Live updates: your token was refused.',
       }[state];
       streamState.dataset.state = state;
+      // A resumed stream replays what it missed (or says reset): only a stream that starts from now needs the state.
       if (state === 'open') refresh().catch((error) => (message.textContent = describe(error)));
       if (state === 'refused') onRefused();
     },

@@ -103,3 +103,25 @@ export async function latestRepEventId(db: Db): Promise<number> {
     .executeTakeFirst();
   return Number(row?.id ?? 0);
 }
+
+/**
+ * What a stream that last saw event `afterId` has missed of `repId`'s events: whether that event is still stored
+ * (retention removes old ones, and an id from elsewhere names none), and the times of the first `limit` missed.
+ */
+export async function missedRepEvents(
+  db: Db,
+  repId: string,
+  afterId: number,
+  limit: number,
+): Promise<{ cursorStored: boolean; missedAt: string[] }> {
+  const cursor = await db.selectFrom('rep_events').select('id').where('id', '=', afterId).executeTakeFirst();
+  const missed = await db
+    .selectFrom('rep_events')
+    .select('created_at')
+    .where('rep_id', '=', repId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return { cursorStored: cursor !== undefined, missedAt: missed.map((row) => row.created_at) };
+}

@@ -3,6 +3,7 @@
 // simulates a visitor and reads a routing's timeline. A failed test leaves a screenshot in test-results/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
@@ -24,6 +25,40 @@ async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, w
   } catch {
     throw new Error(`${what}: still ${JSON.stringify(last)} after ${timeoutMs} ms`);
   }
+}
+
+/** A TCP relay to `target`; while down, it drops every connection, open or new. */
+async function openRelay(target: URL) {
+  const sockets = new Set<net.Socket>();
+  let down = false;
+  const server = net.createServer((client) => {
+    if (down) return client.destroy();
+    const upstream = net.connect(Number(target.port), target.hostname);
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      from.pipe(to);
+      from.on('error', () => to.destroy());
+      from.on('close', () => {
+        sockets.delete(from);
+        to.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    down(value: boolean) {
+      down = value;
+      if (down) for (const socket of sockets) socket.destroy();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
 }
 
 /** The text as laid out on screen (cells and list items apart), which is what a reader sees. */
@@ -176,6 +211,53 @@ describe('web console', {
     await page.getByText('Conversation with Jo Visitor ended.').waitFor();
     await conversation.waitFor({ state: 'detached' });
     assert.deepEqual((await admin.get('/v1/reps/ann/conversations')).body.conversations, []);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a rep whose stream missed more than the server replays is told reset and refetches the offers', async () => {
+    // This API process replays nothing: a stream resumed after any missed event starts with `reset`.
+    const api = await service.startAnotherApi({ wakeOnAppendsTo: service.database, limits: { replayMaxEvents: 0 } });
+    await admin.put('/v1/users/dee', { name: 'Dee Rep', email: 'dee@example.test', status: 'available' });
+    await createRule(admin, {
+      name: 'ResetCo to dee',
+      criteria: { all: [{ field: 'company', op: 'equals', value: 'ResetCo' }] },
+      routeTo: { users: ['dee'] },
+      offerTimeoutSeconds: 300,
+    });
+    const token = (await admin.post('/v1/users/dee/tokens')).body.token as string;
+    const offerTo = (name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+    const route = async (name: string) => {
+      const routingId = uniqueRoutingId('console-reset');
+      const visitor = { id: `v-${routingId}`, name, company: 'ResetCo' };
+      assert.equal((await experience.post('/v1/routings', { routingId, type: 'inbound', visitor })).status, 202);
+      return routingId;
+    };
+
+    // The browser reaches that API through a relay that can drop its connections, as a network outage would.
+    const relay = await openRelay(new URL(api));
+    await page.goto(`${relay.url}/`);
+    await page.getByLabel('Rep id', { exact: true }).fill('dee');
+    await page.getByLabel('Rep token', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Sign in as rep' }).click();
+    await page.getByText('Live updates: on.').waitFor();
+    const early = await route('Early Visitor');
+    await offerTo('Early Visitor').waitFor(); // over the stream: the console now resumes after its event id
+
+    // While the connection is down, the early offer is withdrawn and a late one made.
+    relay.down(true);
+    await page.getByText('Live updates: reconnecting…').waitFor();
+    await experience.post(`/v1/routings/${early}/cancel`);
+    const late = await route('Late Visitor');
+    await eventually(async () => {
+      const { body } = await admin.get('/v1/reps/dee/offers');
+      return body.offers.some((offer: { routingId: string }) => offer.routingId === late) ? true : undefined;
+    });
+    relay.down(false);
+
+    await offerTo('Late Visitor').waitFor();
+    await offerTo('Early Visitor').waitFor({ state: 'detached' });
+    await experience.post(`/v1/routings/${late}/cancel`);
+    relay.close();
     assert.deepEqual(pageErrors, []);
   });
 
