@@ -11,7 +11,7 @@ import { type ApiKeys, identifyCaller, requireCaller } from './auth';
 import { databaseCheck } from './health/readiness';
 import { healthRouter } from './health/routes';
 import { errorHandler, HttpError } from './http-error';
-import { serveOpenApi } from './openapi';
+import { openApiDocument, serveOpenApi } from './openapi';
 import { createRateLimiters, type RateLimits } from './rate-limits';
 import type { RepEventHub } from './rep-event-hub';
 import { requestLog } from './request-log';
@@ -25,6 +25,7 @@ import { visitorsRouter } from './routes/visitors';
 import { webhooksRouter } from './routes/webhooks';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
+import { answerUndeclaredMethods } from './undeclared-methods';
 
 export interface ApiDependencies {
   db: Db;
@@ -116,6 +117,8 @@ export function createApp(deps: ApiDependencies): express.Express {
     requireCaller,
     limits.byCredential,
   );
+  // Before any body is read: a method the contract does not declare on a path it declares gets 405 and `Allow`.
+  app.use(answerUndeclaredMethods(openApiDocument));
   app.use(requireJson);
   // Mounted first: once it has read a sync body, the general parser below leaves the request alone.
   app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import packageJson from '../package.json';
 import { RETRY_AFTER_SECONDS } from './health/outages';
 import { livenessSchema, notReadySchema, readinessSchema } from './health/schemas';
+import { stateRequestConstraints } from './openapi-constraints';
 import { errorResponseSchema } from './schemas/errors';
 import { repEventsQuerySchema } from './schemas/events';
 import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from './schemas/integrations';
@@ -58,16 +59,24 @@ import {
   webhookEndpointSchema,
 } from './schemas/webhooks';
 
-const BEARER = 'bearerAuth';
-
-/** Who may call a /v1 operation; every one of them sends `Authorization: Bearer <key or token>`. */
-const access = {
-  admin: 'the admin key',
-  experience: 'the experience key or the admin key',
-  repOrAdmin: "the rep's own token (`{id}`) or the admin key",
-  rep: "only the rep's own token (the body's `repId`)",
-  connectedRepOrAdmin: "the connected rep's own token or the admin key",
+/** The three credentials, each sent as `Authorization: Bearer <key or token>`: one security scheme each. */
+const credentials = {
+  adminKey: 'The admin key (`ADMIN_API_KEY`): configures everything, and may act wherever a rep token may.',
+  experienceKey: 'The experience key (`EXPERIENCE_API_KEY`), for the chat widget back end: starts and reads routings.',
+  repToken:
+    'A rep token, minted by an admin with `POST /v1/users/{id}/tokens`: acts only for that rep ' +
+    '(the `{id}` in the path, or the `repId` in the body).',
 } as const;
+type Credential = keyof typeof credentials;
+
+/** Who may call a /v1 operation: the text says it, `schemes` lists the credentials in the order to prefer them. */
+const access = {
+  admin: { text: 'the admin key', schemes: ['adminKey'] },
+  experience: { text: 'the experience key or the admin key', schemes: ['experienceKey', 'adminKey'] },
+  repOrAdmin: { text: "the rep's own token (`{id}`) or the admin key", schemes: ['repToken', 'adminKey'] },
+  rep: { text: "only the rep's own token (the body's `repId`)", schemes: ['repToken'] },
+  connectedRepOrAdmin: { text: "the connected rep's own token or the admin key", schemes: ['repToken', 'adminKey'] },
+} satisfies Record<string, { text: string; schemes: Credential[] }>;
 
 const json = (schema: z.ZodType, description: string): ResponseConfig => ({
   description,
@@ -125,10 +134,46 @@ const unavailable = (operationId: string): ResponseConfig => ({
 const params = {
   user: z.object({ id: idSchema.meta({ description: 'User (rep) id.' }) }),
   group: z.object({ id: idSchema.meta({ description: 'Group id.' }) }),
-  rule: z.object({ id: z.string().meta({ description: 'Rule id, as the server assigned it.' }) }),
+  rule: z.object({ id: idSchema.meta({ description: 'Rule id, as the server assigned it.' }) }),
   routing: z.object({ id: idSchema.meta({ description: 'Routing id.' }) }),
-  webhook: z.object({ id: z.string().meta({ description: 'Webhook endpoint id, as the server assigned it.' }) }),
+  webhook: z.object({ id: idSchema.meta({ description: 'Webhook endpoint id, as the server assigned it.' }) }),
 };
+
+/**
+ * OpenAPI links from an operation that creates something to the operations on it, so that clients (and the stateful
+ * phase of test/integration/schemathesis.test.ts) can chain them: `id` is taken from the response at `idPointer`.
+ */
+function linksTo(idPointer: string, operationIds: string[]): ResponseConfig['links'] {
+  return Object.fromEntries(
+    operationIds.map((operationId) => [
+      operationId[0]?.toUpperCase() + operationId.slice(1),
+      { operationId, parameters: { id: `$response.body#${idPointer}` } },
+    ]),
+  );
+}
+const userLinks = linksTo('/id', [
+  'getUser',
+  'deleteUser',
+  'setPresence',
+  'mintRepToken',
+  'revokeRepTokens',
+  'listRepOffers',
+  'listRepConversations',
+]);
+const groupLinks = linksTo('/id', ['getGroup', 'deleteGroup']);
+const ruleLinks = linksTo('/id', ['replaceRule', 'deleteRule']);
+const routingLinks = linksTo('/routingId', [
+  'getRouting',
+  'cancelRouting',
+  'acceptOffer',
+  'declineOffer',
+  'endConversation',
+]);
+const webhookLinks = linksTo('/id', ['getWebhook', 'replaceWebhook', 'deleteWebhook', 'listWebhookDeliveries']);
+const withLinks = (response: ResponseConfig, links: ResponseConfig['links']): ResponseConfig => ({
+  ...response,
+  links,
+});
 
 /** Registering or replacing a webhook endpoint also refuses a URL that points inside (api/routes/webhooks.ts). */
 const webhookUrlRefused =
@@ -157,11 +202,11 @@ interface Operation {
 function v1Route(op: Operation): RouteConfig {
   const common: Record<number, string> = {
     401: 'unauthenticated: no `Authorization: Bearer` header, or the key or token is not valid.',
-    403: `forbidden: this operation accepts ${access[op.access]}.`,
+    403: `forbidden: this operation accepts ${access[op.access].text}.`,
     500: 'internal: an unexpected failure (never with a stack trace).',
   };
-  if (op.body || op.query) {
-    common[400] = 'invalid_request, naming every invalid field in `details.issues`.';
+  if (op.body || op.query || op.params) {
+    common[400] = 'invalid_request, naming every invalid field (or path parameter) in `details.issues`.';
   }
   if (op.body) {
     common[400] = 'invalid_json, or invalid_request naming every invalid field in `details.issues`.';
@@ -175,8 +220,8 @@ function v1Route(op: Operation): RouteConfig {
     operationId: op.operationId,
     tags: [op.tag],
     summary: op.summary,
-    description: `Accepts ${access[op.access]}.`,
-    security: [{ [BEARER]: [] }],
+    description: `Accepts ${access[op.access].text}.`,
+    security: access[op.access].schemes.map((scheme) => ({ [scheme]: [] })),
     request: {
       ...(op.params && { params: op.params }),
       ...(op.query && { query: op.query }),
@@ -215,7 +260,10 @@ const operations: Operation[] = [
     access: 'admin',
     params: params.user,
     body: userInputSchema,
-    responses: { 200: json(userSchema, 'Replaced.'), 201: json(userSchema, 'Created.') },
+    responses: {
+      200: withLinks(json(userSchema, 'Replaced.'), userLinks),
+      201: withLinks(json(userSchema, 'Created.'), userLinks),
+    },
     failures: { 409: 'duplicate_email: another user already has this email.' },
   },
   {
@@ -292,7 +340,10 @@ const operations: Operation[] = [
     access: 'admin',
     params: params.group,
     body: groupInputSchema,
-    responses: { 200: json(groupSchema, 'Replaced.'), 201: json(groupSchema, 'Created.') },
+    responses: {
+      200: withLinks(json(groupSchema, 'Replaced.'), groupLinks),
+      201: withLinks(json(groupSchema, 'Created.'), groupLinks),
+    },
     failures: { 400: 'invalid_json, invalid_request, or unknown_reference: `members` names users that do not exist.' },
   },
   {
@@ -347,7 +398,7 @@ const operations: Operation[] = [
     summary: 'Create a rule, publishing a new rule-set version',
     access: 'admin',
     body: createRuleSchema,
-    responses: { 201: json(publishedRuleSchema, 'The rule, with the version it published.') },
+    responses: { 201: withLinks(json(publishedRuleSchema, 'The rule, with the version it published.'), ruleLinks) },
     failures: { 400: 'invalid_json, invalid_request, or unknown_reference: a target names a missing user or group.' },
   },
   {
@@ -407,7 +458,12 @@ const operations: Operation[] = [
     summary: 'Start routing a visitor (idempotent on `routingId`)',
     access: 'experience',
     body: startRoutingSchema,
-    responses: { 202: json(routingStartedSchema, 'Started, or the routing already started under this id.') },
+    responses: {
+      202: withLinks(
+        json(routingStartedSchema, 'Started, or the routing already started under this id.'),
+        routingLinks,
+      ),
+    },
   },
   {
     method: 'get',
@@ -585,7 +641,7 @@ const operations: Operation[] = [
     summary: 'Register an endpoint for the events it wants; the response holds its signing secret',
     access: 'admin',
     body: webhookEndpointInputSchema,
-    responses: { 201: json(webhookEndpointSchema, 'Registered.') },
+    responses: { 201: withLinks(json(webhookEndpointSchema, 'Registered.'), webhookLinks) },
     failures: { 400: webhookUrlRefused },
   },
   {
@@ -642,13 +698,9 @@ const operations: Operation[] = [
 
 function buildDocument() {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', BEARER, {
-    type: 'http',
-    scheme: 'bearer',
-    description:
-      'The admin key, the experience key (chat widget back end), or a rep token minted with ' +
-      '`POST /v1/users/{id}/tokens`. Each operation says which it accepts.',
-  });
+  for (const [scheme, description] of Object.entries(credentials)) {
+    registry.registerComponent('securitySchemes', scheme, { type: 'http', scheme: 'bearer', description });
+  }
 
   registry.registerPath({
     method: 'get',
@@ -709,7 +761,7 @@ function buildDocument() {
   });
   for (const op of operations) registry.registerPath(v1Route(op));
 
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: packageJson.name,
@@ -723,6 +775,8 @@ function buildDocument() {
       }),
     ),
   });
+  stateRequestConstraints(document);
+  return document;
 }
 
 /** Built when the API module loads, so a schema the generator cannot describe stops start-up rather than a request. */

@@ -9,6 +9,9 @@ export TEMPORAL_CLI_PATH
 # The web console's browser tests drive Debian's Chromium (installed once when missing), never a downloaded build.
 CHROMIUM_PATH="$(scripts/chromium.sh)"
 export CHROMIUM_PATH
+# The contract test runs Schemathesis, pinned, from a virtual environment it installs once outside the clone.
+SCHEMATHESIS_PATH="$(scripts/schemathesis.sh)"
+export SCHEMATHESIS_PATH
 if [ "$#" -eq 0 ]; then
   npx --no-install biome check .
   npx --no-install tsc --noEmit

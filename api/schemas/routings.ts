@@ -17,5 +17,11 @@ export const repActionSchema = z.strictObject({ repId: idSchema }).meta({ id: 'R
 
 export const routingStateQuerySchema = z.strictObject({
   /** Long-poll: wait up to this many seconds for the routing to reach an outcome. */
-  waitSeconds: z.coerce.number().min(0).max(60).optional(),
+  // An empty or blank value is refused, not read as 0 (which is what Number('') gives).
+  waitSeconds: z
+    .preprocess(
+      (value) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value),
+      z.coerce.number().min(0).max(60),
+    )
+    .optional(),
 });

@@ -41,6 +41,18 @@ const valueKindByOp: Record<ConditionOp, 'scalar' | 'list' | 'number' | undefine
   not_exists: undefined,
 };
 
+/** The check above, stated for /openapi.json: one branch per kind of `value`, each naming its operators. */
+function valueByOpForOpenApi() {
+  const opsOf = (kind: (typeof valueKindByOp)[ConditionOp]) => conditionOps.filter((op) => valueKindByOp[op] === kind);
+  const scalarJson = { type: ['string', 'number', 'boolean'], maxLength: 1000 };
+  return [
+    { properties: { op: { enum: opsOf(undefined) }, value: false } },
+    { properties: { op: { enum: opsOf('scalar') }, value: scalarJson }, required: ['value'] },
+    { properties: { op: { enum: opsOf('list') }, value: { type: 'array', items: scalarJson } }, required: ['value'] },
+    { properties: { op: { enum: opsOf('number') }, value: { type: 'number' } }, required: ['value'] },
+  ];
+}
+
 export const conditionSchema = z
   .strictObject({
     /** Dotted path into the visitor: `email`, `fields.employees`, `utm.source`. */
@@ -66,7 +78,7 @@ export const conditionSchema = z
               : Array.isArray(value) && `operator "${condition.op}" needs a single value, not an array`;
     if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
   })
-  .meta({ id: 'Condition' });
+  .meta({ id: 'Condition', oneOf: valueByOpForOpenApi() });
 export type Condition = z.infer<typeof conditionSchema>;
 
 export const criteriaSchema = z
@@ -129,7 +141,7 @@ export const createRuleSchema = ruleInputSchema
   .meta({ id: 'CreateRuleRequest' });
 
 export const ruleOrderSchema = z
-  .strictObject({ ids: z.array(z.string().min(1)).max(10_000) })
+  .strictObject({ ids: z.array(z.string().min(1)).max(10_000).meta({ uniqueItems: true }) })
   .meta({ id: 'RuleOrder' });
 
 /** `GET /v1/rules?version=n` reads an earlier rule-set version; the current one without it. */

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import type express from 'express';
 import pino from 'pino';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { createApp } from '../../api/app';
 import { RepEventHub } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
@@ -124,14 +124,28 @@ describe('OpenAPI document', () => {
     );
   });
 
-  test('/v1 operations need a bearer credential; /healthz and /openapi.json are public', () => {
-    const scheme = document.components.securitySchemes.bearerAuth;
-    assert.deepEqual([scheme.type, scheme.scheme], ['http', 'bearer']);
+  test('/v1 operations declare which bearer credentials they take; /healthz and /openapi.json are public', () => {
+    const schemes = document.components.securitySchemes;
+    assert.deepEqual(Object.keys(schemes).sort(), ['adminKey', 'experienceKey', 'repToken']);
+    for (const scheme of Object.values<any>(schemes)) {
+      assert.deepEqual([scheme.type, scheme.scheme], ['http', 'bearer']);
+    }
+    const credentialsOf = (path: string, method: string) =>
+      document.paths[path][method].security.map((alternative: object) => Object.keys(alternative).join());
+    assert.deepEqual(credentialsOf('/v1/rules', 'post'), ['adminKey']);
+    assert.deepEqual(credentialsOf('/v1/routings', 'post'), ['experienceKey', 'adminKey']);
+    assert.deepEqual(credentialsOf('/v1/users/{id}/presence', 'put'), ['repToken', 'adminKey']);
+    assert.deepEqual(credentialsOf('/v1/routings/{id}/accept', 'post'), ['repToken']);
     for (const [path, item] of Object.entries<any>(document.paths)) {
       for (const [method, operation] of Object.entries<any>(item)) {
         const where = `${method.toUpperCase()} ${path}`;
         if (path.startsWith('/v1/')) {
-          assert.deepEqual(operation.security, [{ bearerAuth: [] }], where);
+          assert.ok(operation.security.length > 0, where);
+          for (const alternative of operation.security)
+            assert.ok(
+              Object.keys(alternative).every((name) => name in schemes),
+              where,
+            );
           assert.equal(
             operation.responses['401']?.content['application/json'].schema.$ref,
             '#/components/schemas/Error',
@@ -152,7 +166,9 @@ describe('OpenAPI document', () => {
     assert.deepEqual(body.properties.type.enum, ['pounce', 'inbound']);
     const visitor = resolve(document, body.properties.visitor);
     assert.ok(visitor.required.includes('id'), JSON.stringify(visitor.required));
-    assert.equal(visitor.properties.email.format, 'email');
+    // The pattern the server checks, not `format: email`, which allows addresses zod refuses (and the reverse).
+    assert.equal(visitor.properties.email.pattern, z.regexes.email.source);
+    assert.equal(visitor.properties.email.format, undefined);
 
     const errorRefs = ['400', '413', '415'].map(
       (status) => document.paths['/v1/routings'].post.responses[status]?.content['application/json'].schema.$ref,
@@ -187,5 +203,73 @@ describe('OpenAPI document', () => {
     assert.equal(state.status, 200);
     assert.equal(state.body.status, 'no_match', 'no rules, so nothing matches');
     assertDocuments(routingStateSchema, state.body);
+  });
+
+  test('states the limits the server enforces on every request, so a generated client never sends what is refused', () => {
+    const schema = (name: string) => document.components.schemas[name];
+    // NUL characters are refused anywhere (api/text-safety.ts): in every text field and record key.
+    assert.equal(schema('UserInput').properties.name.pattern, '^[^\\u0000]*$');
+    assert.equal(schema('Visitor').properties.fields.propertyNames.pattern, '^[^\\u0000]*$');
+    assert.equal(document.paths['/v1/rules/{id}'].put.parameters[0].schema.pattern, '^[A-Za-z0-9._:@-]+$');
+    // Integers are safe integers; query values are never null.
+    const version = document.paths['/v1/rules'].get.parameters[0].schema;
+    assert.deepEqual([version.type, version.maximum], ['integer', Number.MAX_SAFE_INTEGER]);
+    assert.equal(document.paths['/v1/routings/{id}'].get.parameters[1].schema.type, 'number');
+    // A condition's value depends on its operator.
+    const branches = schema('Condition').oneOf.map((branch: any) => [branch.properties.op.enum, branch.required]);
+    assert.deepEqual(branches[0], [['exists', 'not_exists'], undefined]);
+    assert.deepEqual(branches[2], [['in', 'not_in'], ['value']]);
+    assert.equal(schema('RuleOrder').properties.ids.uniqueItems, true);
+    // Refusals that depend on what is stored are documented.
+    assert.match(document.paths['/v1/groups/{id}'].put.responses['400'].description, /unknown_reference/);
+  });
+
+  test('the server refuses what the document says it refuses', async () => {
+    const nul = await admin.put('/v1/users/nul', { name: 'A\u0000B', email: 'nul@acme.test' });
+    assert.deepEqual([nul.status, nul.body.error.details.issues[0].field], [400, 'name']);
+    const email = await admin.put('/v1/users/bang', { name: 'Bang', email: 'a!b@acme.test' });
+    assert.deepEqual([email.status, email.body.error.details.issues[0].field], [400, 'email']);
+    const emptyWait = await admin.get('/v1/routings/any?waitSeconds=');
+    assert.deepEqual([emptyWait.status, emptyWait.body.error.details.issues[0].field], [400, 'waitSeconds']);
+  });
+
+  test('links chain what creates users, groups, rules, routings and webhooks to the operations on them', () => {
+    const links = (path: string, method: string, status: string) =>
+      document.paths[path][method].responses[status].links ?? {};
+    assert.deepEqual(links('/v1/users/{id}', 'put', '201').GetUser, {
+      operationId: 'getUser',
+      parameters: { id: '$response.body#/id' },
+    });
+    assert.ok(links('/v1/rules', 'post', '201').DeleteRule);
+    assert.deepEqual(links('/v1/routings', 'post', '202').AcceptOffer.parameters, { id: '$response.body#/routingId' });
+    assert.ok(links('/v1/groups/{id}', 'put', '201').GetGroup);
+    assert.ok(links('/v1/webhooks', 'post', '201').GetWebhook);
+    const operationIds = new Set(
+      Object.values<any>(document.paths).flatMap((item) => Object.values<any>(item).map((op) => op.operationId)),
+    );
+    for (const item of Object.values<any>(document.paths)) {
+      for (const operation of Object.values<any>(item)) {
+        for (const response of Object.values<any>(operation.responses)) {
+          for (const link of Object.values<any>(response.links ?? {})) assert.ok(operationIds.has(link.operationId));
+        }
+      }
+    }
+  });
+
+  test('an undeclared method on a declared path is 405 with Allow; OPTIONS lists the declared methods', async () => {
+    const patch = await admin.request('PATCH', '/v1/users');
+    assert.equal(patch.status, 405);
+    assert.equal(patch.headers.get('allow'), 'GET, HEAD, OPTIONS');
+    assert.equal(errorResponseSchema.parse(patch.body).error.code, 'method_not_allowed');
+    // The literal path wins over the templated one, as OpenAPI resolves them: DELETE is declared on /v1/rules/{id}.
+    const order = await admin.request('DELETE', '/v1/rules/order');
+    assert.deepEqual([order.status, order.headers.get('allow')], [405, 'PUT, OPTIONS']);
+    const options = await admin.request('OPTIONS', '/v1/users/ann');
+    assert.deepEqual([options.status, options.headers.get('allow')], [204, 'GET, HEAD, PUT, DELETE, OPTIONS']);
+    const health = await anonymous.request('POST', '/healthz');
+    assert.deepEqual([health.status, health.headers.get('allow')], [405, 'GET, HEAD, OPTIONS']);
+    // Credentials are still checked first on /v1, and paths the contract does not declare are still 404.
+    assert.equal((await anonymous.request('PATCH', '/v1/users')).status, 401);
+    assert.equal((await admin.request('PATCH', '/v1/nowhere')).status, 404);
   });
 });
