@@ -199,8 +199,8 @@ describe('bounded rep event streams', () => {
     const big = 'x'.repeat(120_000);
     for (let i = 0; i < 10; i++) await append('hal', 10, { big });
     const last = await latestRepEventId(service.db);
-    // Megabytes to read and write: a generous limit for a loaded machine.
-    await eventually(async () => ((await streamsOpen(api)) === 0 ? true : undefined), 30_000);
+    // Megabytes to write and read back (this test takes about 20 s on PostgreSQL on a busy machine): generous limits.
+    await eventually(async () => ((await streamsOpen(api)) === 0 ? true : undefined), 60_000);
 
     response.resume();
     await ended;
@@ -211,7 +211,7 @@ describe('bounded rep event streams', () => {
     const resumed = await openStream(api, 'hal', tokens.hal as string, { 'last-event-id': lastRead });
     const rest = await eventually(
       async () => (resumed.text().includes(`id: ${last}\n`) ? resumed.events() : undefined),
-      30_000,
+      60_000,
     );
     resumed.close();
     const ids = [...before, ...rest].map((event) => Number(event.id));
