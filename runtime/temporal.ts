@@ -4,6 +4,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { sdkLogger } from '../worker/sdk-logger';
+import { dataConverter } from './payload-compression';
 
 export interface TemporalTarget {
   /** host:port, TLS and API key, as the SDK's environment configuration reads them. */
@@ -61,7 +62,10 @@ export async function connectClient(target: TemporalTarget): Promise<{ client: C
     ...(target.connection as Parameters<typeof Connection.connect>[0]),
     channelArgs: { 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS },
   });
-  return { client: new Client({ connection, namespace: target.namespace }), close: () => connection.close() };
+  return {
+    client: new Client({ connection, namespace: target.namespace, dataConverter }),
+    close: () => connection.close(),
+  };
 }
 
 export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {

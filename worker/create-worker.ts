@@ -11,6 +11,7 @@ import {
 import type { Logger } from 'pino';
 import { type ActivityOptions, createActivities } from '../activities';
 import { startUndispatchedDeliveries } from '../activities/webhook-dispatch';
+import { dataConverter } from '../runtime/payload-compression';
 import type { Db } from '../store/database';
 
 export interface RoutingWorkerOptions {
@@ -51,6 +52,7 @@ export async function createRoutingWorker(options: RoutingWorkerOptions): Promis
     taskQueue: options.taskQueue,
     activities: createActivities(options.db, options.activities),
     workflowBundle: options.workflowBundle,
+    dataConverter,
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.interceptors && { interceptors: options.interceptors }),
   });

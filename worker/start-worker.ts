@@ -5,6 +5,7 @@ import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Lifecycle } from '../runtime/lifecycle';
+import { dataConverter } from '../runtime/payload-compression';
 import { connectWorker, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import type { RetentionPolicy } from '../workflows/purge-expired-data';
@@ -46,7 +47,7 @@ export async function startWorker(options: {
   const done = worker.run();
   // Housekeeping, not routing: a worker that cannot set it up now still routes (the next start tries again).
   await ensureRetentionSchedule(
-    new Client({ connection, namespace: options.target.namespace }),
+    new Client({ connection, namespace: options.target.namespace, dataConverter }),
     options.taskQueue,
     options.retention,
   ).catch((error: unknown) => logger.error({ err: error }, 'could not set up the retention schedule'));

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { createApp } from '../../api/app';
 import { RepEventHub } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
+import { dataConverter } from '../../runtime/payload-compression';
 import { openDatabase } from '../../store/database';
 import { startBenchWorker } from './bench-worker';
 import { answerStatsRequests, exitOnSignal, requiredEnv, sendToParent } from './messages';
@@ -22,7 +23,7 @@ async function main() {
   // With a worker, the API's client shares its connection, as main.ts does, so routings start eagerly on it.
   const workerConnection = withWorker ? await NativeConnection.connect({ address }) : undefined;
   const connection = workerConnection ?? (await Connection.connect({ address }));
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter });
   // Long polls need a connection whose calls an abort signal cancels; the worker's NativeConnection ignores them.
   const pollConnection = workerConnection && (await Connection.connect({ address }));
   const worker = workerConnection && (await startBenchWorker(workerConnection, db));
@@ -35,7 +36,9 @@ async function main() {
     logger: pino({ level: 'error' }, pino.destination(2)),
     routings: new RoutingGateway(client, requiredEnv('BENCH_TASK_QUEUE'), {
       eagerStart: withWorker,
-      ...(pollConnection && { longPollClient: new Client({ connection: pollConnection, namespace: 'default' }) }),
+      ...(pollConnection && {
+        longPollClient: new Client({ connection: pollConnection, namespace: 'default', dataConverter }),
+      }),
     }),
     isReady: () => true,
     // The bench measures the service at full load: no rate limit may shape its figures.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { startDevServer } from '../../embedded/temporal-dev-server';
+import { dataConverter } from '../../runtime/payload-compression';
 import { freePort } from '../../runtime/ports';
 import { bundleRoutingWorkflows } from '../../worker/create-worker';
 import { type ServiceChild, startChild } from './child';
@@ -63,7 +64,7 @@ export async function startBenchService(options: { cpuProfileDir?: string; keepD
   const worker = await startChild('worker', 'bench/service/worker-process.ts', env, options.cpuProfileDir);
   const api = await startChild('api', 'bench/service/api-process.ts', env, options.cpuProfileDir);
   const connection = await Connection.connect({ address: devServer.address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', dataConverter });
   let allInOne: ServiceChild | undefined;
 
   return {

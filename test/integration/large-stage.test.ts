@@ -56,7 +56,7 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
         .where('result', '=', 'pending')
         .executeTakeFirstOrThrow();
       return Number(row.n) === REPS ? Number(row.n) : undefined;
-    }, 300_000);
+    }, 120_000);
     const elapsed = Date.now() - started;
     assert.equal(pending, REPS);
     // The figure the issue asks for: how long from the request to every offer shown.
@@ -70,6 +70,11 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
         [[routingId, visitor]],
       );
     }
+
+    // Its state (every offer) is over Temporal's 2 MB payload limit as JSON: it travels compressed.
+    const state = await http.get(`/v1/routings/${routingId}`);
+    assert.equal(state.status, 200, JSON.stringify(state.body).slice(0, 300));
+    assert.equal(state.body.offers.length, REPS);
 
     // Stored once: on the routing's row, not in the offers or the events.
     const copies = await service.db
@@ -91,5 +96,10 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
       withdrawn.map((row) => [row.result, Number(row.n)]),
       [['withdrawn', REPS]],
     );
+    // The routing closes, its result holding all 10,000 offers.
+    const final = await http.get(`/v1/routings/${routingId}?waitSeconds=30`);
+    assert.deepEqual([final.status, final.body.status, final.body.offers.length], [200, 'cancelled', REPS]);
+    const described = await service.env.client.workflow.getHandle(routingId).describe();
+    assert.equal(described.status.name, 'COMPLETED');
   });
 });

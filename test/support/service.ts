@@ -12,6 +12,7 @@ import type { RateLimits } from '../../api/rate-limits';
 import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
 import { RoutingGateway } from '../../api/routing-gateway';
 import { outboundPolicy } from '../../outbound/destination-policy';
+import { dataConverter } from '../../runtime/payload-compression';
 import { type DatabaseConfig, type Db, openDatabase } from '../../store/database';
 import { createRoutingWorker } from '../../worker/create-worker';
 import type { WebhookRetry } from '../../workflows/deliver-webhook';
@@ -63,10 +64,13 @@ export async function startTestService(
   const outbound = outboundPolicy(options.outboundAllowedHosts ?? ['127.0.0.1']);
   const database = await createTestDatabase();
   const db = await openDatabase(database.config);
-  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: required('TEST_TEMPORAL_ADDRESS') });
+  const env = await TestWorkflowEnvironment.createFromExistingServer({
+    address: required('TEST_TEMPORAL_ADDRESS'),
+    client: { dataConverter },
+  });
   const taskQueue = `test-${randomUUID()}`;
   // On the worker's own connection, as the all-in-one process does, so routings start eagerly on this worker.
-  const client = new Client({ connection: env.nativeConnection, namespace: 'default' });
+  const client = new Client({ connection: env.nativeConnection, namespace: 'default', dataConverter });
   const startWorker = async () => {
     const worker: Worker = await createRoutingWorker({
       connection: env.nativeConnection,
