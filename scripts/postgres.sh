@@ -7,7 +7,12 @@
 #   scripts/postgres.sh pause "$TEST_POSTGRES_DIR"    # shut the server down, keeping its data (an outage)
 #   scripts/postgres.sh resume "$TEST_POSTGRES_DIR"   # start it again, on the same port
 #
-# Progress and errors go to stderr; only the two assignments go to stdout.
+# And a durable server for `npm run start:cluster`, kept in a directory of your choosing (created on first use;
+# fsync on), with a `routing` database:
+#   eval "$(scripts/postgres.sh serve DIR PORT)"      # prints DATABASE_URL=...
+#   scripts/postgres.sh halt DIR
+#
+# Progress and errors go to stderr; only the assignments go to stdout.
 set -euo pipefail
 
 marker="routing-test-cluster"
@@ -50,8 +55,9 @@ MSG
   exit 1
 }
 
-start() {
-  local bindir dir port url attempt
+# The server binaries, installed first when missing (as root with apt).
+server_bindir() {
+  local bindir
   bindir="$(find_bindir)"
   if [ -z "$bindir" ]; then
     install_postgres
@@ -62,24 +68,35 @@ start() {
     echo "running as root, but there is no postgres user to run the server as" >&2
     exit 1
   fi
+  echo "$bindir"
+}
 
-  dir="$(mktemp -d "${TMPDIR:-/tmp}/routing-postgres.XXXXXX")"
-  touch "$dir/$marker"
+# A new data directory in DIR/data; extra arguments go to initdb (--no-sync for throwaway servers).
+init_data() {
+  local bindir="$1" dir="$2"
+  shift 2
   [ "$(id -u)" -ne 0 ] || chown -R postgres: "$dir"
-
   # An ICU en-US default collation where the server supports it (15+), as production servers usually sort text by
   # a language collation: tests then catch a query that relies on SQLite's byte order without saying so.
   local locale_args=(--locale=C --encoding=UTF8)
   if "$bindir/initdb" --help | grep -q -- '--icu-locale'; then
     locale_args+=(--locale-provider=icu --icu-locale=en-US)
   fi
-  if ! as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync "${locale_args[@]}" \
+  if ! as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust "$@" "${locale_args[@]}" \
     >"$dir/initdb.log" 2>&1; then
     # Servers built without ICU: the plain C locale.
     rm -rf "$dir/data"
-    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-sync --locale=C --encoding=UTF8 \
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust "$@" --locale=C --encoding=UTF8 \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
+}
+
+start() {
+  local bindir dir port url attempt
+  bindir="$(server_bindir)"
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/routing-postgres.XXXXXX")"
+  touch "$dir/$marker"
+  init_data "$bindir" "$dir" --no-sync
 
   # A free port can be taken between asking and binding: try a few.
   for attempt in 1 2 3; do
@@ -129,13 +146,51 @@ stop() {
   rm -rf "$dir"
 }
 
+durable_marker="routing-local-server"
+
+serve() {
+  local dir="${1:-}" port="${2:-}" bindir
+  if [ -z "$dir" ] || [ -z "$port" ]; then
+    echo "usage: $0 serve DIR PORT" >&2
+    exit 1
+  fi
+  bindir="$(server_bindir)"
+  mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    echo "Creating a PostgreSQL server in $dir (kept across starts)" >&2
+    touch "$dir/$durable_marker"
+    init_data "$bindir" "$dir"
+  fi
+  echo "-p $port -k $dir -c listen_addresses=127.0.0.1" >"$dir/server-options"
+  if ! as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o "$(cat "$dir/server-options")" >&2
+  fi
+  local exists
+  exists="$("$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+    "select 1 from pg_database where datname = 'routing'")"
+  [ "$exists" = "1" ] || "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc 'create database routing' >&2
+  echo "DATABASE_URL=postgres://postgres@127.0.0.1:$port/routing"
+}
+
+halt() {
+  local dir="${1:-}"
+  if [ -z "$dir" ] || [ ! -f "$dir/$durable_marker" ]; then
+    echo "usage: $0 halt DIR, with the DIR given to serve" >&2
+    exit 1
+  fi
+  as_owner "$(find_bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >&2
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop "${2:-}" ;;
   pause) pause "${2:-}" ;;
   resume) resume "${2:-}" ;;
+  serve) serve "${2:-}" "${3:-}" ;;
+  halt) halt "${2:-}" ;;
   *)
-    echo "usage: $0 start | $0 stop DIR | $0 pause DIR | $0 resume DIR" >&2
+    echo "usage: $0 start | $0 stop DIR | $0 pause DIR | $0 resume DIR | $0 serve DIR PORT | $0 halt DIR" >&2
     exit 1
     ;;
 esac
