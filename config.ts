@@ -21,6 +21,8 @@ const environmentSchema = z.object({
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** Port of the PostgreSQL server `npm run start:cluster` keeps under DATA_DIR when DATABASE_URL is unset. */
+  LOCAL_POSTGRES_PORT: port.default(5433),
   TASK_QUEUE: z.string().min(1).default('routing'),
   /**
    * Routings a worker keeps in memory between their tasks. The SDK's default grows with the heap (about 2,300 here)

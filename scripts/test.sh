@@ -12,6 +12,14 @@ export CHROMIUM_PATH
 # The contract test runs Schemathesis, pinned, from a virtual environment it installs once outside the clone.
 SCHEMATHESIS_PATH="$(scripts/schemathesis.sh)"
 export SCHEMATHESIS_PATH
+# The cluster pass runs a local Temporal cluster built from the server's Go module (once, cached like the CLI).
+TEMPORAL_SERVER_DIR="$(scripts/temporal-server.sh)"
+export TEMPORAL_SERVER_DIR
+# CI runs the SQLite pass on Node.js 24 LTS too (TEST_NODE24=1 anywhere): a copy of the tree built for it.
+if [ -n "${CI:-}" ] || [ -n "${TEST_NODE24:-}" ]; then
+  eval "$(scripts/node24.sh)"
+  export NODE24_BIN NODE24_TREE
+fi
 if [ "$#" -eq 0 ]; then
   npx --no-install biome check .
   npx --no-install tsc --noEmit

@@ -4,9 +4,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { Client } from 'pg';
 import { startDevServer } from '../embedded/temporal-dev-server';
 import { freePort } from '../runtime/ports';
+import { prepareNamespace } from '../runtime/prepare-namespace';
+import { freeClusterPort, startLocalCluster } from '../scripts/cluster/local-cluster';
 import { bundleRoutingWorkflows } from '../worker/create-worker';
 
 const root = path.resolve(__dirname, '..');
@@ -24,6 +27,31 @@ function testFiles(): string[] {
   );
 }
 
+/**
+ * The at-scale layout's pass: these files run once more against a local Temporal cluster (four service processes,
+ * PostgreSQL persistence) with the routing data in PostgreSQL, when TEMPORAL_SERVER_DIR names a server build.
+ */
+const clusterFiles = ['test/integration/scale-out.test.ts', 'test/integration/cluster-faults.test.ts'];
+
+/** Starts the local cluster on the suite's PostgreSQL server (its own databases), with the tests' namespace ready. */
+async function startCluster(serverDir: string, postgresUrl: string) {
+  const url = new URL(postgresUrl);
+  const dir = path.join(artifacts, 'temporal-cluster');
+  const cluster = await startLocalCluster({
+    serverDir,
+    dir,
+    postgres: { host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username) },
+    frontendPort: await freeClusterPort(),
+  });
+  const connection = await Connection.connect({ address: cluster.address });
+  try {
+    await prepareNamespace(connection, 'default', { retentionDays: 1 });
+  } finally {
+    await connection.close();
+  }
+  return { ...cluster, dir };
+}
+
 /** Unit tests touch no database: they run once, with the SQLite run. Everything else runs on both databases. */
 function isUnit(file: string): boolean {
   const relative = path.relative(path.join(root, 'test', 'unit'), path.resolve(root, file));
@@ -34,10 +62,14 @@ function isUnit(file: string): boolean {
 let running: ChildProcess | undefined;
 
 /** Runs a command to its end; resolves with its exit code and, when `capture` is set, its stdout. */
-function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; capture?: boolean } = {}) {
+function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; capture?: boolean; cwd?: string } = {},
+) {
   return new Promise<{ code: number; stdout: string }>((resolve, reject) => {
     const child = spawn(command, args, {
-      cwd: root,
+      cwd: options.cwd ?? root,
       env: options.env ?? process.env,
       stdio: ['ignore', options.capture ? 'pipe' : 'inherit', 'inherit'],
       // Its own process group, so that an interruption reaches node's runner and the test files it spawned alike.
@@ -173,37 +205,65 @@ async function main(): Promise<number> {
       TEST_TEMPORAL_ADDRESS: server.address,
       TEST_WORKFLOW_BUNDLE: bundlePath,
     };
-    const runs = [
-      { database: 'sqlite', files, env: { ...suiteEnv, TEST_DATABASE: 'sqlite' } },
-      ...(postgres
-        ? [
-            {
-              database: 'postgres',
-              files: databaseFiles,
-              env: {
-                ...suiteEnv,
-                TEST_DATABASE: 'postgres',
-                TEST_POSTGRES_URL: postgres.url,
-                TEST_DATABASE_PREFIX: databasePrefix,
-              },
-            },
-          ]
-        : []),
-    ];
+    const postgresEnv = (url: string) => ({
+      ...suiteEnv,
+      TEST_DATABASE: 'postgres',
+      TEST_POSTGRES_URL: url,
+      TEST_DATABASE_PREFIX: databasePrefix,
+    });
+    const serverDir = process.env.TEMPORAL_SERVER_DIR;
+    const clusterPassFiles = databaseFiles.filter((file) =>
+      clusterFiles.includes(path.relative(root, path.resolve(file))),
+    );
+    /** Each pass: its files, the Node.js that runs them and where, and its environment (made when it begins). */
+    interface Pass {
+      name: string;
+      files: string[];
+      env: () => Promise<NodeJS.ProcessEnv>;
+      node?: { bin: string; tree: string };
+    }
+    const sqliteEnv = async () => ({ ...suiteEnv, TEST_DATABASE: 'sqlite' });
+    const passes: Pass[] = [{ name: 'sqlite', files, env: sqliteEnv }];
+    // The supported LTS beside the machine's Node: the whole SQLite pass again, from a copy of the tree whose
+    // dependencies are built for it (scripts/node24.sh).
+    const { NODE24_BIN, NODE24_TREE } = process.env;
+    if (NODE24_BIN && NODE24_TREE) {
+      passes.push({ name: 'sqlite on node 24', files, env: sqliteEnv, node: { bin: NODE24_BIN, tree: NODE24_TREE } });
+    }
+    if (postgres) {
+      passes.push({ name: 'postgres', files: databaseFiles, env: async () => postgresEnv(postgres.url) });
+      if (serverDir && clusterPassFiles.length > 0) {
+        passes.push({
+          name: 'cluster',
+          files: clusterPassFiles,
+          env: async () => {
+            const cluster = await startCluster(serverDir, postgres.url);
+            cleanups.push(() => cluster.stop());
+            return {
+              ...postgresEnv(postgres.url),
+              TEST_TEMPORAL_ADDRESS: cluster.address,
+              TEST_CLUSTER_DIR: cluster.dir,
+              TEST_TEMPORAL_SERVER_DIR: serverDir,
+            };
+          },
+        });
+      }
+    }
     const results: string[] = [];
     let failed = false;
-    for (const each of runs) {
+    for (const each of passes) {
       if (interrupted) break;
-      console.log(`\n# database: ${each.database} (${each.files.length} files)\n`);
+      console.log(`\n# pass: ${each.name} (${each.files.length} files)\n`);
+      const env = await each.env();
       const started = Date.now();
       const { code } = await run(
-        process.execPath,
+        each.node?.bin ?? process.execPath,
         ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...each.files],
-        { env: each.env },
+        { env, ...(each.node && { cwd: each.node.tree }) },
       );
       failed ||= code !== 0;
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
-      results.push(`# ${each.database}: ${code === 0 ? 'passed' : `FAILED (exit code ${code})`} in ${seconds} s`);
+      results.push(`# ${each.name}: ${code === 0 ? 'passed' : `FAILED (exit code ${code})`} in ${seconds} s`);
     }
     console.log(`\n${results.join('\n')}`);
     if (interrupted) return 130;
