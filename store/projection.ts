@@ -201,16 +201,11 @@ export async function applyRoutingProjection(
         .onConflict((oc) => oc.column('routing_id').doNothing())
         .execute();
     }
-    // Webhook receivers get each offer with its visitor, as before the visitor was stored once.
-    const offerVisitor = insertedReps.size > 0 ? (change.visitor ?? (await storedVisitor(tx, change.routingId))) : null;
+    // Stored without the visitor too: each offer.created delivery is sent with it (store/webhooks.ts deliveryToSend).
     const webhookEvents: WebhookEvent[] = events.map((event) => ({
       type: event.type,
       routingId: change.routingId,
-      data: {
-        repId: event.repId,
-        ...event.data,
-        ...(event.type === 'offer.created' && offerVisitor && { visitor: offerVisitor }),
-      },
+      data: { repId: event.repId, ...event.data },
     }));
     if (applied.finished) {
       const { firstOfferAt: _metricsOnly, ...data } = applied.finished;
@@ -260,15 +255,6 @@ async function closeOffers(tx: Db, routingId: string, closures: readonly OfferCl
 /** The visitor a routing was started with, from its row; rows written before it was stored hold only its id. */
 function visitorOf(row: { visitor: string | null; visitor_id: string }): Visitor {
   return row.visitor === null ? { id: row.visitor_id } : (JSON.parse(row.visitor) as Visitor);
-}
-
-async function storedVisitor(db: Db, routingId: string): Promise<Visitor | null> {
-  const row = await db
-    .selectFrom('routings')
-    .select(['visitor', 'visitor_id'])
-    .where('routing_id', '=', routingId)
-    .executeTakeFirst();
-  return row ? visitorOf(row) : null;
 }
 
 export interface LiveOffer {

@@ -220,6 +220,12 @@ export async function deliveryToSend(db: Db, id: string, now: Date) {
   const row = await db
     .selectFrom('webhook_deliveries')
     .innerJoin('webhook_endpoints', 'webhook_endpoints.id', 'webhook_deliveries.endpoint_id')
+    // An offer's visitor is stored once, on its routing's row, not in each of a stage's offer.created deliveries.
+    .leftJoin('routings', (join) =>
+      join
+        .onRef('routings.routing_id', '=', 'webhook_deliveries.routing_id')
+        .on('webhook_deliveries.event_type', '=', 'offer.created'),
+    )
     .select([
       'webhook_deliveries.payload',
       'webhook_deliveries.status',
@@ -229,12 +235,22 @@ export async function deliveryToSend(db: Db, id: string, now: Date) {
       'webhook_endpoints.previous_secret',
       'webhook_endpoints.previous_secret_expires_at',
       'webhook_endpoints.enabled',
+      'routings.visitor',
     ])
     .where('webhook_deliveries.id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { payload, status, event_id: eventId, url, enabled } = row;
+  const { status, event_id: eventId, url, enabled } = row;
+  const payload = withOfferVisitor(row.payload, row.visitor);
   return { payload, status, eventId, url, enabled: enabled === 1, secrets: signingSecrets(row, now).secrets };
+}
+
+/** The body of an offer.created delivery, with its routing's visitor (the same on every attempt, so signed alike). */
+function withOfferVisitor(payload: string, visitor: string | null): string {
+  if (visitor === null) return payload;
+  const event = JSON.parse(payload) as { data: Record<string, unknown> };
+  if ('visitor' in event.data) return payload; // recorded before the visitor was stored once
+  return JSON.stringify({ ...event, data: { ...event.data, visitor: JSON.parse(visitor) } });
 }
 
 /** Records one attempt; a successful one settles the delivery. Idempotent per attempt number. */

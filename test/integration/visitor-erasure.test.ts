@@ -64,10 +64,11 @@ describe('erasing a visitor', () => {
     assert.equal((await http.post('/v1/routings', { routingId: other, type: 'pounce', visitor: kept })).status, 202);
     await offerFor(await http.asRep('bo'), 'bo', open);
     await offerFor(await http.asRep('bo'), 'bo', other);
-    // Webhook deliveries carrying the visitor have been recorded.
+    // Webhook deliveries about both routings have been recorded.
     await eventually(async () => {
       const rows = await everyStoredRow(service);
-      return rows.some((row) => row.startsWith('webhook_deliveries') && row.includes(secret.email)) || undefined;
+      const delivered = (id: string) => rows.some((row) => row.startsWith('webhook_deliveries') && row.includes(id));
+      return (delivered(connected) && delivered(open)) || undefined;
     });
     assert.ok((await everyStoredRow(service)).some((row) => row.includes(secret.email)));
 

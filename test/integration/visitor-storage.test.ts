@@ -1,6 +1,7 @@
 // The visitor: bounded in size (limits stated in /openapi.json, 400 naming the field beyond them) and stored once per
 // routing, with offers, conversations and reps' events showing it as before.
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
@@ -10,7 +11,7 @@ import { migrationProvider } from '../../store/migrations';
 import { liveOffersForRep } from '../../store/projection';
 import { repEventsAfter } from '../../store/rep-events';
 import { createTestDatabase } from '../support/database';
-import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
 
@@ -76,14 +77,32 @@ describe('visitor size limits', () => {
 describe('the visitor stored once per routing', () => {
   let service: TestService;
   let http: HttpClient;
+  let receiver: Server;
+  const received: { type: string; data: Record<string, unknown> }[] = [];
 
   before(async () => {
     service = await startTestService();
     http = new HttpClient(service.baseUrl, service.keys.adminKey);
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+    assert.equal((await http.post('/v1/webhooks', { url, events: ['offer.created'] })).status, 201);
     await putReps(http, ['ada', 'bo']);
     await createRule(http, { routeTo: { users: ['ada', 'bo'] }, offerTimeoutSeconds: 600 });
   });
-  after(() => service.stop());
+  after(async () => {
+    await service.stop();
+    receiver.close();
+  });
 
   test('offers, events and conversations show the visitor; only the routing row stores it', async () => {
     const visitor = { id: 'v-once', email: 'once@visitor.test', name: 'Once', fields: { plan: 'pro' } };
@@ -111,6 +130,19 @@ describe('the visitor stored once per routing', () => {
       .execute();
     assert.ok(storedEvents.length >= 2);
     for (const row of storedEvents) assert.ok(!row.data.includes('once@visitor.test'), row.data);
+    // Webhook receivers get each offer with its visitor; the stored deliveries do not repeat it.
+    const hooks = await eventually(async () => {
+      const mine = received.filter((event) => event.data.routingId === routingId);
+      return mine.length === 2 ? mine : undefined;
+    });
+    for (const hook of hooks) assert.deepEqual([hook.type, hook.data.visitor], ['offer.created', visitor]);
+    const deliveries = await service.db
+      .selectFrom('webhook_deliveries')
+      .select('payload')
+      .where('routing_id', '=', routingId)
+      .execute();
+    assert.equal(deliveries.length, 2);
+    for (const row of deliveries) assert.ok(!row.payload.includes('once@visitor.test'), row.payload);
     const routing = await service.db
       .selectFrom('routings')
       .select('visitor')
