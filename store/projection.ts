@@ -232,7 +232,9 @@ async function closeOffers(tx: Db, routingId: string, closures: readonly OfferCl
   const groups = new Map<string, OfferClosure[]>();
   for (const closure of closures) {
     const key = `${closure.result}\n${closure.endedAt}`;
-    groups.set(key, [...(groups.get(key) ?? []), closure]);
+    const group = groups.get(key);
+    if (group) group.push(closure);
+    else groups.set(key, [closure]);
   }
   for (const group of groups.values()) {
     const { result, endedAt } = group[0] as OfferClosure;
