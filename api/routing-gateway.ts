@@ -12,7 +12,7 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@tempo
 import { writeRoutingChange } from '../activities/routing-change';
 import { startWebhookDeliveries, type WebhookDispatch } from '../activities/webhook-dispatch';
 import { longPollsOpen, routingStarts } from '../observability/metrics';
-import { withTemporalDeadline } from '../runtime/temporal';
+import { TEMPORAL_UPDATE_TIMEOUT_MS, withTemporalDeadline } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import {
@@ -223,7 +223,7 @@ export class RoutingGateway {
     whenClosed?: (state: RoutingState) => C | undefined,
   ): Promise<T | C> {
     try {
-      return await this.bounded(send);
+      return await this.bounded(send, TEMPORAL_UPDATE_TIMEOUT_MS);
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const code = error.cause.type ?? '';
@@ -292,7 +292,7 @@ export class RoutingGateway {
    * Temporal calls made while a request waits end by a deadline, so an unreachable server answers 503
    * `temporal_unavailable` (see http-error.ts) instead of holding the request while the SDK retries.
    */
-  private bounded<T>(call: () => Promise<T>): Promise<T> {
-    return withTemporalDeadline(this.client, call);
+  private bounded<T>(call: () => Promise<T>, timeoutMs?: number): Promise<T> {
+    return withTemporalDeadline(this.client, call, timeoutMs);
   }
 }

@@ -32,12 +32,19 @@ export function installSdkRuntime(logger: Logger, sdkMetricsAddress: string | un
 }
 
 /**
- * How long a Temporal call made on an HTTP request's behalf (start, query, update) may take; past it the API answers
- * 503 `temporal_unavailable`. Generous, as an accept waits for a worker to record its decision. Without a deadline
- * the client's Connection retries an unreachable server for about 20 s; the worker's NativeConnection (which the
- * all-in-one API shares) retries for about 10 s whatever the deadline (SDK 1.24), so there it is the bound anyway.
+ * How long a Temporal call made on an HTTP request's behalf (start, query, reading a result) may take; past it the API
+ * answers 503 `temporal_unavailable`. Without a deadline the client's Connection retries an unreachable server for
+ * about 20 s; the worker's NativeConnection (which the all-in-one API shares) retries for about 10 s whatever the
+ * deadline (SDK 1.24), so there it is the bound anyway.
  */
 export const TEMPORAL_CALL_TIMEOUT_MS = 10_000;
+
+/**
+ * The same for an update (accept, decline, cancel), which also waits for a worker to run the workflow task that
+ * decides it: after a worker dies, that task waits out the sticky queue's 5 s and, if the worker took it with it, the
+ * 10 s workflow task timeout, and a loaded machine adds to both.
+ */
+export const TEMPORAL_UPDATE_TIMEOUT_MS = 30_000;
 
 /** What both connections (the client's and the worker's native one) offer for bounded calls and health checks. */
 export type TemporalCaller = Pick<Client, 'withDeadline' | 'workflowService'>;
