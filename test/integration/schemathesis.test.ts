@@ -15,6 +15,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import { startTestService, type TestService } from '../support/service';
 
 /** Operations Schemathesis leaves out, each with the reason. */
@@ -37,9 +38,13 @@ function required(name: string): string {
 }
 
 /** Runs `command` to its end, its stdout and stderr together, as Schemathesis prints its report on both. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string },
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => {
       output += chunk;
@@ -58,9 +63,12 @@ describe('Schemathesis against /openapi.json', () => {
   /** Where the webhook endpoints Schemathesis registers point (hooks.py): answers every delivery with 204. */
   let receiver: Server;
   let receiverUrl: string;
+  /** What the API logs at error level (a 5xx comes with its cause), shown when the test fails. */
+  const serverErrors: string[] = [];
 
   before(async () => {
-    service = await startTestService();
+    const logger = pino({ level: 'error' }, { write: (line: string) => serverErrors.push(line) });
+    service = await startTestService({ logger });
     reports = mkdtempSync(path.join(tmpdir(), 'schemathesis-'));
     receiver = createServer((req, res) => {
       req.resume();
@@ -92,7 +100,7 @@ describe('Schemathesis against /openapi.json', () => {
         '--max-examples',
         String(MAX_EXAMPLES_PER_OPERATION),
         ...EXCLUDED.flatMap(({ path }) => ['--exclude-path', path]),
-        // Nothing is kept between runs (Hypothesis would otherwise write its example database into the clone).
+        // Nothing is kept between runs.
         '--generation-database',
         'none',
         '--report',
@@ -102,18 +110,22 @@ describe('Schemathesis against /openapi.json', () => {
         '--no-color',
       ],
       {
-        ...process.env,
-        SCHEMATHESIS_HOOKS: path.join(CONFIG_DIR, 'hooks.py'),
-        ROUTING_BASE_URL: service.baseUrl,
-        ROUTING_ADMIN_KEY: service.keys.adminKey,
-        ROUTING_EXPERIENCE_KEY: service.keys.experienceKey,
-        ROUTING_WEBHOOK_RECEIVER_URL: receiverUrl,
+        env: {
+          ...process.env,
+          SCHEMATHESIS_HOOKS: path.join(CONFIG_DIR, 'hooks.py'),
+          ROUTING_BASE_URL: service.baseUrl,
+          ROUTING_ADMIN_KEY: service.keys.adminKey,
+          ROUTING_EXPERIENCE_KEY: service.keys.experienceKey,
+          ROUTING_WEBHOOK_RECEIVER_URL: receiverUrl,
+        },
+        // Schemathesis and Hypothesis keep caches in the working directory: a temporary one, not the clone.
+        cwd: reports,
       },
     );
     const entries: { request: { method: string; url: string }; response: { status: number } }[] = JSON.parse(
       readFileSync(har, 'utf8'),
     ).log.entries;
-    const serverErrors = entries
+    const answeredWith5xx = entries
       .filter(({ response }) => response.status >= 500)
       .map(({ request, response }) => `${response.status} ${request.method} ${request.url}`);
     const byStatus = new Map<number, number>();
@@ -127,8 +139,9 @@ describe('Schemathesis against /openapi.json', () => {
       context.diagnostic(line.trim());
     }
 
-    assert.equal(code, 0, `Schemathesis found failures:\n${output}`);
+    const serverLog = `\nThe API's error log:\n${serverErrors.join('')}`;
+    assert.equal(code, 0, `Schemathesis found failures:\n${output}${serverLog}`);
     assert.ok(entries.length > 1000, `only ${entries.length} requests recorded: did Schemathesis run?\n${output}`);
-    assert.deepEqual(serverErrors, [], `server errors:\n${output}`);
+    assert.deepEqual(answeredWith5xx, [], `server errors:\n${output}${serverLog}`);
   });
 });

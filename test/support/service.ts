@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp, keepConnectionsLongerThanClients } from '../../api/app';
 import type { ApiKeys } from '../../api/auth';
 import type { RateLimits } from '../../api/rate-limits';
@@ -59,6 +59,8 @@ export async function startTestService(
     rateLimits?: RateLimits;
     /** OUTBOUND_ALLOWED_HOSTS: by default 127.0.0.1, where tests run their webhook receivers. */
     outboundAllowedHosts?: string[];
+    /** The API's logger; silent by default. */
+    logger?: Logger;
   } = {},
 ): Promise<TestService> {
   const outbound = outboundPolicy(options.outboundAllowedHosts ?? ['127.0.0.1']);
@@ -98,7 +100,7 @@ export async function startTestService(
       events,
       heartbeatMs: 200,
       rateLimits: options.rateLimits ?? testRateLimits,
-      logger: pino({ level: 'silent' }),
+      logger: options.logger ?? pino({ level: 'silent' }),
       routings: new RoutingGateway(client, taskQueue, {
         webhookRetry: testWebhookRetry,
         eagerStart: true,
