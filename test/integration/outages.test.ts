@@ -198,10 +198,7 @@ describe('outages', {
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: (temporal as DevServer).address,
       TASK_QUEUE: `outages-${randomUUID()}`,
-      LOG_LEVEL: 'fatal',
-      RATE_LIMIT_EXPERIENCE: '1000000',
-      RATE_LIMIT_REP: '1000000',
-      RATE_LIMIT_ADMIN: '1000000',
+      LOG_LEVEL: 'fatal', // rate limits: test/run.ts gives every spawned process generous ones
       ...keys,
     };
     spawnProcess('worker/main.ts', { METRICS_PORT: String(metricsPort) });
