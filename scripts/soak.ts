@@ -1,21 +1,22 @@
-// Soak run: drives thousands of routings through restarts of every part (worker SIGKILLed, Temporal dev server
-// restarted, API stopped) and reports what was lost. Not part of the test suite: `npm run soak`.
-// Each fault waits for the service to recover before the next interval starts, so the run measures survival of
-// faults rather than a service that is never up.
+// Soak run: drives thousands of routings through restarts of every part (a worker SIGKILLed, Temporal struck, an
+// API stopped) and reports what was lost: `npm run soak`. Each fault waits for the service to recover before the
+// next interval starts, so the run measures survival of faults rather than a service that is never up.
 //   SOAK_ROUTINGS (default 2000)  SOAK_RATE per second (default 10)  SOAK_RESTART_EVERY seconds (default 10)
+//   SOAK_TEMPORAL=cluster: the at-scale layout (soak-backends.ts), with SOAK_PROCESSES (default 2 there, else 1)
+//   API and worker processes each.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type DevServer, startDevServer } from '../embedded/temporal-dev-server';
 import { freePort } from '../runtime/ports';
 import { openDatabase } from '../store/database';
+import { clusterBackend, devServerBackend } from './soak-backends';
 
 const root = path.resolve(__dirname, '..');
 const total = Number(process.env.SOAK_ROUTINGS ?? 2000);
 const rate = Number(process.env.SOAK_RATE ?? 10);
 const restartEverySeconds = Number(process.env.SOAK_RESTART_EVERY ?? 10);
+const onCluster = process.env.SOAK_TEMPORAL === 'cluster';
+const processCount = Number(process.env.SOAK_PROCESSES ?? (onCluster ? 2 : 1));
 const reps = ['r1', 'r2', 'r3', 'r4', 'r5'];
 const ACCEPTS_IN_FLIGHT = 16;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,21 +43,15 @@ async function call(base: string, token: string, method: string, url: string, bo
 }
 
 async function main() {
-  const cliPath = process.env.TEMPORAL_CLI_PATH;
-  if (!cliPath) throw new Error('TEMPORAL_CLI_PATH is not set: run with `npm run soak`');
-  const dir = mkdtempSync(path.join(tmpdir(), 'routing-soak-'));
-  const temporalPort = await freePort();
-  const startServer = () => startDevServer({ cliPath, port: temporalPort, dbFile: path.join(dir, 'temporal.sqlite') });
-  let server: DevServer = await startServer();
-  const apiPort = await freePort();
+  const backend = onCluster ? await clusterBackend() : await devServerBackend();
+  console.log(`soak on ${backend.name}, ${processCount} API and ${processCount} worker processes`);
   const keys = { ADMIN_API_KEY: `admin_${randomUUID()}`, EXPERIENCE_API_KEY: `exp_${randomUUID()}` };
   const env = {
     ...process.env,
     ...keys,
-    TEMPORAL_ADDRESS: server.address,
+    ...backend.databaseEnv,
+    TEMPORAL_ADDRESS: backend.temporalAddress,
     TASK_QUEUE: 'soak',
-    DATA_DIR: dir,
-    PORT: String(apiPort),
     LOG_LEVEL: 'error',
     // Its simulated reps poll far faster than people do (every 50 ms): no rate limit may shape what it measures.
     RATE_LIMIT_EXPERIENCE: '1000000',
@@ -71,8 +66,7 @@ async function main() {
     });
   const exited = (child: ChildProcess) =>
     new Promise((resolve) => (child.exitCode !== null ? resolve(0) : child.once('exit', resolve)));
-  const base = `http://127.0.0.1:${apiPort}`;
-  /** Resolves once `url` answers 200: the worker serves metrics only once it polls, the API health once it listens. */
+  /** Resolves once `url` answers 200: the worker is ready once it polls, the API health once it listens. */
   const answering = async (url: string) => {
     for (;;) {
       const ok = await fetch(url).then(
@@ -86,16 +80,24 @@ async function main() {
   const startWorkerProcess = async () => {
     const metricsPort = await freePort();
     const child = spawnEntry('worker/main.ts', { METRICS_PORT: String(metricsPort) });
-    await answering(`http://127.0.0.1:${metricsPort}/metrics`);
+    await answering(`http://127.0.0.1:${metricsPort}/readyz`);
     return child;
   };
-  const startApiProcess = async () => {
-    const child = spawnEntry('api/main.ts');
-    await answering(`${base}/healthz`);
+  const apiPorts = await Promise.all(Array.from({ length: processCount }, () => freePort()));
+  const bases = apiPorts.map((port) => `http://127.0.0.1:${port}`);
+  const startApiProcess = async (index: number) => {
+    const child = spawnEntry('api/main.ts', { PORT: String(apiPorts[index]) });
+    await answering(`${bases[index]}/healthz`);
     return child;
   };
-  let worker = await startWorkerProcess();
-  let api = await startApiProcess();
+  // The first worker migrates the database before anything else opens it.
+  const workers: ChildProcess[] = [];
+  for (let i = 0; i < processCount; i++) workers.push(await startWorkerProcess());
+  const apis: ChildProcess[] = [];
+  for (let i = 0; i < processCount; i++) apis.push(await startApiProcess(i));
+  /** Requests are spread over the API processes, as a load balancer would. */
+  const baseFor = (n: number) => bases[n % bases.length] as string;
+  const base = baseFor(0);
   const admin = keys.ADMIN_API_KEY;
 
   for (const rep of reps)
@@ -113,8 +115,9 @@ async function main() {
   // Simulated reps: each polls its offers and accepts what it sees; losing a race (409) is normal. Each starts at
   // a different point of the list, so they race on some routings and not on every one.
   const repLoops = reps.map(async (rep, index) => {
+    const repBase = baseFor(index);
     while (!done) {
-      const { body } = await call(base, tokens[rep] as string, 'GET', `/v1/reps/${rep}/offers`);
+      const { body } = await call(repBase, tokens[rep] as string, 'GET', `/v1/reps/${rep}/offers`);
       const offers: { routingId: string }[] = body?.offers ?? [];
       const from = Math.floor((offers.length * index) / reps.length);
       // Several answers in flight, as a rep's browser tabs and retries would: after a worker is killed, an answer to
@@ -123,7 +126,9 @@ async function main() {
       await Promise.all(
         Array.from({ length: ACCEPTS_IN_FLIGHT }, async () => {
           for (let offer = queue.shift(); offer && !done; offer = queue.shift()) {
-            await call(base, tokens[rep] as string, 'POST', `/v1/routings/${offer.routingId}/accept`, { repId: rep });
+            await call(repBase, tokens[rep] as string, 'POST', `/v1/routings/${offer.routingId}/accept`, {
+              repId: rep,
+            });
           }
         }),
       );
@@ -131,7 +136,7 @@ async function main() {
     }
   });
 
-  // Faults, in turn: SIGKILL the worker, restart the Temporal server, stop the API with SIGTERM.
+  // Faults, in turn: SIGKILL a worker, strike Temporal, stop an API with SIGTERM (each process in its turn).
   const faults = (async () => {
     const kinds = ['worker', 'temporal', 'api'] as const;
     while (!done) {
@@ -139,21 +144,27 @@ async function main() {
       if (done) break;
       const kind = kinds[restarts % kinds.length];
       restarts++;
+      const round = Math.floor((restarts - 1) / kinds.length);
+      const target = round % processCount;
       const faultAt = Date.now();
+      let what: string;
       if (kind === 'worker') {
+        const worker = workers[target] as ChildProcess;
         worker.kill('SIGKILL');
         await exited(worker);
-        worker = await startWorkerProcess();
+        workers[target] = await startWorkerProcess();
+        what = `worker ${target + 1} killed and started`;
       } else if (kind === 'temporal') {
-        await server.stop();
-        server = await startServer();
+        what = await backend.strikeTemporal(round);
       } else {
+        const api = apis[target] as ChildProcess;
         api.kill('SIGTERM');
         await exited(api);
-        api = await startApiProcess();
+        apis[target] = await startApiProcess(target);
+        what = `api ${target + 1} stopped and started`;
       }
       const at = ((faultAt - started) / 1000).toFixed(0);
-      console.log(`[${at} s] restart ${restarts}: ${kind}, back in ${((Date.now() - faultAt) / 1000).toFixed(1)} s`);
+      console.log(`[${at} s] restart ${restarts}: ${what}, back in ${((Date.now() - faultAt) / 1000).toFixed(1)} s`);
     }
   })();
 
@@ -161,7 +172,7 @@ async function main() {
   await Promise.all(
     ids.map(async (routingId, i) => {
       await sleep((i / rate) * 1000);
-      await call(base, keys.EXPERIENCE_API_KEY, 'POST', '/v1/routings', {
+      await call(baseFor(i), keys.EXPERIENCE_API_KEY, 'POST', '/v1/routings', {
         routingId,
         type: 'inbound',
         visitor: { id: `v-${i}` },
@@ -174,7 +185,7 @@ async function main() {
   );
 
   // Outcomes are read from the routings table the workflows project into: one query per second, not one per routing.
-  const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'routing.sqlite') });
+  const db = await openDatabase(backend.database);
   const readOutcomes = async () =>
     new Map(
       (await db.selectFrom('routings').select(['routing_id', 'status', 'rep_id']).execute()).map((row) => [
@@ -241,12 +252,11 @@ async function main() {
     ),
   );
 
-  for (const child of [worker, api]) {
+  for (const child of [...workers, ...apis]) {
     child.kill('SIGTERM');
     await exited(child);
   }
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await backend.stop();
   const failures = notConnected.length + doubleAssigned.length + missingConversation.length + stillPending.length;
   process.exit(failures === 0 ? 0 : 1);
 }

@@ -31,7 +31,11 @@ function testFiles(): string[] {
  * The at-scale layout's pass: these files run once more against a local Temporal cluster (four service processes,
  * PostgreSQL persistence) with the routing data in PostgreSQL, when TEMPORAL_SERVER_DIR names a server build.
  */
-const clusterFiles = ['test/integration/scale-out.test.ts', 'test/integration/cluster-faults.test.ts'];
+const clusterFiles = [
+  'test/integration/scale-out.test.ts',
+  'test/integration/cluster-faults.test.ts',
+  'test/integration/cluster-soak.test.ts',
+];
 
 /** Starts the local cluster on the suite's PostgreSQL server (its own databases), with the tests' namespace ready. */
 async function startCluster(serverDir: string, postgresUrl: string) {
@@ -221,6 +225,8 @@ async function main(): Promise<number> {
       files: string[];
       env: () => Promise<NodeJS.ProcessEnv>;
       node?: { bin: string; tree: string };
+      /** Test files run at once; the cluster pass runs one at a time, as its fault tests strike the shared cluster. */
+      concurrency?: number;
     }
     const sqliteEnv = async () => ({ ...suiteEnv, TEST_DATABASE: 'sqlite' });
     const passes: Pass[] = [{ name: 'sqlite', files, env: sqliteEnv }];
@@ -236,6 +242,7 @@ async function main(): Promise<number> {
         passes.push({
           name: 'cluster',
           files: clusterPassFiles,
+          concurrency: 1,
           env: async () => {
             const cluster = await startCluster(serverDir, postgres.url);
             cleanups.push(() => cluster.stop());
@@ -258,7 +265,14 @@ async function main(): Promise<number> {
       const started = Date.now();
       const { code } = await run(
         each.node?.bin ?? process.execPath,
-        ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...each.files],
+        [
+          '--import',
+          'tsx',
+          '--test',
+          `--test-concurrency=${each.concurrency ?? 2}`,
+          '--test-reporter=spec',
+          ...each.files,
+        ],
         { env, ...(each.node && { cwd: each.node.tree }) },
       );
       failed ||= code !== 0;

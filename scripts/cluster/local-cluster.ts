@@ -47,7 +47,8 @@ export async function freeClusterPort(): Promise<number> {
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    // Membership ports are stored as a smallint: the whole block stays below 32,768.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const ports = Object.values(portsOf(base)).flatMap(({ grpc, membership }) => [grpc, membership]);
     if ((await Promise.all(ports.map(bindable))).every(Boolean)) return base;
   }
@@ -256,6 +257,22 @@ export async function waitForFrontend(address: string, timeoutMs: number): Promi
   }
 }
 
+/** Rejects as soon as a service's process has gone (a bad config, a port taken), naming it and its last log line. */
+async function failOnServiceExit(dir: string, watching: () => boolean): Promise<void> {
+  while (watching()) {
+    await sleep(250);
+    for (const service of clusterServices) {
+      if (runningPid(dir, service) !== undefined) continue;
+      const log =
+        readFileSync(path.join(dir, `${service}.log`), 'utf8')
+          .trim()
+          .split('\n')
+          .at(-1) ?? '';
+      throw new Error(`the cluster's ${service} service exited: ${log.slice(0, 500)}`);
+    }
+  }
+}
+
 /**
  * Starts the cluster (stopping what a previous run left behind first), creating and migrating its databases as
  * needed. An unexpected exit of this process takes the services with it.
@@ -279,7 +296,12 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const address = `127.0.0.1:${options.frontendPort}`;
   try {
     for (const service of clusterServices) startService(options, service);
-    await waitForFrontend(address, 120_000);
+    let starting = true;
+    await Promise.race([waitForFrontend(address, 120_000), failOnServiceExit(options.dir, () => starting)]).finally(
+      () => {
+        starting = false;
+      },
+    );
   } catch (error) {
     await stopCluster(options.dir);
     throw error;
