@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
+import { isAlive } from '../runtime/pids';
 import { routingSearchAttributes } from '../workflows/search-attributes';
 
 /** The CLI's spelling of each search attribute type. */
@@ -35,15 +36,6 @@ export interface DevServer {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Stops a dev server left running by an earlier process that was killed before it could stop it. */
 async function stopOrphan(pidFile: string): Promise<void> {

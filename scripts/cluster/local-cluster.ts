@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
+import { isAlive } from '../../runtime/pids';
 
 export const clusterServices = ['history', 'matching', 'frontend', 'worker'] as const;
 export type ClusterService = (typeof clusterServices)[number];
@@ -184,15 +185,6 @@ async function hasSchemaVersionTable(postgres: PostgresServer, database: string)
 }
 
 const pidFile = (dir: string, service: ClusterService) => path.join(dir, `${service}.pid`);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
