@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { isAlive } from '../runtime/pids';
 import { type BenchConfig, loadBenchConfig, type PhaseName } from './config';
 import type { BenchContext } from './context';
 import { JsonHttp } from './driver/http';
@@ -41,22 +42,13 @@ async function phase<T>(results: BenchResults, name: string, work: () => Promise
   }
 }
 
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** False, with the reason recorded, once a process of the service has gone: every later figure would be noise. */
 function serviceAlive(service: BenchService, results: BenchResults, phaseName: string): boolean {
   const gone = [
     ['the Temporal dev server', service.temporalPid],
     ['the worker', service.worker.pid],
     ['the API', service.api.pid],
-  ].filter(([, pid]) => !isRunning(pid as number));
+  ].filter(([, pid]) => !isAlive(pid as number));
   if (gone.length === 0) return true;
   results.errors[phaseName] = `skipped: ${gone.map(([name]) => name).join(', ')} exited during the run`;
   return false;
