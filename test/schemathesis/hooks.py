@@ -8,6 +8,9 @@ the server prefers them):
   /v1/users or /v1/reps path), minted with the admin key for each request, so that a rep deleted and created again
   by the stateful phase still gets a valid one. When that rep does not exist, the next alternative is used; for an
   operation only a rep may call, the admin key then stands in and is refused with 403, as documented.
+
+Webhook endpoints it registers point at the test's receiver (`before_call`), and the `state_dependent_refusal` check
+holds the 400s that schemathesis.toml lets through to what they must be.
 """
 
 import json
@@ -18,12 +21,11 @@ import urllib.request
 
 import schemathesis
 
+BASE_URL = os.environ["ROUTING_BASE_URL"]
+KEYS = {"adminKey": os.environ["ROUTING_ADMIN_KEY"], "experienceKey": os.environ["ROUTING_EXPERIENCE_KEY"]}
 # Webhook deliveries never leave the machine: the URL of an endpoint that will be registered points at the test's
 # own receiver on loopback, which answers every delivery with 204 (the test service allows 127.0.0.1).
 WEBHOOK_RECEIVER_URL = os.environ["ROUTING_WEBHOOK_RECEIVER_URL"]
-
-BASE_URL = os.environ["ROUTING_BASE_URL"]
-KEYS = {"adminKey": os.environ["ROUTING_ADMIN_KEY"], "experienceKey": os.environ["ROUTING_EXPERIENCE_KEY"]}
 
 
 def acting_rep(case):
