@@ -42,7 +42,7 @@ export const longPollsOpen = new Gauge({
 
 export const repEventStreamsOpen = new Gauge({
   name: 'routing_rep_event_streams_open',
-  help: 'Reps\' event streams (GET /v1/reps/:id/events) open in this API process',
+  help: "Reps' event streams (GET /v1/reps/:id/events) open in this API process",
   registers: [registry],
 });
 
