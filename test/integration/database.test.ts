@@ -222,23 +222,37 @@ describe(`the store on ${databaseUnderTest()}`, () => {
     assert.deepEqual(await userIdsByEmail(db, emails), new Map([['bulk-69999@db.test', 'bulk-69999']]));
   });
 
+  /** A routing's first write, as its workflow makes it: the routing row and its visitor with the first offers. */
+  const firstWrite = (routingId: string) => ({
+    routingId,
+    routing: {
+      type: 'inbound',
+      visitorId: 'v',
+      status: 'routing',
+      ruleId: 'r',
+      repId: null,
+      startedAt: '2030-01-01T00:00:00.000Z',
+      endedAt: null,
+    },
+    visitor: { id: 'v' },
+  });
+
   test("a rep's live offers list oldest first, then by routing id", async () => {
     const offeredAt = '2030-01-01T00:00:00.000Z';
     const offer = (routingId: string, at = offeredAt) => ({
       routingId,
       repId: 'offer-rep',
       routingType: 'inbound',
-      visitor: { id: 'v' },
       ruleId: 'r',
       stage: 'route_to',
       offeredAt: at,
       expiresAt: '2030-01-01T00:01:00.000Z',
     });
     for (const routingId of ['offer-b', 'Offer-c', 'offer-a']) {
-      await applyRoutingProjection(db, { routingId, created: [offer(routingId)], closed: [] });
+      await applyRoutingProjection(db, { ...firstWrite(routingId), created: [offer(routingId)], closed: [] });
     }
     await applyRoutingProjection(db, {
-      routingId: 'offer-0',
+      ...firstWrite('offer-0'),
       created: [offer('offer-0', '2029-12-31T23:59:59.999Z')],
       closed: [],
     });
@@ -252,7 +266,6 @@ describe(`the store on ${databaseUnderTest()}`, () => {
     routingId,
     repId,
     routingType: 'inbound',
-    visitor: { id: 'v' },
     ruleId: 'r',
     stage: 'route_to',
     offeredAt: '2030-01-01T00:00:00.000Z',
@@ -262,7 +275,11 @@ describe(`the store on ${databaseUnderTest()}`, () => {
   test('a write naming the live offers withdraws one a lost workflow task showed', async () => {
     const routingId = 'lost-task';
     // The lost attempt offered ann; its retry offers bob instead.
-    await applyRoutingProjection(db, { routingId, created: [projectionOffer(routingId, 'ann')], closed: [] });
+    await applyRoutingProjection(db, {
+      ...firstWrite(routingId),
+      created: [projectionOffer(routingId, 'ann')],
+      closed: [],
+    });
     const { applied } = await applyRoutingProjection(db, {
       routingId,
       created: [projectionOffer(routingId, 'bob')],
