@@ -3,7 +3,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ConflictError, UnknownReferenceError } from '../store/errors';
-import { RETRY_AFTER_SECONDS, unavailableDependency } from './health/outages';
+import { type Dependency, RETRY_AFTER_SECONDS, unavailableDependency } from './health/outages';
 
 export class HttpError extends Error {
   constructor(
@@ -41,6 +41,13 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
   return result.data;
 }
 
+/** What a 503 tells the client, per dependency out of reach. */
+const unreachable: Record<Dependency, string> = {
+  database: 'the database cannot be reached',
+  temporal: 'Temporal cannot be reached',
+  worker: 'no routing worker is running to answer',
+};
+
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof ConflictError) return new HttpError(409, error.code, error.message);
@@ -62,8 +69,7 @@ function toHttpError(error: unknown): HttpError {
   // An outage is not the client's fault, nor a bug: 503, and the same request works once the dependency is back.
   const dependency = unavailableDependency(error);
   if (dependency) {
-    const what = dependency === 'database' ? 'the database' : 'Temporal';
-    return new HttpError(503, `${dependency}_unavailable`, `${what} cannot be reached: retry later`);
+    return new HttpError(503, `${dependency}_unavailable`, `${unreachable[dependency]}: retry later`);
   }
   return new HttpError(500, 'internal', 'internal error');
 }

@@ -118,8 +118,8 @@ const callsTemporal = new Set([
 const unavailable = (operationId: string): ResponseConfig => ({
   ...failure(
     callsTemporal.has(operationId)
-      ? 'database_unavailable or temporal_unavailable: the database or Temporal cannot be reached (or did not answer ' +
-          'in time); retry after Retry-After.'
+      ? 'database_unavailable, temporal_unavailable or worker_unavailable: the database or Temporal cannot be ' +
+          'reached (or did not answer in time), or no routing worker is running to answer; retry after Retry-After.'
       : 'database_unavailable: the database cannot be reached (or did not answer in time); retry after Retry-After.',
   ),
   headers: {

@@ -1,7 +1,7 @@
 // Recognises the errors that mean a dependency is out of reach (as opposed to a bug), so the API can answer 503 with
 // Retry-After instead of 500: the client did nothing wrong and the same request will work once it is back.
 
-export type Dependency = 'database' | 'temporal';
+export type Dependency = 'database' | 'temporal' | 'worker';
 
 /** What the API tells clients to wait before retrying a request refused by an outage. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -42,9 +42,19 @@ const pgClientMessages =
 
 /**
  * gRPC statuses of a Temporal call that could not be served: DEADLINE_EXCEEDED (4, past its deadline),
- * RESOURCE_EXHAUSTED (8, server overloaded or rate limited) and UNAVAILABLE (14, server unreachable).
+ * RESOURCE_EXHAUSTED (8, server overloaded or rate limited) and UNAVAILABLE (14, server unreachable). CANCELLED (1)
+ * too: the worker's native connection, which the all-in-one process's API shares, ends a call past its deadline so
+ * (a query waiting for a worker that never comes, for one); the API cancels no call of its own otherwise.
  */
-const unavailableGrpcCodes = new Set<number>([4, 8, 14]);
+const unavailableGrpcCodes = new Set<number>([1, 4, 8, 14]);
+
+/**
+ * FAILED_PRECONDITION (9) with this text: Temporal could reach no worker to answer a query, as no worker has polled
+ * the routing's task queue lately (all of them stopped, or being deployed). The routing is safe; the API is not the
+ * one at fault, and the same request works once a worker is back.
+ */
+const noWorkerPolling = (error: Record<string, unknown>) =>
+  error.code === 9 && /no poller seen/i.test(error.details as string);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -56,7 +66,10 @@ function isGrpcError(error: Record<string, unknown>): boolean {
 }
 
 function classifyOne(error: Record<string, unknown>): Dependency | undefined {
-  if (isGrpcError(error)) return unavailableGrpcCodes.has(error.code as number) ? 'temporal' : undefined;
+  if (isGrpcError(error)) {
+    if (noWorkerPolling(error)) return 'worker';
+    return unavailableGrpcCodes.has(error.code as number) ? 'temporal' : undefined;
+  }
   const code = typeof error.code === 'string' ? error.code : '';
   if (connectionErrorCodes.has(code) || unavailableSqlStates.test(code) || unavailableSqliteCodes.test(code)) {
     return 'database';

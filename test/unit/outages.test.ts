@@ -67,6 +67,15 @@ describe('unavailableDependency', () => {
     }
   });
 
+  test('a query no worker polls for is a worker outage', () => {
+    // What Temporal answers when no worker has polled a routing's task queue lately, as the Schemathesis run saw it
+    // (a routing left by an earlier pass, whose worker had stopped): FAILED_PRECONDITION with this text.
+    const noPoller = { code: 9, details: 'no poller seen for task queue recently', metadata: {} };
+    assert.equal(unavailableDependency({ message: 'Failed to query Workflow', cause: noPoller }), 'worker');
+    // Another FAILED_PRECONDITION is the request's fault, not an outage.
+    assert.equal(unavailableDependency({ code: 9, details: 'Workflow execution already completed' }), undefined);
+  });
+
   test('anything else is not an outage', () => {
     assert.equal(unavailableDependency(new Error('Cannot read properties of undefined')), undefined);
     assert.equal(unavailableDependency(new TypeError('x is not a function')), undefined);
