@@ -249,11 +249,26 @@ export async function waitForFrontend(address: string, timeoutMs: number): Promi
   }
 }
 
+/** Resolves once the cluster's metadata row exists (at once on a database that has run the cluster before). */
+async function clusterMetadataRecorded(postgres: PostgresServer, waiting: () => boolean): Promise<void> {
+  const client = new PgClient({ ...postgres, database: databases.temporal });
+  await client.connect();
+  try {
+    while (waiting()) {
+      const { rowCount } = await client.query('select 1 from cluster_metadata_info limit 1');
+      if (rowCount) return;
+      await sleep(100);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Rejects as soon as a service's process has gone (a bad config, a port taken), naming it and its last log line. */
-async function failOnServiceExit(dir: string, watching: () => boolean): Promise<void> {
-  while (watching()) {
+async function failOnServiceExit(dir: string, watched: () => readonly ClusterService[]): Promise<void> {
+  while (watched().length > 0) {
     await sleep(250);
-    for (const service of clusterServices) {
+    for (const service of watched()) {
       if (runningPid(dir, service) !== undefined) continue;
       const log =
         readFileSync(path.join(dir, `${service}.log`), 'utf8')
@@ -287,13 +302,22 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   process.once('exit', killAll);
   const address = `127.0.0.1:${options.frontendPort}`;
   try {
-    for (const service of clusterServices) startService(options, service);
+    // The first service to start on a new database records the cluster's metadata; several at once race to do it
+    // and the losers exit ("failed to initialize current cluster metadata"), so one goes first.
+    const started: ClusterService[] = ['history'];
+    startService(options, 'history');
     let starting = true;
-    await Promise.race([waitForFrontend(address, 120_000), failOnServiceExit(options.dir, () => starting)]).finally(
-      () => {
-        starting = false;
-      },
-    );
+    const exited = failOnServiceExit(options.dir, () => (starting ? started : []));
+    try {
+      await Promise.race([clusterMetadataRecorded(options.postgres, () => starting), exited]);
+      for (const service of clusterServices.filter((name) => name !== 'history')) {
+        started.push(service);
+        startService(options, service);
+      }
+      await Promise.race([waitForFrontend(address, 120_000), exited]);
+    } finally {
+      starting = false;
+    }
   } catch (error) {
     await stopCluster(options.dir);
     throw error;
