@@ -378,3 +378,18 @@ export async function openPounceRoutingIds(db: Db, visitorId: string, exceptRout
     .execute();
   return rows.map((row) => row.routing_id);
 }
+
+/**
+ * Deletes routings' rows: their offers, conversation and round-robin turns, then the routings themselves (as many ids
+ * as one statement may bind). Shared by retention and visitor erasure; returns what went, per table.
+ */
+export async function deleteRoutingRows(db: Db, routingIds: readonly string[]) {
+  const deleted = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+  const offers = deleted(await db.deleteFrom('offers').where('routing_id', 'in', routingIds).executeTakeFirst());
+  const conversations = deleted(
+    await db.deleteFrom('conversations').where('routing_id', 'in', routingIds).executeTakeFirst(),
+  );
+  await db.deleteFrom('round_robin_turns').where('routing_id', 'in', routingIds).execute();
+  const routings = deleted(await db.deleteFrom('routings').where('routing_id', 'in', routingIds).executeTakeFirst());
+  return { offers, conversations, routings };
+}

@@ -1,6 +1,7 @@
 // Deleting what the retention settings no longer keep, one bounded batch per call: each batch is one short
 // transaction, so a large backlog never holds a long lock. Open routings and active conversations are never touched.
 import type { Db } from './database';
+import { deleteRoutingRows } from './projection';
 
 /**
  * Up to `limit` finished routings that ended before `before`, with everything stored per routing: offers,
@@ -29,10 +30,7 @@ export async function purgeFinishedRoutings(db: Db, before: string, limit: numbe
       .execute();
     const ids = rows.map((row) => row.routing_id);
     if (ids.length === 0) return 0;
-    await tx.deleteFrom('offers').where('routing_id', 'in', ids).execute();
-    await tx.deleteFrom('conversations').where('routing_id', 'in', ids).execute();
-    await tx.deleteFrom('round_robin_turns').where('routing_id', 'in', ids).execute();
-    await tx.deleteFrom('routings').where('routing_id', 'in', ids).execute();
+    await deleteRoutingRows(tx, ids);
     return ids.length;
   });
 }

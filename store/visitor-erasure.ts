@@ -2,6 +2,7 @@
 // the service keeps about a visitor lives (the visitor itself once per routing, and what refers to those routings).
 import { slices } from './batching';
 import type { Db } from './database';
+import { deleteRoutingRows } from './projection';
 
 export interface VisitorRouting {
   routingId: string;
@@ -41,12 +42,10 @@ export async function eraseRoutings(db: Db, routingIds: readonly string[]): Prom
       erased.webhookDeliveries += count(
         await tx.deleteFrom('webhook_deliveries').where('routing_id', 'in', ids).executeTakeFirst(),
       );
-      erased.offers += count(await tx.deleteFrom('offers').where('routing_id', 'in', ids).executeTakeFirst());
-      erased.conversations += count(
-        await tx.deleteFrom('conversations').where('routing_id', 'in', ids).executeTakeFirst(),
-      );
-      await tx.deleteFrom('round_robin_turns').where('routing_id', 'in', ids).execute();
-      erased.routings += count(await tx.deleteFrom('routings').where('routing_id', 'in', ids).executeTakeFirst());
+      const rows = await deleteRoutingRows(tx, ids);
+      erased.offers += rows.offers;
+      erased.conversations += rows.conversations;
+      erased.routings += rows.routings;
     }
   });
   return erased;
