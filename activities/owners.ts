@@ -1,7 +1,20 @@
 // Owner lookups for the outbound and Salesforce stages. These only fetch records; who owns the visitor is decided
-// by the pure functions in workflows/routing/owners.ts. Read-only, so a retried activity is harmless.
-import type { Rule } from '../api/schemas/rules';
-import type { Visitor } from '../api/schemas/visitor';
+// by the pure functions in domain/owners.ts. Read-only, so a retried activity is harmless.
+
+import {
+  accountTeamLookup,
+  identifySalesforceAccount,
+  type OwnerLookup,
+  outboundOwnerLookup,
+  prospectLookupKey,
+  type SalesforceKeys,
+  type SalesforceRecords,
+  salesforceFollowUpKeys,
+  salesforceLookupKeys,
+  salesforceOwnerLookup,
+} from '../domain/owners';
+import type { Rule } from '../domain/rules';
+import type { Visitor } from '../domain/visitor';
 import type { Db } from '../store/database';
 import {
   accountsByDomain,
@@ -14,18 +27,6 @@ import {
   leadsById,
   prospectByEmail,
 } from '../store/integrations';
-import {
-  accountTeamLookup,
-  identifySalesforceAccount,
-  type OwnerLookup,
-  outboundOwnerLookup,
-  prospectLookupKey,
-  type SalesforceKeys,
-  type SalesforceRecords,
-  salesforceFollowUpKeys,
-  salesforceLookupKeys,
-  salesforceOwnerLookup,
-} from '../workflows/routing/owners';
 
 export type { OwnerLookup };
 

@@ -1,7 +1,11 @@
 // The routing workflow's reads and writes. Each is idempotent, so a retried local activity is harmless.
 import { Context } from '@temporalio/activity';
-import type { Target } from '../api/schemas/rules';
-import type { Visitor } from '../api/schemas/visitor';
+import { assessCandidates } from '../domain/eligibility';
+import { eligibleRepIds, offerRecord, offerTimeoutMs } from '../domain/offers';
+import type { Candidate, RoutingType, RuleMatch } from '../domain/routing';
+import type { Target } from '../domain/rules';
+import { planStages } from '../domain/stage-plan';
+import type { Visitor } from '../domain/visitor';
 import type { Db } from '../store/database';
 import { targetUserIds, userIdsByEmail, usersByIds } from '../store/directory';
 import {
@@ -14,10 +18,6 @@ import {
 import { takeTurn } from '../store/round-robin';
 import { currentRuleIndex } from '../store/rules';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
-import { assessCandidates } from '../workflows/routing/eligibility';
-import { eligibleRepIds, offerRecord, offerTimeoutMs } from '../workflows/routing/offers';
-import { planStages } from '../workflows/routing/stages';
-import type { Candidate, RoutingType, RuleMatch } from '../workflows/routing/types';
 import { writeRoutingChange } from './routing-change';
 import { startUndispatchedDeliveries, type WebhookDispatch } from './webhook-dispatch';
 

@@ -10,13 +10,16 @@ import {
 
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from '../domain/integrations';
+import { ruleInputSchema } from '../domain/rules';
+import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from '../domain/users';
+import { visitorErasureSchema, visitorSchema } from '../domain/visitor';
 import packageJson from '../package.json';
 import { RETRY_AFTER_SECONDS } from './health/outages';
 import { livenessSchema, notReadySchema, readinessSchema } from './health/schemas';
 import { stateRequestConstraints } from './openapi-constraints';
 import { errorResponseSchema } from './schemas/errors';
 import { repEventsQuerySchema } from './schemas/events';
-import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from './schemas/integrations';
 import {
   acceptedSchema,
   cancelledSchema,
@@ -42,15 +45,7 @@ import {
   userSchema,
 } from './schemas/responses';
 import { repActionSchema, routingStateQuerySchema, startRoutingSchema } from './schemas/routings';
-import {
-  createRuleSchema,
-  ruleInputSchema,
-  ruleOrderSchema,
-  ruleSetVersionQuerySchema,
-  simulateSchema,
-} from './schemas/rules';
-import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from './schemas/users';
-import { visitorErasureSchema, visitorSchema } from './schemas/visitor';
+import { createRuleSchema, ruleOrderSchema, ruleSetVersionQuerySchema, simulateSchema } from './schemas/rules';
 import {
   webhookDeliveriesQuerySchema,
   webhookDeliveryListSchema,

@@ -2,8 +2,8 @@
 // choose for users and routings). Checked once per router, so no malformed or overlong id reaches the database or
 // Temporal, and the client is told which part of its request to fix.
 import type { RequestParamHandler } from 'express';
+import { idSchema } from '../domain/users';
 import { parseOr400 } from './http-error';
-import { idSchema } from './schemas/users';
 
 export const checkIdParam: RequestParamHandler = (_req, _res, next, value: string) => {
   try {

@@ -11,6 +11,7 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { writeRoutingChange } from '../activities/routing-change';
 import { startWebhookDeliveries, type WebhookDispatch } from '../activities/webhook-dispatch';
+import type { RoutingInput, RoutingState } from '../domain/routing';
 import { longPollsOpen, routingStarts } from '../observability/metrics';
 import { TEMPORAL_UPDATE_TIMEOUT_MS, withTemporalDeadline } from '../runtime/temporal';
 import type { Db } from '../store/database';
@@ -23,7 +24,6 @@ import {
   routingWorkflowType,
   stateQuery,
 } from '../workflows/messages';
-import type { RoutingInput, RoutingState } from '../workflows/routing/types';
 import { routingStatusKey } from '../workflows/search-attributes';
 import { temporalCheck } from './health/readiness';
 import { HttpError, notFound } from './http-error';

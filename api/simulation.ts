@@ -2,11 +2,11 @@
 // Uses the very activities and planning code the workflow uses, and starts nothing.
 
 import type { Activities } from '../activities';
-import { outcomeWithoutAccept } from '../workflows/routing/outcome';
-import { planStages } from '../workflows/routing/stages';
-import type { Candidate, RoutingType } from '../workflows/routing/types';
+import { outcomeWithoutAccept } from '../domain/outcome';
+import type { Candidate, RoutingType } from '../domain/routing';
+import { planStages } from '../domain/stage-plan';
+import type { Visitor } from '../domain/visitor';
 import { type StageActivities, stageCandidates } from '../workflows/stage-candidates';
-import type { Visitor } from './schemas/visitor';
 
 export interface Simulation {
   ruleSetVersion: number;

@@ -2,13 +2,13 @@
 // Shapes the console reads from the API. Where the server's own types hold no server code they are imported, so the
 // type check notices when the API changes under the console; the rest mirror api/schemas/responses.ts.
 
-/** @typedef {import('../api/schemas/visitor').Visitor} Visitor */
-/** @typedef {import('../api/schemas/users').User} User */
-/** @typedef {import('../api/schemas/users').Group} Group */
-/** @typedef {import('../api/schemas/users').PresenceStatus} PresenceStatus */
-/** @typedef {import('../api/schemas/rules').Rule} Rule */
-/** @typedef {import('../workflows/routing/types').Candidate} Candidate */
-/** @typedef {import('../workflows/routing/types').RoutingState} RoutingState */
+/** @typedef {import('../domain/visitor').Visitor} Visitor */
+/** @typedef {import('../domain/users').User} User */
+/** @typedef {import('../domain/users').Group} Group */
+/** @typedef {import('../domain/users').PresenceStatus} PresenceStatus */
+/** @typedef {import('../domain/rules').Rule} Rule */
+/** @typedef {import('../domain/routing').Candidate} Candidate */
+/** @typedef {import('../domain/routing').RoutingState} RoutingState */
 
 /**
  * A live offer, from GET /v1/reps/:id/offers or an `offer.created` event.

@@ -1,6 +1,6 @@
 // Reps and groups: who can be offered a conversation, and how they are grouped.
-import type { Target } from '../api/schemas/rules';
-import type { Group, GroupInput, PresenceStatus, User, UserInput } from '../api/schemas/users';
+import type { Target } from '../domain/rules';
+import type { Group, GroupInput, PresenceStatus, User, UserInput } from '../domain/users';
 import { rowChunks, slices } from './batching';
 import { byteOrder, type Db, isPostgres, retryOnConflict } from './database';
 import { ConflictError, UnknownReferenceError } from './errors';

@@ -10,8 +10,8 @@ import type {
   SalesforceContact,
   SalesforceLead,
   SalesforceSync,
-} from '../api/schemas/integrations';
-import { normaliseCompanyName, normaliseDomain } from '../workflows/routing/owners';
+} from '../domain/integrations';
+import { normaliseCompanyName, normaliseDomain } from '../domain/owners';
 import { rowChunks } from './batching';
 import { byteOrder, type Db, retryOnConflict } from './database';
 import type {

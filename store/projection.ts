@@ -1,21 +1,11 @@
 // Projection of routing workflows into tables: routings, their live offers and connected conversations.
 // Written by routing activities, read by the API and by other routings.
-import type { Visitor } from '../api/schemas/visitor';
+import type { OfferRecord } from '../domain/offers';
+import type { Visitor } from '../domain/visitor';
 import { rowChunks, slices } from './batching';
 import { byteOrder, type Db } from './database';
 import { appendRepEvents, type NewRepEvent } from './rep-events';
 import { recordWebhookDeliveries, type WebhookEvent } from './webhooks';
-
-/** One offer as stored: the visitor is not repeated in it, it is stored once on the routing's row. */
-export interface OfferRecord {
-  routingId: string;
-  repId: string;
-  routingType: string;
-  ruleId: string;
-  stage: string;
-  offeredAt: string;
-  expiresAt: string;
-}
 
 export interface OfferClosure {
   repId: string;

@@ -1,7 +1,7 @@
 // Reps' live event streams, kept in the database so any API process can serve any rep, and a reconnecting client
 // can resume from the last event id it saw.
 import { PostgresAdapter, sql } from 'kysely';
-import type { Visitor } from '../api/schemas/visitor';
+import type { Visitor } from '../domain/visitor';
 import { rowChunks, slices } from './batching';
 import type { Db } from './database';
 import { REP_EVENTS_CHANNEL } from './rep-event-signal';

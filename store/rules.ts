@@ -1,7 +1,7 @@
 // The ordered rule list, kept as immutable versions: each change appends the whole new list.
 import { randomUUID } from 'node:crypto';
-import type { Rule, RuleInput } from '../api/schemas/rules';
-import { type CompiledRuleSet, compileRuleSet } from '../workflows/routing/rule-index';
+import { type CompiledRuleSet, compileRuleSet } from '../domain/rule-index';
+import type { Rule, RuleInput } from '../domain/rules';
 import { type Db, retryOnConflict } from './database';
 import { existingGroupIds, existingUserIds } from './directory';
 import { UnknownReferenceError } from './errors';

@@ -2,18 +2,10 @@
 // transaction as the change they report, so an event is owed exactly when its change is committed; Temporal
 // workflows then send them (see workflows/deliver-webhook.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { WebhookEventType } from '../domain/webhook-events';
 import { rowChunks, slices } from './batching';
 import type { Db } from './database';
 import type { WebhookEndpointsTable } from './schema';
-
-export const webhookEventTypes = [
-  'offer.created',
-  'offer.withdrawn',
-  'routing.connected',
-  'routing.finished',
-  'presence.changed',
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export interface WebhookEndpointInput {
   url: string;

@@ -1,10 +1,10 @@
 // Offering a stage's reps: all at once (first available) or one at a time (round robin).
 import { CancellationScope, condition, sleep } from '@temporalio/workflow';
+import { rotationKey, rotationOrder } from '../domain/rotation';
+import type { Candidate } from '../domain/routing';
 import { routingActivities } from './activities';
 import type { Projection } from './projection';
-import type { RoutingRecord } from './routing/record';
-import { rotationKey, rotationOrder } from './routing/rotation';
-import type { Candidate } from './routing/types';
+import type { RoutingRecord } from './routing-record';
 
 export interface StageOffering {
   record: RoutingRecord;

@@ -16,7 +16,7 @@ import {
   supersedeSignal,
 } from './messages';
 import type { Projection } from './projection';
-import type { RoutingRecord } from './routing/record';
+import type { RoutingRecord } from './routing-record';
 
 function refuse(code: RefusalCode, message: string): never {
   throw ApplicationFailure.create({ type: code, message, nonRetryable: true });

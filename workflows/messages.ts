@@ -1,7 +1,7 @@
 // The routing workflow's messages, defined once and imported by both the workflow and the API.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RoutingState } from '../domain/routing';
 import type { RoutingProjectionChange } from '../store/projection';
-import type { RoutingState } from './routing/types';
 
 export const routingWorkflowType = 'routeVisitor';
 

@@ -1,14 +1,10 @@
 // Mirrors a routing into the database (its row, its offers, its connection) so reps and other routings can read it.
-import type {
-  OfferClosure,
-  OfferRecord,
-  RoutingProjectionChange,
-  RoutingRecord as RoutingRow,
-} from '../store/projection';
+
+import { type OfferRecord, offerRecord } from '../domain/offers';
+import type { OfferResult } from '../domain/routing';
+import type { OfferClosure, RoutingProjectionChange, RoutingRecord as RoutingRow } from '../store/projection';
 import { durableRoutingActivities, routingActivities } from './activities';
-import { offerRecord } from './routing/offers';
-import type { RoutingRecord } from './routing/record';
-import type { OfferResult } from './routing/types';
+import type { RoutingRecord } from './routing-record';
 
 export interface Projection {
   /**

@@ -1,16 +1,16 @@
 // One durable routing: match a rule, walk its stages, offer reps, take the first accept, else fall through.
 // Deterministic: time comes from the workflow clock; every read and write goes through an activity.
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
+import { eligibleRepIds, offerTimeoutMs } from '../domain/offers';
+import { outcomeWithoutAccept } from '../domain/outcome';
+import type { Candidate, RoutingInput, RoutingState } from '../domain/routing';
+import { planStages } from '../domain/stage-plan';
 import { routingActivities } from './activities';
 import { offerAllAtOnce, offerInTurn } from './distribution';
 import { registerRoutingHandlers } from './handlers';
 import { supersedeSignal } from './messages';
 import { createProjection } from './projection';
-import { eligibleRepIds, offerTimeoutMs } from './routing/offers';
-import { outcomeWithoutAccept } from './routing/outcome';
-import { RoutingRecord } from './routing/record';
-import { planStages } from './routing/stages';
-import type { Candidate, RoutingInput, RoutingState } from './routing/types';
+import { RoutingRecord } from './routing-record';
 import { stageCandidates } from './stage-candidates';
 import { showOutcome } from './visibility';
 

@@ -1,8 +1,8 @@
 // Who a planned stage names and whether each may be offered now. Written against the activities' interface so the
 // workflow (through activity proxies) and the simulate endpoint (calling them directly) resolve stages identically.
 import type { Activities } from '../activities';
-import type { Visitor } from '../api/schemas/visitor';
-import type { Candidate, PlannedStage } from './routing/types';
+import type { Candidate, PlannedStage } from '../domain/routing';
+import type { Visitor } from '../domain/visitor';
 
 export type StageActivities = Pick<Activities, 'resolveStage' | 'outboundPeople' | 'salesforcePeople'>;
 

@@ -2,7 +2,7 @@
 // event and a visibility write, so the routing upserts once, at its end; a running routing carries the status the
 // API started it with, and `GET /v1/routings/:id` shows its live offers.
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { RoutingRecord } from './routing/record';
+import type { RoutingRecord } from './routing-record';
 import { assignedRepKey, offeredRepsKey, routingRuleKey, routingStatusKey } from './search-attributes';
 
 export function showOutcome(record: RoutingRecord): void {

@@ -1,5 +1,6 @@
 // Admin configuration of reps (with their presence) and groups.
 import { Router } from 'express';
+import { groupInputSchema, presenceSchema, userInputSchema } from '../../domain/users';
 import type { Db } from '../../store/database';
 import {
   deleteGroup,
@@ -17,7 +18,6 @@ import { assertActsFor, assertAdmin } from '../auth';
 import { notFound, parseOr400 } from '../http-error';
 import { checkIdParam } from '../path-params';
 import type { RoutingGateway } from '../routing-gateway';
-import { groupInputSchema, presenceSchema, userInputSchema } from '../schemas/users';
 
 export function directoryRouter(db: Db, routings: RoutingGateway): Router {
   const router = Router();

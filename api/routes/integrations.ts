@@ -1,10 +1,10 @@
 // Admin sync of CRM and outbound records: bulk upserts, each request all or nothing.
 import { Router } from 'express';
+import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from '../../domain/integrations';
 import type { Db } from '../../store/database';
 import { upsertProspects, upsertSalesforce } from '../../store/integrations';
 import { assertAdmin } from '../auth';
 import { parseOr400 } from '../http-error';
-import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from '../schemas/integrations';
 
 export function integrationsRouter(db: Db): Router {
   const router = Router();

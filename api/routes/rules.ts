@@ -1,6 +1,7 @@
 // Admin configuration of the ordered rules. Every change publishes a new immutable rule-set version.
 import { Router } from 'express';
 import { createActivities } from '../../activities';
+import { ruleInputSchema } from '../../domain/rules';
 import type { Db } from '../../store/database';
 import {
   createRule,
@@ -14,13 +15,7 @@ import {
 import { assertAdmin } from '../auth';
 import { HttpError, notFound, parseOr400 } from '../http-error';
 import { checkIdParam } from '../path-params';
-import {
-  createRuleSchema,
-  ruleInputSchema,
-  ruleOrderSchema,
-  ruleSetVersionQuerySchema,
-  simulateSchema,
-} from '../schemas/rules';
+import { createRuleSchema, ruleOrderSchema, ruleSetVersionQuerySchema, simulateSchema } from '../schemas/rules';
 import { simulateRouting } from '../simulation';
 
 export function rulesRouter(db: Db): Router {

@@ -1,11 +1,11 @@
 // Privacy requests: erasing one visitor's personal data, from the store and from Temporal's workflow histories.
 import { Router } from 'express';
+import { type VisitorErasure, visitorSchema } from '../../domain/visitor';
 import type { Db } from '../../store/database';
 import { eraseRoutings, routingsOfVisitor } from '../../store/visitor-erasure';
 import { assertAdmin } from '../auth';
 import { parseOr400 } from '../http-error';
 import type { RoutingGateway } from '../routing-gateway';
-import { type VisitorErasure, visitorSchema } from '../schemas/visitor';
 
 export function visitorsRouter(db: Db, gateway: RoutingGateway): Router {
   const router = Router();

@@ -2,15 +2,15 @@
 // document uses the very schemas the routes parse with. Each schema below is checked at compile time against the
 // type its handler returns, so the contract cannot drift from the code unnoticed.
 import { z } from 'zod';
+import type { Candidate, RoutingState } from '../../domain/routing';
+import { type Rule, ruleSchema } from '../../domain/rules';
+import { type Group, presenceStatuses, type User } from '../../domain/users';
+import { visitorSchema } from '../../domain/visitor';
 import type { SalesforceCounts, upsertProspects } from '../../store/integrations';
 import type { LiveOffer, OpenConversation } from '../../store/projection';
 import type { listRuleSetVersions, RuleSet } from '../../store/rules';
-import type { Candidate, RoutingState } from '../../workflows/routing/types';
 import type { RoutingGateway } from '../routing-gateway';
 import type { Simulation } from '../simulation';
-import { type Rule, ruleSchema } from './rules';
-import { type Group, presenceStatuses, type User } from './users';
-import { visitorSchema } from './visitor';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type Equals<X, Y> = (<G>() => G extends X ? 1 : 2) extends <G>() => G extends Y ? 1 : 2 ? true : false;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idSchema } from './users';
-import { visitorSchema } from './visitor';
+import { idSchema } from '../../domain/users';
+import { visitorSchema } from '../../domain/visitor';
 
 export const startRoutingSchema = z
   .strictObject({

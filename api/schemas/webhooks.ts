@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { webhookEventTypes } from '../../store/webhooks';
+import { webhookEventTypes } from '../../domain/webhook-events';
 
 /** How long a replaced signing secret keeps signing deliveries, next to the new one, unless the request says. */
 export const defaultPreviousSecretValidHours = 24;

@@ -1,7 +1,7 @@
 // Figure 5: history events and estimated billable actions per routing, for three outcomes, read from the real
 // histories of routings driven through the API.
 
-import type { RoutingState } from '../../workflows/routing/types';
+import type { RoutingState } from '../../domain/routing';
 import type { BenchContext } from '../context';
 import { expectStatus } from '../driver/http';
 import { type Rep, routingRequest, type Scenario } from '../driver/scenarios';

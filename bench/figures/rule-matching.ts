@@ -1,12 +1,13 @@
 // Figure 4: rule matching, pure and in-process, against growing rule sets: the compiled index the service matches
-// with (workflows/routing/rule-index.ts), and the linear scan (findMatchingRule) as the baseline it must equal.
+// with (domain/rule-index.ts), and the linear scan (findMatchingRule) as the baseline it must equal.
 // The rule sets look like a large real one: mostly named-account rules, then campaign and territory rules, and a
 // few page-and-size rules no index fits. Each visitor nearly matches several rules (its account, campaign and region
 // all have rules) and matches the last rule, or none.
-import type { Criteria } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
-import { findMatchingRule } from '../../workflows/routing/criteria';
-import { compileRuleSet } from '../../workflows/routing/rule-index';
+
+import { findMatchingRule } from '../../domain/criteria';
+import { compileRuleSet } from '../../domain/rule-index';
+import type { Criteria } from '../../domain/rules';
+import type { Visitor } from '../../domain/visitor';
 import { now } from '../driver/timing';
 import { summarize } from '../stats';
 

@@ -2,7 +2,7 @@
 // together, writes racing on a connection pool, text order, and statements with very many parameters.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ruleInputSchema } from '../../api/schemas/rules';
+import { ruleInputSchema } from '../../domain/rules';
 import { type Db, openDatabase } from '../../store/database';
 import {
   deleteUser,

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createOwnerActivities } from '../../activities/owners';
-import type { Prospect } from '../../api/schemas/integrations';
-import type { Visitor } from '../../api/schemas/visitor';
+import type { Prospect } from '../../domain/integrations';
+import type { Visitor } from '../../domain/visitor';
 import {
   accountTeam,
   contactsById,

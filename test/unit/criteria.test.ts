@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Condition, ConditionOp, Criteria } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
-import { findMatchingRule, matchesCondition, matchesCriteria } from '../../workflows/routing/criteria';
+import { findMatchingRule, matchesCondition, matchesCriteria } from '../../domain/criteria';
+import type { Condition, ConditionOp, Criteria } from '../../domain/rules';
+import type { Visitor } from '../../domain/visitor';
 
 const visitor: Visitor = {
   id: 'v1',

@@ -6,8 +6,7 @@ import type {
   SalesforceAccount,
   SalesforceContact,
   SalesforceLead,
-} from '../../api/schemas/integrations';
-import type { Visitor } from '../../api/schemas/visitor';
+} from '../../domain/integrations';
 import {
   accountDomainCandidates,
   accountTeamEmails,
@@ -27,7 +26,8 @@ import {
   salesforceOwnerEmails,
   salesforceOwnerLookup,
   uniqueEmails,
-} from '../../workflows/routing/owners';
+} from '../../domain/owners';
+import type { Visitor } from '../../domain/visitor';
 
 describe('normalisation', () => {
   test('company names ignore case, punctuation, spacing, accents and trailing legal suffixes', () => {

@@ -1,10 +1,10 @@
 // Pure routing decisions: stage planning, eligibility and the outcome when nobody accepts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { User } from '../../api/schemas/users';
-import { assessCandidate, type DirectoryView } from '../../workflows/routing/eligibility';
-import { outcomeWithoutAccept } from '../../workflows/routing/outcome';
-import { planStages } from '../../workflows/routing/stages';
+import { assessCandidate, type DirectoryView } from '../../domain/eligibility';
+import { outcomeWithoutAccept } from '../../domain/outcome';
+import { planStages } from '../../domain/stage-plan';
+import type { User } from '../../domain/users';
 
 const target = (partial: Partial<{ users: string[]; groups: string[]; allUsers: boolean }>) => ({
   users: [],

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type Condition, type ConditionOp, type Criteria, conditionOps } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
-import { findMatchingRule } from '../../workflows/routing/criteria';
-import { compileRuleSet } from '../../workflows/routing/rule-index';
+import { findMatchingRule } from '../../domain/criteria';
+import { compileRuleSet } from '../../domain/rule-index';
+import { type Condition, type ConditionOp, type Criteria, conditionOps } from '../../domain/rules';
+import type { Visitor } from '../../domain/visitor';
 
 interface TestRule {
   id: string;

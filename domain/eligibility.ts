@@ -1,6 +1,7 @@
 // Pure eligibility: given the people a stage names and what the directory says about them, who may be offered.
-import type { User } from '../../api/schemas/users';
-import type { Candidate } from './types';
+
+import type { Candidate } from './routing';
+import type { User } from './users';
 
 export interface DirectoryView {
   users: ReadonlyMap<string, User>;

@@ -1,8 +1,19 @@
 // Pure offer rules shared by the workflow and the activity that shows a routing's first offers, so both make the
 // same offers to the same reps with the same times.
-import type { Rule } from '../../api/schemas/rules';
-import type { OfferRecord } from '../../store/projection';
-import type { Candidate, RoutingType } from './types';
+
+import type { Candidate, RoutingType } from './routing';
+import type { Rule } from './rules';
+
+/** One offer as stored: the visitor is not repeated in it, it is stored once on the routing's row. */
+export interface OfferRecord {
+  routingId: string;
+  repId: string;
+  routingType: string;
+  ruleId: string;
+  stage: string;
+  offeredAt: string;
+  expiresAt: string;
+}
 
 /** How long a rule's offers stand, in milliseconds (at least one). */
 export function offerTimeoutMs(rule: Pick<Rule, 'offerTimeoutSeconds'>): number {

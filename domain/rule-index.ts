@@ -1,8 +1,9 @@
 // A rule set compiled for matching: the same answer as findMatchingRule, without evaluating every rule.
 // Pure and deterministic like criteria.ts (imported by workflow code and by activities): no I/O, clocks or randomness.
-import type { Condition, Rule } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
+
 import { matchesCriteria, resolve, text } from './criteria';
+import type { Condition, Rule } from './rules';
+import type { Visitor } from './visitor';
 
 type MatchableRule = Pick<Rule, 'enabled' | 'criteria'>;
 

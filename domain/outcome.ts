@@ -1,5 +1,5 @@
 // Pure: what a routing ends as when every stage has passed without an accept.
-import type { Outcome, RoutingType } from './types';
+import type { Outcome, RoutingType } from './routing';
 
 export interface Unanswered {
   type: RoutingType;

@@ -7,9 +7,9 @@ import type {
   SalesforceAccount,
   SalesforceContact,
   SalesforceLead,
-} from '../../api/schemas/integrations';
-import type { Rule } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
+} from './integrations';
+import type { Rule } from './rules';
+import type { Visitor } from './visitor';
 
 /** The people an owner stage names, and how the visitor was recognised (for the routing trace). */
 export interface OwnerLookup {

@@ -1,6 +1,6 @@
 // The routing's own account of itself: state, trace, offers and how it ended. Pure bookkeeping with no I/O;
 // inside the workflow `Date.now()` is the deterministic workflow clock.
-import type { OfferReport, OfferResult, Outcome, RoutingInput, RoutingState } from './types';
+import type { OfferReport, OfferResult, Outcome, RoutingInput, RoutingState } from '../domain/routing';
 
 export class RoutingRecord {
   readonly state: RoutingState;

@@ -1,6 +1,6 @@
 // Pure, deterministic rule matching. Imported by Temporal workflow code: no I/O, no clocks, no randomness.
-import type { Condition, ConditionOp, Criteria, Rule } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
+import type { Condition, ConditionOp, Criteria, Rule } from './rules';
+import type { Visitor } from './visitor';
 
 type PositiveOp = Exclude<ConditionOp, 'not_equals' | 'not_contains' | 'not_in' | 'not_exists'>;
 

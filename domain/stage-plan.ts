@@ -1,7 +1,8 @@
 // Pure stage planning: which groups of people a rule tries, in order.
-import type { Rule, Target } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
-import type { PlannedStage } from './types';
+
+import type { PlannedStage } from './routing';
+import type { Rule, Target } from './rules';
+import type { Visitor } from './visitor';
 
 function namesSomeone(target: Target): boolean {
   return target.users.length > 0 || target.groups.length > 0 || target.allUsers;

@@ -1,7 +1,7 @@
 // The shapes a routing is described in: workflow input, live state (returned by the query and as the result),
 // and the pieces activities hand back. Types only, shared by workflow, activities and API.
-import type { Rule, Target } from '../../api/schemas/rules';
-import type { Visitor } from '../../api/schemas/visitor';
+import type { Rule, Target } from './rules';
+import type { Visitor } from './visitor';
 
 export type RoutingType = 'pounce' | 'inbound';
 
