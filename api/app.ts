@@ -8,7 +8,7 @@ import { registerPresenceGauge, registry } from '../observability/metrics';
 import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import { type ApiKeys, identifyCaller, requireCaller } from './auth';
-import { databaseCheck } from './health/readiness';
+import { databaseCheck } from '../runtime/readiness';
 import { healthRouter } from './health/routes';
 import { errorHandler, HttpError } from './http-error';
 import { openApiDocument, serveOpenApi } from './openapi';

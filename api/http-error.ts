@@ -3,7 +3,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { ConflictError, UnknownReferenceError } from '../store/errors';
-import { type Dependency, RETRY_AFTER_SECONDS, unavailableDependency } from './health/outages';
+import { type Dependency, RETRY_AFTER_SECONDS, unavailableDependency } from '../runtime/outages';
 
 export class HttpError extends Error {
   constructor(

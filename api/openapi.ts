@@ -15,7 +15,7 @@ import { ruleInputSchema } from '../domain/rules';
 import { groupInputSchema, idSchema, presenceSchema, userInputSchema } from '../domain/users';
 import { visitorErasureSchema, visitorSchema } from '../domain/visitor';
 import packageJson from '../package.json';
-import { RETRY_AFTER_SECONDS } from './health/outages';
+import { RETRY_AFTER_SECONDS } from '../runtime/outages';
 import { livenessSchema, notReadySchema, readinessSchema } from './health/schemas';
 import { stateRequestConstraints } from './openapi-constraints';
 import { errorResponseSchema } from './schemas/errors';

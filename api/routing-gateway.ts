@@ -25,7 +25,7 @@ import {
   stateQuery,
 } from '../workflows/messages';
 import { routingStatusKey } from '../workflows/search-attributes';
-import { temporalCheck } from './health/readiness';
+import { temporalCheck } from '../runtime/readiness';
 import { HttpError, notFound } from './http-error';
 import type { StartRouting } from './schemas/routings';
 

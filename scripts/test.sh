@@ -22,6 +22,8 @@ if [ -n "${CI:-}" ] || [ -n "${TEST_NODE24:-}" ]; then
 fi
 if [ "$#" -eq 0 ]; then
   npx --no-install biome check .
+  # Dependencies point inwards (.dependency-cruiser.cjs, docs/architecture.md).
+  npx --no-install depcruise --config .dependency-cruiser.cjs .
   npx --no-install tsc --noEmit
   npx --no-install tsc --noEmit -p tsconfig.console.json
 fi

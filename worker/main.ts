@@ -2,7 +2,7 @@
 // database. Start as many as the load needs; they share the task queue. On METRICS_PORT it serves /metrics, and
 // /livez and /readyz for its supervisor (readiness: database and Temporal answer, the worker polls).
 import { createServer } from 'node:http';
-import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../api/health/readiness';
+import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../runtime/readiness';
 import { registry } from '../observability/metrics';
 import { startProcess } from '../runtime/process';
 import { bundleRoutingWorkflows } from './create-worker';

@@ -1,6 +1,6 @@
 // GET /livez and GET /readyz on the API (public, like /healthz, which keeps its meaning: 200 once it can route).
 import { Router } from 'express';
-import { type Check, liveness, probeReadiness } from './readiness';
+import { type Check, liveness, probeReadiness } from '../../runtime/readiness';
 
 export function healthRouter(options: {
   /** The API's dependencies, by name: `database` and `temporal`. */

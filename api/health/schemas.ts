@@ -1,4 +1,4 @@
-// The answers of GET /livez and GET /readyz (api/health/readiness.ts builds them), described for /openapi.json.
+// The answers of GET /livez and GET /readyz (runtime/readiness.ts builds them), described for /openapi.json.
 import { z } from 'zod';
 
 export const livenessSchema = z

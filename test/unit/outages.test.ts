@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { Connection } from '@temporalio/client';
 import SqliteDatabase from 'better-sqlite3';
 import { Client } from 'pg';
-import { unavailableDependency } from '../../api/health/outages';
+import { unavailableDependency } from '../../runtime/outages';
 import { freePort } from '../../runtime/ports';
 
 /** The error `attempt` rejects with (it must reject). */
