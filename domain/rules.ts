@@ -100,6 +100,14 @@ export const targetSchema = z
   .meta({ id: 'Target' });
 export type Target = z.infer<typeof targetSchema>;
 
+/**
+ * How a stage's reps are offered: everyone at once (first available) or one at a time (round robin). Each mode's
+ * implementation (workflows/distribution.ts) and console label (console/distributions.js) are maps keyed by this
+ * type, so a mode added here does not compile until both exist.
+ */
+export const distributions = ['first_available', 'round_robin'] as const;
+export type Distribution = (typeof distributions)[number];
+
 /** What an admin sends to create or replace a rule; the server assigns `id`. */
 export const ruleInputSchema = z
   .strictObject({
@@ -121,7 +129,7 @@ export const ruleInputSchema = z
       .default({ enabled: false, target: 'owner' }),
     routeTo: targetSchema.default({ users: [], groups: [], allUsers: false }),
     fallbacks: z.array(targetSchema).max(20).default([]),
-    distribution: z.enum(['first_available', 'round_robin']).default('first_available'),
+    distribution: z.enum(distributions).default('first_available'),
     /** How long an offer stands: per rep for round robin, per stage for first available. */
     offerTimeoutSeconds: z.number().positive().max(86_400).default(30),
     meetingBooker: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }),
