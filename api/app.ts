@@ -5,24 +5,18 @@ import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { registerPresenceGauge, registry } from '../observability/metrics';
-import type { OutboundPolicy } from '../outbound/destination-policy';
+import { type OutboundPolicy, outboundPolicy } from '../outbound/destination-policy';
+import { databaseCheck } from '../runtime/readiness';
 import type { Db } from '../store/database';
 import { type ApiKeys, identifyCaller, requireCaller } from './auth';
-import { databaseCheck } from '../runtime/readiness';
 import { healthRouter } from './health/routes';
 import { errorHandler, HttpError } from './http-error';
 import { openApiDocument, serveOpenApi } from './openapi';
+import { operationsRouter } from './operations';
 import { createRateLimiters, type RateLimits } from './rate-limits';
 import type { RepEventHub } from './rep-event-hub';
 import { requestLog } from './request-log';
-import { directoryRouter } from './routes/directory';
-import { eventsRouter } from './routes/events';
-import { integrationsRouter } from './routes/integrations';
-import { repsRouter } from './routes/reps';
-import { routingsRouter } from './routes/routings';
-import { rulesRouter } from './routes/rules';
-import { visitorsRouter } from './routes/visitors';
-import { webhooksRouter } from './routes/webhooks';
+import { operations } from './routes';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
 import { answerUndeclaredMethods } from './undeclared-methods';
@@ -124,14 +118,16 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));
   app.use(express.json({ limit: MAX_BODY }));
   app.use(rejectNulCharacters);
-  app.use(directoryRouter(deps.db, deps.routings));
-  app.use(rulesRouter(deps.db));
-  app.use(routingsRouter(deps.routings, deps.db));
-  app.use(repsRouter(deps.db));
-  app.use(visitorsRouter(deps.db, deps.routings));
-  app.use(eventsRouter(deps.db, deps.events, deps.heartbeatMs ?? 15_000));
-  app.use(integrationsRouter(deps.db));
-  app.use(webhooksRouter(deps.db, deps.outboundPolicy));
+  // Every /v1 operation, each route made from its declaration (api/operations.ts), as the contract is.
+  app.use(
+    operationsRouter(operations, {
+      db: deps.db,
+      routings: deps.routings,
+      events: deps.events,
+      heartbeatMs: deps.heartbeatMs ?? 15_000,
+      outbound: deps.outboundPolicy ?? outboundPolicy(),
+    }),
+  );
   // The web console: static files that hold no data (the user enters credentials, which stay in the browser), so
   // public like /openapi.json. Last, so that API requests never look at the file system.
   app.use(express.static(CONSOLE_DIR, { index: 'index.html', redirect: false }));

@@ -1,4 +1,5 @@
-// Who is calling: the admin key, the experience key, or a rep's own token. Every /v1 route says who may call it.
+// Who is calling: the admin key, the experience key, or a rep's own token. Who may call each /v1 operation is its
+// declared access rule (api/access.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../store/database';
@@ -59,23 +60,10 @@ export const requireCaller: RequestHandler = (req, res, next) => {
 
 export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
 
-const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
-
-/** Configuration: the admin key only. */
+/**
+ * @deprecated Declare the operation with `access: admin` (api/access.ts, api/operations.ts) instead: the route then
+ * checks it and the contract documents it. Kept only until api/routes/connections.ts is declared that way.
+ */
 export function assertAdmin(res: Response): void {
-  if (principalOf(res).kind !== 'admin') throw forbidden('this needs the admin key');
-}
-
-/** Routing requests: the experience (chat widget back end) or an admin. */
-export function assertExperienceOrAdmin(res: Response): void {
-  const { kind } = principalOf(res);
-  if (kind !== 'experience' && kind !== 'admin') throw forbidden('this needs the experience or admin key');
-}
-
-/** Refuses unless the caller is the rep `repId` themself, or (when `adminToo`) an admin. */
-export function assertActsFor(res: Response, repId: string, { adminToo }: { adminToo: boolean }): void {
-  const principal = principalOf(res);
-  if (principal.kind === 'rep' && principal.repId === repId) return;
-  if (adminToo && principal.kind === 'admin') return;
-  throw forbidden(adminToo ? `only rep ${repId} or an admin may do this` : `only rep ${repId} may do this`);
+  if (principalOf(res).kind !== 'admin') throw new HttpError(403, 'forbidden', 'this needs the admin key');
 }

@@ -3,55 +3,80 @@
 // keep proxies from closing an idle stream. Every stream is bounded (rep-event-limits.ts): a credential holds a
 // limited number, and a client that does not read what it is sent is not written to, then disconnected.
 import type { Request, Response } from 'express';
-import { Router } from 'express';
+import { z } from 'zod';
 import { repEventStreamsOpen } from '../../observability/metrics';
-import type { Db } from '../../store/database';
 import { getUser } from '../../store/directory';
 import type { RepEvent } from '../../store/rep-events';
-import { assertActsFor, principalOf } from '../auth';
+import { pathRepOrAdmin } from '../access';
 import { HttpError, notFound, parseOr400 } from '../http-error';
-import { checkIdParam } from '../path-params';
+import { operation } from '../operations';
+import { idParams } from '../path-params';
 import type { RepEventHub } from '../rep-event-hub';
 import { streamStart } from '../rep-event-replay';
 import { eventIdSchema, repEventsQuerySchema } from '../schemas/events';
 
 /** The cursor the client resumes after. An empty header is a client that has seen no event yet, as none is. */
-function lastEventIdOf(req: Request): number | undefined {
+function lastEventIdOf(req: Request, query: { lastEventId?: number | undefined }): number | undefined {
   // Browsers' EventSource cannot set headers on the first connection, so the query may carry the cursor too.
   const header = req.header('last-event-id');
   if (header !== undefined && header.trim() !== '') return parseOr400(eventIdSchema, header, 'Last-Event-ID');
-  return parseOr400(repEventsQuerySchema, req.query, 'query').lastEventId;
+  return query.lastEventId;
 }
 
 const eventText = (event: RepEvent) =>
   `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify({ ...event.data, repId: event.repId, at: event.createdAt })}\n\n`;
 
-export function eventsRouter(db: Db, hub: RepEventHub, heartbeatMs: number): Router {
-  const router = Router();
-  router.param('id', checkIdParam);
-
-  router.get('/v1/reps/:id/events', async (req, res) => {
-    const repId = req.params.id;
-    assertActsFor(res, repId, { adminToo: true });
-    const lastEventId = lastEventIdOf(req);
-    if (!(await getUser(db, repId))) throw notFound('user', repId);
-    const principal = principalOf(res);
-    const release = hub.reserveStream(principal.kind === 'rep' ? `rep:${principal.repId}` : principal.kind);
-    if (!release) {
-      throw new HttpError(
-        429,
-        'too_many_streams',
-        `this credential already holds ${hub.limits.streamsPerPrincipal} open event streams; close one first`,
-      );
-    }
-    res.once('close', release); // however the request ends, even before the stream opens
-    if (res.destroyed) return release();
-    const start = await streamStart(db, repId, lastEventId, hub.limits);
-    if (!res.destroyed) openStream(res, hub, repId, start, heartbeatMs);
-  });
-
-  return router;
-}
+export const eventsOperations = [
+  operation({
+    method: 'get',
+    path: '/v1/reps/{id}/events',
+    operationId: 'streamRepEvents',
+    tag: 'Reps',
+    summary: "A rep's live events as Server-Sent Events",
+    access: pathRepOrAdmin,
+    params: idParams.user,
+    query: repEventsQuerySchema,
+    responses: {
+      200: {
+        description:
+          'text/event-stream of `offer.created`, `offer.withdrawn`, `routing.connected` and `presence.changed` events, ' +
+          'each with an `id`; reconnect with `Last-Event-ID` to receive exactly the events missed. Comment lines are ' +
+          'sent as heartbeats. A new stream (no `Last-Event-ID`, or an empty one) starts with events from now on. ' +
+          'A replay is capped (REP_EVENTS_REPLAY_MAX_EVENTS events, default 1000, the first at most ' +
+          'REP_EVENTS_REPLAY_MAX_AGE_SECONDS old, default 3600, and the id still stored): beyond the caps the stream ' +
+          'starts from now with an event `reset` (data `{"repId","reason"}`, reason `too_many_missed`, `too_old` or ' +
+          '`unknown_event_id`; its `id` is where a later reconnect resumes), and the client refetches ' +
+          '`GET /v1/reps/{id}/offers`. A client that leaves what it was sent unread for ' +
+          'REP_EVENTS_STALL_TIMEOUT_SECONDS (default 30) is disconnected. One credential holds at most ' +
+          'REP_EVENTS_STREAMS_PER_CREDENTIAL open streams (default 10) per API process: one more is answered ' +
+          '429 with the code `too_many_streams`.',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
+    },
+    failures: { 404: 'not_found: no such user.', 400: 'invalid_request: Last-Event-ID is not an event id.' },
+    handle: async ({ params, query }, { deps: { db, events: hub, heartbeatMs }, principal, req, res }) => {
+      const repId = params.id;
+      const lastEventId = lastEventIdOf(req, query);
+      if (!(await getUser(db, repId))) throw notFound('user', repId);
+      const release = hub.reserveStream(principal.kind === 'rep' ? `rep:${principal.repId}` : principal.kind);
+      if (!release) {
+        throw new HttpError(
+          429,
+          'too_many_streams',
+          `this credential already holds ${hub.limits.streamsPerPrincipal} open event streams; close one first`,
+        );
+      }
+      res.once('close', release); // however the request ends, even before the stream opens
+      if (res.destroyed) {
+        release();
+        return undefined;
+      }
+      const start = await streamStart(db, repId, lastEventId, hub.limits);
+      if (!res.destroyed) openStream(res, hub, repId, start, heartbeatMs);
+      return undefined;
+    },
+  }),
+];
 
 function openStream(
   res: Response,

@@ -1,25 +1,38 @@
 // Admin sync of CRM and outbound records: bulk upserts, each request all or nothing.
-import { Router } from 'express';
 import { outboundProviderSchema, prospectSyncSchema, salesforceSyncSchema } from '../../domain/integrations';
-import type { Db } from '../../store/database';
 import { upsertProspects, upsertSalesforce } from '../../store/integrations';
-import { assertAdmin } from '../auth';
-import { parseOr400 } from '../http-error';
+import { admin } from '../access';
+import { json, operation } from '../operations';
+import { prospectSyncResultSchema, salesforceSyncResultSchema } from '../schemas/responses';
 
-export function integrationsRouter(db: Db): Router {
-  const router = Router();
+/** The limit api/app.ts gives the parser of /v1/integrations bodies. */
+const SYNC_BODY_LIMIT = '20 MB';
 
-  router.put('/v1/integrations/salesforce', async (req, res) => {
-    assertAdmin(res);
-    res.json(await upsertSalesforce(db, parseOr400(salesforceSyncSchema, req.body)));
-  });
-
-  for (const provider of outboundProviderSchema.options) {
-    router.put(`/v1/integrations/${provider}`, async (req, res) => {
-      assertAdmin(res);
-      res.json(await upsertProspects(db, provider, parseOr400(prospectSyncSchema, req.body)));
-    });
-  }
-
-  return router;
-}
+export const integrationsOperations = [
+  operation({
+    method: 'put',
+    path: '/v1/integrations/salesforce',
+    operationId: 'syncSalesforce',
+    tag: 'Integrations',
+    summary: 'Upsert Salesforce contacts, leads, accounts and account team members',
+    access: admin,
+    body: salesforceSyncSchema,
+    bodyLimit: SYNC_BODY_LIMIT,
+    responses: { 200: json(salesforceSyncResultSchema, 'Upserted, in one transaction.') },
+    handle: async ({ body }, { deps }) => ({ status: 200, body: await upsertSalesforce(deps.db, body) }),
+  }),
+  ...outboundProviderSchema.options.map((provider) =>
+    operation({
+      method: 'put',
+      path: `/v1/integrations/${provider}`,
+      operationId: `sync${provider[0]?.toUpperCase()}${provider.slice(1)}Prospects`,
+      tag: 'Integrations',
+      summary: `Upsert ${provider} prospects`,
+      access: admin,
+      body: prospectSyncSchema,
+      bodyLimit: SYNC_BODY_LIMIT,
+      responses: { 200: json(prospectSyncResultSchema, 'Upserted, in one transaction.') },
+      handle: async ({ body }, { deps }) => ({ status: 200, body: await upsertProspects(deps.db, provider, body) }),
+    }),
+  ),
+];

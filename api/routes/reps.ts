@@ -1,27 +1,41 @@
 // What a rep sees: their live offers and open conversations.
-import { Router } from 'express';
-import type { Db } from '../../store/database';
 import { getUser } from '../../store/directory';
 import { liveOffersForRep, openConversationsForRep } from '../../store/projection';
-import { assertActsFor } from '../auth';
+import { pathRepOrAdmin } from '../access';
 import { notFound } from '../http-error';
-import { checkIdParam } from '../path-params';
+import { json, operation } from '../operations';
+import { idParams } from '../path-params';
+import { liveOffersSchema, openConversationsSchema } from '../schemas/responses';
 
-export function repsRouter(db: Db): Router {
-  const router = Router();
-  router.param('id', checkIdParam);
-
-  router.get('/v1/reps/:id/offers', async (req, res) => {
-    assertActsFor(res, req.params.id, { adminToo: true });
-    if (!(await getUser(db, req.params.id))) throw notFound('user', req.params.id);
-    res.json({ offers: await liveOffersForRep(db, req.params.id) });
-  });
-
-  router.get('/v1/reps/:id/conversations', async (req, res) => {
-    assertActsFor(res, req.params.id, { adminToo: true });
-    if (!(await getUser(db, req.params.id))) throw notFound('user', req.params.id);
-    res.json({ conversations: await openConversationsForRep(db, req.params.id) });
-  });
-
-  return router;
-}
+export const repsOperations = [
+  operation({
+    method: 'get',
+    path: '/v1/reps/{id}/offers',
+    operationId: 'listRepOffers',
+    tag: 'Reps',
+    summary: "A rep's live offers across routings",
+    access: pathRepOrAdmin,
+    params: idParams.user,
+    responses: { 200: json(liveOffersSchema, 'Pending offers, oldest first.') },
+    failures: { 404: 'not_found: no such user.' },
+    handle: async ({ params }, { deps }) => {
+      if (!(await getUser(deps.db, params.id))) throw notFound('user', params.id);
+      return { status: 200, body: { offers: await liveOffersForRep(deps.db, params.id) } };
+    },
+  }),
+  operation({
+    method: 'get',
+    path: '/v1/reps/{id}/conversations',
+    operationId: 'listRepConversations',
+    tag: 'Reps',
+    summary: "A rep's open (connected, not yet ended) conversations",
+    access: pathRepOrAdmin,
+    params: idParams.user,
+    responses: { 200: json(openConversationsSchema, 'Open conversations with their visitor, oldest first.') },
+    failures: { 404: 'not_found: no such user.' },
+    handle: async ({ params }, { deps }) => {
+      if (!(await getUser(deps.db, params.id))) throw notFound('user', params.id);
+      return { status: 200, body: { conversations: await openConversationsForRep(deps.db, params.id) } };
+    },
+  }),
+];

@@ -1,0 +1,21 @@
+// Every /v1 operation, in the order Express tries them and the contract lists them. A new module's list goes here.
+import type { AnyOperation } from '../operations';
+import { directoryOperations } from './directory';
+import { eventsOperations } from './events';
+import { integrationsOperations } from './integrations';
+import { repsOperations } from './reps';
+import { routingsOperations } from './routings';
+import { rulesOperations } from './rules';
+import { visitorsOperations } from './visitors';
+import { webhooksOperations } from './webhooks';
+
+export const operations: readonly AnyOperation[] = [
+  ...directoryOperations,
+  ...rulesOperations,
+  ...routingsOperations,
+  ...visitorsOperations,
+  ...repsOperations,
+  ...eventsOperations,
+  ...integrationsOperations,
+  ...webhooksOperations,
+];
