@@ -12,7 +12,7 @@ import type {
   SalesforceSync,
 } from '../domain/integrations';
 import { normaliseCompanyName, normaliseDomain } from '../domain/owners';
-import { rowChunks } from './batching';
+import { rowChunks, slices } from './batching';
 import { byteOrder, type Db, retryOnConflict } from './database';
 import type {
   AccountDomainsTable,
@@ -182,14 +182,66 @@ async function upsertTeamMembers(tx: Tx, members: readonly AccountTeamMember[], 
  */
 export async function upsertSalesforce(db: Db, sync: SalesforceSync): Promise<SalesforceCounts> {
   const now = new Date().toISOString();
-  return retryOnConflict(() =>
-    db.transaction().execute(async (tx) => ({
-      contacts: await upsertContacts(tx, sync.contacts ?? [], now),
-      leads: await upsertLeads(tx, sync.leads ?? [], now),
-      accounts: await upsertAccounts(tx, sync.accounts ?? [], now),
-      accountTeamMembers: await upsertTeamMembers(tx, sync.accountTeamMembers ?? [], now),
-    })),
-  );
+  return retryOnConflict(() => db.transaction().execute((tx) => upsertSalesforceIn(tx, sync, now)));
+}
+
+/** The same upserts inside the caller's transaction: a connector's sync commits them with its cursor. */
+export async function upsertSalesforceIn(tx: Tx, sync: SalesforceSync, now: string): Promise<SalesforceCounts> {
+  return {
+    contacts: await upsertContacts(tx, sync.contacts ?? [], now),
+    leads: await upsertLeads(tx, sync.leads ?? [], now),
+    accounts: await upsertAccounts(tx, sync.accounts ?? [], now),
+    accountTeamMembers: await upsertTeamMembers(tx, sync.accountTeamMembers ?? [], now),
+  };
+}
+
+/** A prospect as a connector syncs it: with its id at the provider, so an email change replaces the old row. */
+export interface SyncedProspect extends Prospect {
+  sourceId: string;
+}
+
+/**
+ * Writes prospects inside `tx`, keyed by provider and lower-cased email. Synced ones (with a `sourceId`) first
+ * replace any row of theirs under another email, and are stamped with the full sync that saw them (`syncRun`).
+ */
+export async function writeProspects(
+  tx: Tx,
+  provider: OutboundProvider,
+  prospects: readonly (Prospect | SyncedProspect)[],
+  syncRun?: string,
+): Promise<number> {
+  const now = new Date().toISOString();
+  const rows: OutboundProspectsTable[] = lastPerKey(prospects, (p) => p.email.toLowerCase()).map((p) => ({
+    provider,
+    email: p.email,
+    email_key: p.email.toLowerCase(),
+    owner_email: p.ownerEmail,
+    last_sender_email: p.lastSenderEmail ?? null,
+    updated_at: now,
+    source_id: 'sourceId' in p ? p.sourceId : null,
+    sync_run: 'sourceId' in p ? (syncRun ?? null) : null,
+  }));
+  const sourceIds = rows.flatMap((row) => (row.source_id === null ? [] : [row.source_id]));
+  for (const ids of slices(sourceIds)) {
+    await tx.deleteFrom('outbound_prospects').where('provider', '=', provider).where('source_id', 'in', ids).execute();
+  }
+  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.email_key))) {
+    await tx
+      .insertInto('outbound_prospects')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['provider', 'email_key']).doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          owner_email: eb.ref('excluded.owner_email'),
+          last_sender_email: eb.ref('excluded.last_sender_email'),
+          updated_at: eb.ref('excluded.updated_at'),
+          source_id: eb.ref('excluded.source_id'),
+          sync_run: eb.ref('excluded.sync_run'),
+        })),
+      )
+      .execute();
+  }
+  return rows.length;
 }
 
 /** Upserts one provider's prospects in one transaction, keyed by lower-cased email. */
@@ -198,34 +250,44 @@ export async function upsertProspects(
   provider: OutboundProvider,
   sync: ProspectSync,
 ): Promise<{ prospects: number }> {
-  const now = new Date().toISOString();
-  const rows: OutboundProspectsTable[] = lastPerKey(sync.prospects, (p) => p.email.toLowerCase()).map((p) => ({
-    provider,
-    email: p.email,
-    email_key: p.email.toLowerCase(),
-    owner_email: p.ownerEmail,
-    last_sender_email: p.lastSenderEmail ?? null,
-    updated_at: now,
-  }));
-  await retryOnConflict(() =>
-    db.transaction().execute(async (tx) => {
-      for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.email_key))) {
-        await tx
-          .insertInto('outbound_prospects')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.columns(['provider', 'email_key']).doUpdateSet((eb) => ({
-              email: eb.ref('excluded.email'),
-              owner_email: eb.ref('excluded.owner_email'),
-              last_sender_email: eb.ref('excluded.last_sender_email'),
-              updated_at: eb.ref('excluded.updated_at'),
-            })),
-          )
-          .execute();
-      }
-    }),
+  const prospects = await retryOnConflict(() =>
+    db.transaction().execute((tx) => writeProspects(tx, provider, sync.prospects)),
   );
-  return { prospects: rows.length };
+  return { prospects };
+}
+
+/**
+ * Removes the provider's synced prospects whose id is among `sourceIds` (gone at the provider, or no longer
+ * routable: no email or no owner), inside `tx`.
+ */
+export async function removeProspectsBySource(
+  tx: Tx,
+  provider: OutboundProvider,
+  sourceIds: readonly string[],
+): Promise<number> {
+  let removed = 0;
+  for (const ids of slices(sourceIds)) {
+    const result = await tx
+      .deleteFrom('outbound_prospects')
+      .where('provider', '=', provider)
+      .where('source_id', 'in', ids)
+      .executeTakeFirst();
+    removed += Number(result.numDeletedRows);
+  }
+  return removed;
+}
+
+/**
+ * After a full sync: removes the provider's prospects that sync did not see (deleted at the provider), uploaded
+ * ones included, since the provider is now the source of its prospects.
+ */
+export async function removeProspectsOutsideRun(db: Db, provider: OutboundProvider, syncRun: string): Promise<number> {
+  const result = await db
+    .deleteFrom('outbound_prospects')
+    .where('provider', '=', provider)
+    .where((eb) => eb.or([eb('sync_run', 'is', null), eb('sync_run', '!=', syncRun)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 // --- Lookups ---------------------------------------------------------------------------------------------------

@@ -314,6 +314,178 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0014_routing_reports': {
+    async up(db: Kysely<unknown>) {
+      // What the routing search and the reports (store/routing-search.ts, store/reports.ts) read from a routing's row
+      // instead of its offers or its visitor's JSON: the visitor's email (lower case), when the first offer was made
+      // and how many reps its stage had eligible then, when a rep accepted, and both delays in whole milliseconds
+      // from the routing's start (integers, so percentiles come out the same on both databases).
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      const columns = [
+        ['visitor_email', 'text'],
+        ['first_offer_at', 'text'],
+        ['first_offer_ms', 'integer'],
+        ['first_offer_eligible', 'integer'],
+        ['accepted_at', 'text'],
+        ['accept_ms', 'integer'],
+      ] as const;
+      for (const [name, type] of columns) await db.schema.alterTable('routings').addColumn(name, type).execute();
+      const millisBetween = (from: string, to: string) =>
+        postgres
+          ? sql.raw(`round(extract(epoch from (${to}::timestamptz - ${from}::timestamptz)) * 1000)::integer`)
+          : sql.raw(`cast(round((julianday(${to}) - julianday(${from})) * 86400000) as integer)`);
+      await sql`update routings set
+          visitor_email = ${postgres ? sql`lower(visitor::jsonb ->> 'email')` : sql`lower(json_extract(visitor, '$.email'))`},
+          first_offer_at = (select min(offers.offered_at) from offers where offers.routing_id = routings.routing_id),
+          accepted_at = (select offers.ended_at from offers
+            where offers.routing_id = routings.routing_id and offers.result = 'accepted')`.execute(db);
+      await sql`update routings set
+          first_offer_ms = ${millisBetween('started_at', 'first_offer_at')},
+          accept_ms = ${millisBetween('started_at', 'accepted_at')}`.execute(db);
+      // (The eligible count of routings stored before is unknown: they are left out of fair shares.)
+      // Newest first, keyset-paginated on (started_at, routing_id) in byte order; reports scan a window of it.
+      await sql
+        .raw(
+          `create index routings_by_started_at on routings (started_at, routing_id${postgres ? ' collate "C"' : ''})`,
+        )
+        .execute(db);
+      await db.schema.createIndex('routings_by_rule').on('routings').columns(['rule_id', 'started_at']).execute();
+      await db.schema.createIndex('routings_by_rep').on('routings').columns(['rep_id', 'started_at']).execute();
+      await db.schema.createIndex('routings_by_visitor_email').on('routings').column('visitor_email').execute();
+      // A rep's offers over a window (the reps report; the search's "offered to").
+      await db.schema.createIndex('offers_by_rep_offered_at').on('offers').columns(['rep_id', 'offered_at']).execute();
+    },
+  },
+  '0012_connection_sync': {
+    async up(db: Kysely<unknown>) {
+      // Where each connection's sync of each object stands, written in the same transaction as the page it follows
+      // (store/connection-sync.ts): a sync killed mid-way resumes after its last committed page. `high_water` and
+      // `last_id` are the last record read (Salesforce: SystemModstamp and Id); `next_page` the provider's link to
+      // the next page of the query under way; `full_run` the full re-sync this cursor was last reset for.
+      await db.schema
+        .createTable('connection_sync_cursors')
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('object', 'text', (c) => c.notNull())
+        .addColumn('high_water', 'text')
+        .addColumn('last_id', 'text')
+        .addColumn('next_page', 'text')
+        .addColumn('full_run', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('connection_sync_cursors_pk', ['connection_id', 'object'])
+        .execute();
+      // Every record a connection synced, by its id at the provider: counts per object, what a deletion removes
+      // (`store_key` when the stored row is keyed otherwise), whose owner it is (an owner's new email reaches their
+      // records), and the sync run that last saw it (a full re-sync removes the records it did not see).
+      await db.schema
+        .createTable('connection_records')
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('object', 'text', (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text')
+        .addColumn('store_key', 'text')
+        .addColumn('seen_run', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('connection_records_pk', ['connection_id', 'object', 'record_id'])
+        .execute();
+      await db.schema
+        .createIndex('connection_records_by_run')
+        .on('connection_records')
+        .columns(['connection_id', 'object', 'seen_run'])
+        .execute();
+      await db.schema
+        .createIndex('connection_records_by_owner')
+        .on('connection_records')
+        .columns(['connection_id', 'owner_id'])
+        .execute();
+      // Salesforce users of each connected org: owner and team-member ids to the emails reps are matched by.
+      await db.schema
+        .createTable('salesforce_users')
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('salesforce_users_pk', ['connection_id', 'id'])
+        .execute();
+    },
+  },
+  '0013_outbound_tracking': {
+    async up(db: Kysely<unknown>) {
+      // Outreach and Salesloft users, so a synced prospect's owner id becomes the rep's email.
+      await db.schema
+        .createTable('outbound_users')
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('outbound_users_pk', ['provider', 'user_id'])
+        .execute();
+      // A synced prospect knows its id at the provider (an email change replaces the old row) and the full sync that
+      // last saw it (a full re-sync removes the ones it did not see). Both null for uploaded prospects.
+      await db.schema.alterTable('outbound_prospects').addColumn('source_id', 'text').execute();
+      await db.schema.alterTable('outbound_prospects').addColumn('sync_run', 'text').execute();
+      await db.schema
+        .createIndex('outbound_prospects_by_source')
+        .on('outbound_prospects')
+        .columns(['provider', 'source_id'])
+        .execute();
+      // Per provider: the key the click tracker signs its links with, and the provider's secret for its calls to us.
+      await db.schema
+        .createTable('outbound_trackers')
+        .addColumn('provider', 'text', (c) => c.primaryKey())
+        .addColumn('link_key', 'text', (c) => c.notNull())
+        .addColumn('extension_secret', 'text')
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      // One row per click on a tracked link; the landing page's token is stored as its SHA-256 hash only.
+      await db.schema
+        .createTable('outbound_clicks')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('mailing_id', 'text')
+        .addColumn('prospect_id', 'text')
+        .addColumn('prospect_email', 'text')
+        .addColumn('sender_email', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('clicked_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('visitor_id', 'text')
+        .execute();
+      await db.schema.createIndex('outbound_clicks_by_clicked_at').on('outbound_clicks').column('clicked_at').execute();
+    },
+  },
+  '0011_connections': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('connections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('auth_type', 'text', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('secrets', 'text', (c) => c.notNull())
+        .addColumn('access_token_expires_at', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_reason', 'text')
+        .addColumn('last_sync_at', 'text')
+        .addColumn('records', 'text', (c) => c.notNull())
+        .addColumn('budget_used', 'integer')
+        .addColumn('budget_limit', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('connection_oauth_states')
+        .addColumn('state_hash', 'text', (c) => c.primaryKey())
+        .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+        .addColumn('code_verifier', 'text')
+        .addColumn('redirect_uri', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('connection_oauth_states_by_connection')
+        .on('connection_oauth_states')
+        .column('connection_id')
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -65,6 +65,16 @@ export interface RoutingsTable {
   rep_id: string | null;
   started_at: string;
   ended_at: string | null;
+  /** The visitor's email in lower case, for the routing search. */
+  visitor_email: string | null;
+  /** When the first offer was made, and how long after `started_at` (ms). */
+  first_offer_at: string | null;
+  first_offer_ms: number | null;
+  /** Reps eligible in the first offer's stage when it was made: fair shares of first offers divide by it. */
+  first_offer_eligible: number | null;
+  /** When a rep accepted, and how long after `started_at` (ms). */
+  accepted_at: string | null;
+  accept_ms: number | null;
 }
 
 /** Round-robin rotation state per rule and stage: the turn the next routing takes. */
@@ -125,6 +135,72 @@ export interface OutboundProspectsTable {
   email_key: string;
   owner_email: string;
   last_sender_email: string | null;
+  updated_at: string;
+  /** The prospect's id at the provider; null for uploaded prospects. */
+  source_id: string | null;
+  /** The full sync that last saw it; a full re-sync removes the ones it did not see. */
+  sync_run: string | null;
+}
+
+/** Outreach and Salesloft users: owner ids to emails. */
+export interface OutboundUsersTable {
+  provider: string;
+  user_id: string;
+  email: string;
+  updated_at: string;
+}
+
+/** The click tracker's keys, per provider. */
+export interface OutboundTrackersTable {
+  provider: string;
+  /** base64url HMAC-SHA256 key for the tracked links' tokens. */
+  link_key: string;
+  /** The provider's secret for signing its extension calls (Outreach's webhook secret). */
+  extension_secret: string | null;
+  updated_at: string;
+}
+
+/** A click on a tracked link, redeemable once by the visitor who landed with its token. */
+export interface OutboundClicksTable {
+  token_hash: string;
+  provider: string;
+  mailing_id: string | null;
+  prospect_id: string | null;
+  prospect_email: string | null;
+  sender_email: string;
+  url: string;
+  clicked_at: string;
+  expires_at: string;
+  /** The visitor who first routed with the token; anyone else presenting it is refused. */
+  visitor_id: string | null;
+}
+
+/** Where a connection's sync of one object stands (store/connection-sync.ts). */
+export interface ConnectionSyncCursorsTable {
+  connection_id: string;
+  object: string;
+  high_water: string | null;
+  last_id: string | null;
+  next_page: string | null;
+  full_run: string | null;
+  updated_at: string;
+}
+
+/** A record a connection synced, by its id at the provider. */
+export interface ConnectionRecordsTable {
+  connection_id: string;
+  object: string;
+  record_id: string;
+  owner_id: string | null;
+  store_key: string | null;
+  seen_run: string;
+}
+
+/** A Salesforce user of a connected org: owner ids to emails. */
+export interface SalesforceUsersTable {
+  connection_id: string;
+  id: string;
+  email: string;
   updated_at: string;
 }
 
@@ -192,6 +268,37 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+/** A connection to Salesforce, Outreach or Salesloft (store/connections.ts); `secrets` is sealed (store/secret-box.ts). */
+export interface ConnectionsTable {
+  id: string;
+  provider: string;
+  auth_type: string;
+  /** JSON: client id, username, base-URL overrides, redirect URI, instance URL; nothing secret. */
+  settings: string;
+  /** Sealed JSON: client secret, refresh and access tokens, private key. */
+  secrets: string;
+  access_token_expires_at: string | null;
+  status: string;
+  status_reason: string | null;
+  last_sync_at: string | null;
+  /** JSON: records synced per object. */
+  records: string;
+  budget_used: number | null;
+  budget_limit: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An authorization in progress: its `state` (stored hashed), single use, until `expires_at`. */
+export interface ConnectionOAuthStatesTable {
+  state_hash: string;
+  connection_id: string;
+  /** Sealed PKCE code verifier, for providers that take one. */
+  code_verifier: string | null;
+  redirect_uri: string;
+  expires_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -207,12 +314,20 @@ export interface Database {
   salesforce_account_domains: AccountDomainsTable;
   salesforce_account_team_members: AccountTeamMembersTable;
   outbound_prospects: OutboundProspectsTable;
+  connection_sync_cursors: ConnectionSyncCursorsTable;
+  connection_records: ConnectionRecordsTable;
+  salesforce_users: SalesforceUsersTable;
+  outbound_users: OutboundUsersTable;
+  outbound_trackers: OutboundTrackersTable;
+  outbound_clicks: OutboundClicksTable;
   routings: RoutingsTable;
   rep_tokens: RepTokensTable;
   rep_events: RepEventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  connections: ConnectionsTable;
+  connection_oauth_states: ConnectionOAuthStatesTable;
 }
 
 export type { Generated };
