@@ -1,10 +1,11 @@
-// Every activity the worker registers, built over one database handle.
+// Every activity the worker registers, built over one database handle and the one writer of routing rows.
 import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { createOwnerActivities } from './owners';
 import { createRetentionActivities } from './retention';
-import { createRoutingActivities } from './routing';
+import { createRoutingActivities, createRoutingReads } from './routing';
+import type { RoutingRows } from './routing-rows';
 import { createWebhookActivities } from './webhooks';
 
 export interface ActivityOptions {
@@ -14,9 +15,10 @@ export interface ActivityOptions {
   outboundPolicy?: OutboundPolicy;
 }
 
-export function createActivities(db: Db, options: ActivityOptions = {}) {
+/** `rows` writes every routing row the activities write, and starts the webhook deliveries those writes owe. */
+export function createActivities(db: Db, rows: RoutingRows, options: Pick<ActivityOptions, 'outboundPolicy'> = {}) {
   return {
-    ...createRoutingActivities(db, options.webhookRetry),
+    ...createRoutingActivities(db, rows),
     ...createOwnerActivities(db),
     ...createRetentionActivities(db),
     ...createWebhookActivities(db, options.outboundPolicy),
@@ -24,3 +26,8 @@ export function createActivities(db: Db, options: ActivityOptions = {}) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The activities that only read, the rule match and each stage's people: what a simulation runs. */
+export function createReadActivities(db: Db) {
+  return { ...createRoutingReads(db), ...createOwnerActivities(db) };
+}

@@ -1,25 +1,19 @@
 // The routing workflow's reads and writes. Each is idempotent, so a retried local activity is harmless.
 import { Context } from '@temporalio/activity';
 import { assessCandidates } from '../domain/eligibility';
-import { eligibleRepIds, offerRecord, offerTimeoutMs } from '../domain/offers';
+import { firstOffersShownAtStart } from '../domain/first-offers';
+import { offerRecord } from '../domain/offers';
 import type { Candidate, RoutingType, RuleMatch } from '../domain/routing';
+import { routingRow } from '../domain/routing-row';
 import type { Target } from '../domain/rules';
 import { planStages } from '../domain/stage-plan';
 import type { Visitor } from '../domain/visitor';
 import type { Db } from '../store/database';
 import { targetUserIds, userIdsByEmail, usersByIds } from '../store/directory';
-import {
-  activeConversationCounts,
-  applyRoutingProjection,
-  openPounceRoutingIds,
-  type RoutingProjectionChange,
-  type RoutingRecord,
-} from '../store/projection';
+import { activeConversationCounts, openPounceRoutingIds, type RoutingProjectionChange } from '../store/projection';
 import { takeTurn } from '../store/round-robin';
 import { currentRuleIndex } from '../store/rules';
-import type { WebhookRetry } from '../workflows/deliver-webhook';
-import { writeRoutingChange } from './routing-change';
-import { startUndispatchedDeliveries, type WebhookDispatch } from './webhook-dispatch';
+import type { RoutingRows } from './routing-rows';
 
 /**
  * A routing's start: its rule, the pounces it supersedes, and, when the first stage needs no CRM, its candidates
@@ -30,7 +24,8 @@ export interface RoutingStart extends RuleMatch {
   firstStage?: { name: string; candidates: Candidate[]; shown: string[] };
 }
 
-export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
+/** The routing activities that only read: simulations run them too (api/simulation.ts). */
+export function createRoutingReads(db: Db) {
   /**
    * The people a stage names (by target, or by email for owner stages), each with whether they may be offered
    * now and why not. Emails that belong to no user come back as `unknown_user` under the email itself.
@@ -55,17 +50,29 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
     ];
   }
 
-  /** Where webhook deliveries a write owes are started: this activity's own client and task queue. */
-  function dispatch(): WebhookDispatch {
-    const { client, info } = Context.current();
-    return { client, taskQueue: info.taskQueue, ...(webhookRetry && { retry: webhookRetry }) };
-  }
-
   return {
     /** The first enabled rule of the current rule set that matches, with the version it came from. */
     async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
       const { version, index } = await currentRuleIndex(db);
       return { ruleSetVersion: version, rule: index.match(visitor) ?? null };
+    },
+
+    resolveStage,
+  };
+}
+
+/** Every routing activity: the reads, and the writes, which all go through `rows`, the one writer of routing rows. */
+export function createRoutingActivities(db: Db, rows: RoutingRows) {
+  const reads = createRoutingReads(db);
+  /** A retried write may follow an attempt that committed its deliveries but stopped before starting them. */
+  const retried = () => Context.current().info.attempt > 1;
+
+  return {
+    ...reads,
+
+    /** The next turn of a round-robin rotation; concurrent routings each get their own. */
+    takeRoundRobinTurn({ rotationKey, routingId }: { rotationKey: string; routingId: string }): Promise<number> {
+      return takeTurn(db, rotationKey, routingId);
     },
 
     /**
@@ -87,55 +94,40 @@ export function createRoutingActivities(db: Db, webhookRetry?: WebhookRetry) {
     }): Promise<RoutingStart> {
       const { version, index } = await currentRuleIndex(db);
       const rule = index.match(visitor) ?? null;
-      const routing: RoutingRecord = {
-        type,
-        visitorId: visitor.id,
-        status: 'routing',
-        ruleId: rule?.id ?? null,
-        repId: null,
-        startedAt,
-        endedAt: null,
-      };
+      const opened = { type, visitor, status: 'routing' as const, rule, repId: null, startedAt, endedAt: null };
       // An inbound routing's row waits for its first write (offers, or its outcome): only pounces are looked up early.
       if (type === 'pounce') {
-        await applyRoutingProjection(db, { routingId, routing, visitor, created: [], closed: [] });
+        await rows.write(
+          { routingId, routing: routingRow({ ...opened, offers: [] }), visitor, created: [], closed: [] },
+          { retried: retried() },
+        );
       }
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
       if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
-      const candidates = await resolveStage({ target: first.source.target, alreadyTried: [] });
-      // A first-available stage offers everyone eligible: shown from here, the offers are one local activity sooner.
-      const shown = rule.distribution === 'first_available' ? eligibleRepIds(candidates) : [];
+      const candidates = await reads.resolveStage({ target: first.source.target, alreadyTried: [] });
+      // Shown from here, the offers are one local activity sooner; the workflow records the same ones.
+      const offers = firstOffersShownAtStart(rule, { name: first.name, candidates }, startedAt);
+      const shown = offers.map((offer) => offer.repId);
       if (shown.length > 0) {
-        const expiresAt = new Date(Date.parse(startedAt) + offerTimeoutMs(rule)).toISOString();
-        const offered = { routingId, type, ruleId: rule.id };
-        await writeRoutingChange(db, dispatch(), {
-          routingId,
-          routing,
-          visitor,
-          created: shown.map((repId) =>
-            offerRecord(offered, { repId, stage: first.name, offeredAt: startedAt, expiresAt }),
-          ),
-          closed: [],
-          liveRepIds: shown,
-        });
+        await rows.write(
+          {
+            routingId,
+            routing: routingRow({ ...opened, offers }),
+            visitor,
+            created: offers.map((offer) => offerRecord({ routingId, type, ruleId: rule.id }, offer)),
+            closed: [],
+            liveRepIds: shown,
+          },
+          { retried: retried() },
+        );
       }
       return { ruleSetVersion: version, rule, pounceRoutingIds, firstStage: { name: first.name, candidates, shown } };
     },
 
-    resolveStage,
-
-    /** The next turn of a round-robin rotation; concurrent routings each get their own. */
-    takeRoundRobinTurn({ rotationKey, routingId }: { rotationKey: string; routingId: string }): Promise<number> {
-      return takeTurn(db, rotationKey, routingId);
-    },
-
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */
     async writeRoutingProjection(change: RoutingProjectionChange): Promise<void> {
-      const dispatchTo = dispatch();
-      await writeRoutingChange(db, dispatchTo, change);
-      // A retry may follow an attempt that committed its deliveries but stopped before starting them.
-      if (Context.current().info.attempt > 1) await startUndispatchedDeliveries(db, dispatchTo, change.routingId);
+      await rows.write(change, { retried: retried() });
     },
   };
 }

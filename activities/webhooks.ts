@@ -13,8 +13,7 @@ const SEND_TIMEOUT_MS = 10_000;
 
 /** `outbound` says which destinations deliveries may reach (OUTBOUND_ALLOWED_HOSTS); by default no internal one. */
 export function createWebhookActivities(db: Db, outbound: OutboundPolicy = outboundPolicy()) {
-  // Made on first use: `createActivities` also serves simulations, which send nothing.
-  let dispatcher: ReturnType<typeof guardedDispatcher> | undefined;
+  const dispatcher = guardedDispatcher(outbound);
   return {
     /** One attempt: POSTs the signed event and records the outcome. Throws (to be retried) unless it got a 2xx. */
     async sendWebhook({ deliveryId }: { deliveryId: string }): Promise<void> {
@@ -24,7 +23,6 @@ export function createWebhookActivities(db: Db, outbound: OutboundPolicy = outbo
       if (delivery.status !== 'pending') return;
       if (!delivery.enabled) throw ApplicationFailure.nonRetryable('the endpoint is disabled', 'endpoint_gone');
       const { attempt } = Context.current().info;
-      dispatcher ??= guardedDispatcher(outbound);
       let statusCode: number | null = null;
       let error: OutboundFailure | null = null;
       let errorDetail = '';

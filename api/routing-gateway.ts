@@ -1,4 +1,6 @@
-// The API's only door into Temporal: starts routing workflows, reads their state, and delivers rep messages.
+// The API's only door into Temporal: starts routing workflows, reads their state, and delivers rep messages. What the
+// API writes of a routing (an accepted or cancelled outcome, an ended conversation) goes through the one writer of
+// routing rows it is given, the one the worker's activities use too.
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
@@ -9,13 +11,11 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { writeRoutingChange } from '../activities/routing-change';
-import { startWebhookDeliveries, type WebhookDispatch } from '../activities/webhook-dispatch';
+import type { RoutingRows } from '../activities/routing-rows';
 import type { RoutingInput, RoutingState } from '../domain/routing';
 import { longPollsOpen, routingStarts } from '../observability/metrics';
+import { temporalCheck } from '../runtime/readiness';
 import { TEMPORAL_UPDATE_TIMEOUT_MS, withTemporalDeadline } from '../runtime/temporal';
-import type { Db } from '../store/database';
-import type { WebhookRetry } from '../workflows/deliver-webhook';
 import {
   acceptUpdate,
   cancelUpdate,
@@ -25,13 +25,10 @@ import {
   stateQuery,
 } from '../workflows/messages';
 import { routingStatusKey } from '../workflows/search-attributes';
-import { temporalCheck } from '../runtime/readiness';
 import { HttpError, notFound } from './http-error';
 import type { StartRouting } from './schemas/routings';
 
 export interface RoutingGatewayOptions {
-  /** Webhook delivery retries (tests shorten them). */
-  webhookRetry?: WebhookRetry;
   /**
    * Ask Temporal to hand each new routing's first workflow task straight back, to the worker sharing `client`'s
    * connection in this process: the routing skips the task queue, about 30 ms of its way to the first offer on the
@@ -59,6 +56,7 @@ export class RoutingGateway {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
+    private readonly rows: RoutingRows,
     private readonly options: RoutingGatewayOptions = {},
   ) {
     this.longPollClient = options.longPollClient ?? client;
@@ -68,14 +66,9 @@ export class RoutingGateway {
     }
   }
 
-  private get dispatch(): WebhookDispatch {
-    const { webhookRetry } = this.options;
-    return { client: this.client, taskQueue: this.taskQueue, ...(webhookRetry && { retry: webhookRetry }) };
-  }
-
   /** Starts the delivery workflows of webhook deliveries the API has just recorded (presence changes). */
-  startWebhookDeliveries(db: Db, deliveryIds: readonly string[]): Promise<void> {
-    return this.bounded(() => startWebhookDeliveries(db, this.dispatch, deliveryIds));
+  startWebhookDeliveries(deliveryIds: readonly string[]): Promise<void> {
+    return this.bounded(() => this.rows.webhooks.start(deliveryIds));
   }
 
   /** Starts the routing, or finds the one already started under the same id (open or closed): never a second. */
@@ -178,7 +171,7 @@ export class RoutingGateway {
    * decided; writing that here, before answering, means a winner's 200 finds the conversation already listed
    * (the workflow writes the same change too, should this process die first).
    */
-  async accept(db: Db, routingId: string, repId: string): Promise<{ outcome: 'connected' }> {
+  async accept(routingId: string, repId: string): Promise<{ outcome: 'connected' }> {
     const { outcome, change } = await this.update(
       routingId,
       repId,
@@ -190,7 +183,7 @@ export class RoutingGateway {
       // A retry of an accept that won, whose first answer was a 503 (an outage), after the routing closed: still won.
       (state) => (state.repId === repId ? { outcome: 'connected' as const, change: undefined } : undefined),
     );
-    if (change) await this.bounded(() => writeRoutingChange(db, this.dispatch, change));
+    if (change) await this.bounded(() => this.rows.write(change));
     return { outcome };
   }
 
@@ -204,12 +197,17 @@ export class RoutingGateway {
   }
 
   /** The visitor left: like accept, the decided change is written before the answer. */
-  async cancel(db: Db, routingId: string): Promise<{ status: string }> {
+  async cancel(routingId: string): Promise<{ status: string }> {
     const { status, change } = await this.update(routingId, undefined, () =>
       this.client.workflow.getHandle(routingId).executeUpdate(cancelUpdate, { updateId: 'cancel' }),
     );
-    await this.bounded(() => writeRoutingChange(db, this.dispatch, change));
+    await this.bounded(() => this.rows.write(change));
     return { status };
+  }
+
+  /** The conversation is over: its rep's capacity is freed. False when none was open. */
+  endConversation(routingId: string): Promise<boolean> {
+    return this.rows.endConversation(routingId);
   }
 
   /**
@@ -249,10 +247,10 @@ export class RoutingGateway {
    * is to be offered them any more), then waits for its workflow to close, after which nothing writes its data again.
    * Returns whether this call cancelled it.
    */
-  async closeForErasure(db: Db, routingId: string): Promise<boolean> {
+  async closeForErasure(routingId: string): Promise<boolean> {
     let cancelled = true;
     try {
-      await this.cancel(db, routingId);
+      await this.cancel(routingId);
     } catch (error) {
       // It closed on its own meanwhile (routing_closed), or its workflow is gone already.
       if (!(error instanceof HttpError && (error.status === 409 || error.status === 404))) throw error;

@@ -1,6 +1,8 @@
 // Projection of routing workflows into tables: routings, their live offers and connected conversations.
-// Written by routing activities, read by the API and by other routings.
+// Written only through RoutingRows (activities/routing-rows.ts), by the routing activities and the API; read by the
+// API and by other routings.
 import type { OfferRecord } from '../domain/offers';
+import type { RoutingRow } from '../domain/routing-row';
 import type { Visitor } from '../domain/visitor';
 import { rowChunks, slices } from './batching';
 import { byteOrder, type Db } from './database';
@@ -13,22 +15,9 @@ export interface OfferClosure {
   endedAt: string;
 }
 
-/** The routing row as its workflow last described it. */
-export interface RoutingRecord {
-  type: string;
-  visitorId: string;
-  status: string;
-  ruleId: string | null;
-  repId: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  /** When the first offer was made; for metrics only, not stored. */
-  firstOfferAt?: string | null;
-}
-
 export interface RoutingProjectionChange {
   routingId: string;
-  routing?: RoutingRecord;
+  routing?: RoutingRow;
   /** The routing's visitor, sent with the write that may create its row: stored once there, never updated. */
   visitor?: Visitor;
   created: readonly OfferRecord[];
@@ -46,10 +35,23 @@ export interface AppliedRoutingChange {
   offersMade: number;
   offersClosed: OfferClosure['result'][];
   /** Set when this write moved the routing to its outcome. */
-  finished?: RoutingRecord;
+  finished?: RoutingRow;
 }
 
 const isFinal = (status: string) => status !== 'routing';
+
+/** What reports read from a routing's row (store/reports.ts): its delays are kept in whole ms from its start. */
+function reportColumns(routing: RoutingRow) {
+  const since = (at: string | null | undefined) =>
+    at ? Math.round(Date.parse(at) - Date.parse(routing.startedAt)) : null;
+  return {
+    first_offer_at: routing.firstOfferAt ?? null,
+    first_offer_ms: since(routing.firstOfferAt),
+    first_offer_eligible: routing.firstOfferEligible ?? null,
+    accepted_at: routing.acceptedAt ?? null,
+    accept_ms: since(routing.acceptedAt),
+  };
+}
 
 async function routingStatus(db: Db, routingId: string): Promise<string | undefined> {
   const row = await db.selectFrom('routings').select('status').where('routing_id', '=', routingId).executeTakeFirst();
@@ -85,6 +87,7 @@ export async function applyRoutingProjection(
         rule_id: routing.ruleId,
         rep_id: routing.repId,
         ended_at: routing.endedAt,
+        ...reportColumns(routing),
       };
       // Conditional writes rather than read-then-write: of two concurrent writers of one outcome, exactly one sees
       // its write change the status (PostgreSQL re-checks the condition once the other's row lock is released).
@@ -95,6 +98,7 @@ export async function applyRoutingProjection(
           type: routing.type,
           visitor_id: routing.visitorId,
           visitor: change.visitor ? JSON.stringify(change.visitor) : null,
+          visitor_email: change.visitor?.email?.toLowerCase() ?? null,
           started_at: routing.startedAt,
           ...row,
         })
@@ -198,7 +202,7 @@ export async function applyRoutingProjection(
       data: { repId: event.repId, ...event.data },
     }));
     if (applied.finished) {
-      const { firstOfferAt: _metricsOnly, ...data } = applied.finished;
+      const { firstOfferAt: _f, firstOfferEligible: _e, acceptedAt: _a, ...data } = applied.finished;
       webhookEvents.push({
         type: 'routing.finished',
         routingId: change.routingId,

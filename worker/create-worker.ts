@@ -1,6 +1,6 @@
 // A routing worker: the routing workflow plus the activities that reach the database.
 
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import {
   bundleWorkflowCode,
   type NativeConnection,
@@ -10,7 +10,7 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { type ActivityOptions, createActivities } from '../activities';
-import { startUndispatchedDeliveries } from '../activities/webhook-dispatch';
+import { RoutingRows } from '../activities/routing-rows';
 import { dataConverter } from '../runtime/payload-compression';
 import type { Db } from '../store/database';
 
@@ -46,11 +46,18 @@ export function bundleRoutingWorkflows(logger: Pick<Logger, 'warn' | 'error'>): 
 }
 
 export async function createRoutingWorker(options: RoutingWorkerOptions): Promise<Worker> {
+  // The activities' one writer of routing rows, starting the webhook deliveries they owe on this worker's queue.
+  const rows = new RoutingRows({
+    db: options.db,
+    client: new Client({ connection: options.connection, namespace: options.namespace, dataConverter }),
+    taskQueue: options.taskQueue,
+    ...(options.activities?.webhookRetry && { webhookRetry: options.activities.webhookRetry }),
+  });
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.db, options.activities),
+    activities: createActivities(options.db, rows, options.activities),
     workflowBundle: options.workflowBundle,
     dataConverter,
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
@@ -58,13 +65,8 @@ export async function createRoutingWorker(options: RoutingWorkerOptions): Promis
   });
   // Webhook deliveries a stopped process recorded but never started (it stopped between its commit and the start)
   // start now; the workflows run once this worker polls.
-  const dispatch = {
-    client: worker.client as Client,
-    taskQueue: options.taskQueue,
-    ...(options.activities?.webhookRetry && { retry: options.activities.webhookRetry }),
-  };
-  startUndispatchedDeliveries(options.db, dispatch).catch((error: unknown) =>
-    options.logger?.error({ err: error }, 'could not start pending webhook deliveries'),
-  );
+  rows.webhooks
+    .startUndispatched()
+    .catch((error: unknown) => options.logger?.error({ err: error }, 'could not start pending webhook deliveries'));
   return worker;
 }
