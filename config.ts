@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultRepEventStreamLimits, type RepEventStreamLimits } from './api/rep-event-limits';
 import { type OutboundPolicy, outboundPolicy, parseAllowedHosts } from './outbound/destination-policy';
 import type { DatabaseConfig } from './store/database';
+import { parseEncryptionKey } from './store/secret-box';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 
@@ -34,6 +35,21 @@ const environmentSchema = z.object({
   ADMIN_API_KEY: z.string().min(16).optional(),
   /** Key for the chat experience's routing requests; generated like the admin key when unset. */
   EXPERIENCE_API_KEY: z.string().min(16).optional(),
+  /**
+   * Encrypts connection secrets (OAuth tokens, client secrets, private keys) at rest: 32 bytes as 64 hex digits or
+   * base64. Generated into DATA_DIR/connections-key when unset; API and worker processes must share it.
+   */
+  CONNECTIONS_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      if (value === undefined) return;
+      try {
+        parseEncryptionKey(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   /** Port of the worker process's /metrics (scale-out mode; the all-in-one process serves /metrics on PORT). */
   METRICS_PORT: port.default(9464),
   /** host:port for the Temporal SDK's own Prometheus metrics (task latencies, slots, polls); off when unset. */
