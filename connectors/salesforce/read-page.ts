@@ -97,9 +97,7 @@ export async function readSalesforcePage(
   if (cursor.nextPage !== null) {
     const locator = cursor.nextPage;
     try {
-      answer = await run(
-        () => connection.queryMore<SalesforceRow>(locator, { autoFetch: false }) as unknown as PromiseLike<QueryAnswer>,
-      );
+      answer = await run(() => connection.queryMore<SalesforceRow>(locator) as unknown as PromiseLike<QueryAnswer>);
     } catch (error) {
       // A query's locator expires (15 minutes idle, or the org's cap on open cursors): the high-water mark, saved
       // with every page, restarts the query right after the last record stored.

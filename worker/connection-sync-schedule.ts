@@ -1,0 +1,51 @@
+// A Temporal Schedule per connection that runs its incremental sync (workflows/sync-connection.ts) every few
+// minutes. Created when a connection is authorized (or its interval changes), removed when it is deleted. A run
+// still going when the next is due makes that one skip, and each scheduled run hands over to the connection's one
+// sync workflow id, so a sync started through the API and a scheduled one never overlap.
+import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import { type SyncConnectionInput, syncConnectionWorkflowType } from '../workflows/sync-connection';
+
+export const connectionSyncScheduleId = (connectionId: string) => `connection-sync-schedule-${connectionId}`;
+
+export const DEFAULT_SYNC_INTERVAL: Duration = '15m';
+
+/** Creates the connection's schedule, or brings an existing one to this interval and task queue. */
+export async function ensureSyncSchedule(
+  client: Client,
+  connectionId: string,
+  options: { taskQueue: string; every?: Duration },
+): Promise<void> {
+  const scheduleId = connectionSyncScheduleId(connectionId);
+  const input: SyncConnectionInput = { connectionId, full: false, scheduled: true };
+  const definition = {
+    spec: { intervals: [{ every: options.every ?? DEFAULT_SYNC_INTERVAL }] },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: syncConnectionWorkflowType,
+      workflowId: scheduleId,
+      taskQueue: options.taskQueue,
+      args: [input],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+  };
+  try {
+    await client.schedule.create({ scheduleId, ...definition });
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(scheduleId).update((previous) => ({
+      ...previous,
+      ...definition,
+      policies: { ...previous.policies, ...definition.policies },
+    }));
+  }
+}
+
+/** Deletes the connection's schedule; nothing to do when it has none. */
+export async function removeSyncSchedule(client: Client, connectionId: string): Promise<void> {
+  try {
+    await client.schedule.getHandle(connectionSyncScheduleId(connectionId)).delete();
+  } catch (error) {
+    if (!(error instanceof ScheduleNotFoundError)) throw error;
+  }
+}
