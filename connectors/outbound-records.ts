@@ -25,19 +25,12 @@ export interface OutboundPage<T> {
   next?: string;
 }
 
-/**
- * Where a sync of one object stands, saved after every page: the update time the next pass starts from, and within
- * a pass the next page and the latest update time seen so far.
- */
-export interface OutboundCursor {
-  since?: string;
-  pass?: { next: string; highWater?: string };
-}
-
 export interface OutboundApi {
   provider: OutboundProvider;
-  /** The path (or `next` link) of the page to fetch. `since` limits it to records updated after that time. */
-  pageRequest(object: OutboundObject, position: { since?: string; next?: string }): string;
+  /** The first page's request (a path under the API base); `since` limits it to records updated since then. */
+  firstRequest(object: OutboundObject, since: string | undefined): string;
+  /** The next page's request, from the request just made and the page's `next`. */
+  nextRequest(current: string, next: string): string;
   users(body: unknown): OutboundPage<OutboundUserRecord>;
   prospects(body: unknown): OutboundPage<OutboundProspectRecord>;
   /** The Accept header the API answers JSON for. */

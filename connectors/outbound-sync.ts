@@ -1,14 +1,13 @@
-// One page of an Outreach or Salesloft sync: fetch the page the cursor points at, write its records and the
-// advanced cursor together, and say whether the pass over the object is done. Users come before prospects in a
-// sync (domain/connections.ts `syncedObjects`), so a prospect's owner id is known when its page is written.
-import type { Transaction } from 'kysely';
+// The Outreach and Salesloft part of a connection's sync (workflows/sync-connection.ts): one page of users or
+// prospects (Salesloft's people) read from where the connection's cursor stands, and written with the advanced
+// cursor in one transaction (store/connection-sync.ts `commitSyncPage`), so a sync resumes after its last page.
+// Users come before prospects (domain/connections.ts `syncedObjects`), so a prospect's owner id is known.
 import type { ApiBudget } from '../domain/connections';
 import type { OutboundProvider } from '../domain/integrations';
-import { type Db, retryOnConflict } from '../store/database';
-import { removeProspectsOutsideRun } from '../store/integrations';
-import { writeOutboundProspects, writeOutboundUsers } from '../store/outbound-sync';
-import type { Database } from '../store/schema';
-import { laterOf, type OutboundApi, type OutboundCursor, type OutboundObject } from './outbound-records';
+import { commitSyncPage, readSyncCursor, type SyncCursor } from '../store/connection-sync';
+import type { Db } from '../store/database';
+import { removeUnseenOutboundRecords, writeOutboundProspects, writeOutboundUsers } from '../store/outbound-sync';
+import { laterOf, type OutboundApi, type OutboundObject } from './outbound-records';
 import { outreachApi } from './outreach/api';
 import type { ProviderClient } from './provider-client';
 import { salesloftApi } from './salesloft/api';
@@ -17,65 +16,77 @@ export const outboundApis: Record<OutboundProvider, OutboundApi> = { outreach: o
 
 /** The synced object names (domain/connections.ts) as the connectors read them: Salesloft's people are prospects. */
 export const outboundObjectOf = (object: string): OutboundObject => (object === 'users' ? 'users' : 'prospects');
+const prospectsObjectOf = (provider: OutboundProvider) => (provider === 'salesloft' ? 'people' : 'prospects');
 
 export interface OutboundPageInput {
   connectionId: string;
-  provider: OutboundProvider;
   /** `users`, `prospects` (Outreach) or `people` (Salesloft). */
   object: string;
-  cursor: OutboundCursor;
-  /** A full sync reads everything (no `since`) and, at the end of the prospects, removes the ones it did not see. */
-  full: boolean;
-  /** Names the sync (stable across retries and worker restarts): what a full sync stamps the prospects it saw with. */
-  syncRun: string;
+  /** The sync run: what a full re-sync marks the records it saw with. */
+  runId: string;
 }
 
-export interface OutboundPageResult {
-  cursor: OutboundCursor;
-  /** Records on the page. */
-  records: number;
-  /** Prospects removed: no longer routable ones on the page, and at the end of a full sync the unseen ones. */
-  removed: number;
-  /** True when the pass over the object is over; `cursor.since` is then where the next sync starts. */
+export interface OutboundPageOutcome {
+  /** The pass over the object is over: the cursor's high-water mark is where the next sync starts. */
   done: boolean;
+  /** Records on the page. */
+  stored: number;
+  /** Prospects on the page no longer routable (no email, no owner), their rows removed. */
+  removed: number;
   budget?: ApiBudget;
+  calls: number;
 }
 
-/** Runs the page's writes; the sync workflow passes one that saves the cursor in the same transaction. */
-export type PageWriter = (write: (tx: Transaction<Database>) => Promise<void>, cursor: OutboundCursor) => Promise<void>;
+/**
+ * The cursor after a page: within a pass, the next request (filter and sort kept); at its end, no next page and the
+ * latest update time seen, which the next pass filters from. A full re-sync starts from the empty cursor.
+ */
+function advancedCursor(cursor: SyncCursor, next: string | undefined, maxUpdatedAt: string | undefined): SyncCursor {
+  return {
+    highWater: laterOf(cursor.highWater ?? undefined, maxUpdatedAt) ?? null,
+    lastId: null,
+    nextPage: next ?? null,
+  };
+}
 
-export const writeInTransaction =
-  (db: Db): PageWriter =>
-  (write) =>
-    retryOnConflict(() => db.transaction().execute(write));
-
-export async function syncOutboundPage(
-  deps: { db: Db; client: ProviderClient; writePage: PageWriter },
-  input: OutboundPageInput,
-): Promise<OutboundPageResult> {
-  const api = outboundApis[input.provider];
-  const object = outboundObjectOf(input.object);
-  const since = input.full && !input.cursor.pass ? undefined : input.cursor.since;
-  const from = input.cursor.pass ? { since, next: input.cursor.pass.next } : { since };
-  const response = await deps.client.getJson(input.connectionId, api.pageRequest(object, from), api.accept);
-  const users = object === 'users' ? api.users(response.body) : undefined;
-  const prospects = object === 'prospects' ? api.prospects(response.body) : undefined;
-  const page = users ?? prospects;
-  if (!page) throw new Error(`unknown object ${input.object}`);
-  const highWater = laterOf(input.cursor.pass?.highWater, page.maxUpdatedAt);
-  const done = page.next === undefined;
-  const nextSince = laterOf(since, highWater);
-  const cursor: OutboundCursor =
-    page.next === undefined
-      ? { ...(nextSince && { since: nextSince }) }
-      : { ...(since && { since }), pass: { next: page.next, ...(highWater && { highWater }) } };
-  let removed = 0;
-  await deps.writePage(async (tx) => {
-    if (users) await writeOutboundUsers(tx, input.provider, users.records);
-    if (prospects) {
-      removed = (await writeOutboundProspects(tx, input.provider, prospects.records, input.syncRun)).removed;
-      if (done && input.full) removed += await removeProspectsOutsideRun(tx, input.provider, input.syncRun);
-    }
-  }, cursor);
-  return { cursor, records: page.records.length, removed, done, ...(response.budget && { budget: response.budget }) };
+/** Outreach's or Salesloft's sync, as the connection-sync activities call it for each page. */
+export function outboundSync(db: Db, client: ProviderClient, provider: OutboundProvider) {
+  const api = outboundApis[provider];
+  return {
+    async syncPage({ connectionId, object, runId }: OutboundPageInput): Promise<OutboundPageOutcome> {
+      const kind = outboundObjectOf(object);
+      const cursor = await readSyncCursor(db, connectionId, object);
+      const request = cursor.nextPage ?? api.firstRequest(kind, cursor.highWater ?? undefined);
+      const response = await client.getJson(connectionId, request, api.accept);
+      const users = kind === 'users' ? api.users(response.body) : undefined;
+      const prospects = kind === 'prospects' ? api.prospects(response.body) : undefined;
+      const page = users ?? prospects;
+      if (!page) throw new Error(`${provider} has no ${object} to sync`);
+      const next = page.next === undefined ? undefined : api.nextRequest(request, page.next);
+      let removed = 0;
+      await commitSyncPage(
+        db,
+        { connectionId, object, runId, cursor: advancedCursor(cursor, next, page.maxUpdatedAt), deletedIds: [] },
+        async (tx) => {
+          if (users) {
+            const prospectsObject = prospectsObjectOf(provider);
+            return writeOutboundUsers(tx, { connectionId, provider, prospectsObject }, users.records);
+          }
+          const written = await writeOutboundProspects(tx, provider, prospects?.records ?? []);
+          removed = written.removed;
+          return written.tracked;
+        },
+      );
+      return {
+        done: next === undefined,
+        stored: page.records.length,
+        removed,
+        calls: response.calls,
+        ...(response.budget && { budget: response.budget }),
+      };
+    },
+    /** After a full re-sync: the users or prospects it did not see are gone at the provider. */
+    removeUnseen: ({ connectionId, object, runId }: OutboundPageInput): Promise<number> =>
+      removeUnseenOutboundRecords(db, { connectionId, provider, object, isUsers: object === 'users', runId }),
+  };
 }

@@ -28,6 +28,8 @@ export const providerFailureTypes = {
 export interface ProviderResponse {
   body: unknown;
   budget?: ApiBudget;
+  /** HTTP calls made for it: 2 when the token had to be refreshed. */
+  calls: number;
 }
 
 /**
@@ -92,7 +94,9 @@ export function providerClient(sessions: SessionSource, dispatcher: Dispatcher):
   return {
     async getJson(connectionId, pathOrUrl, accept = 'application/json') {
       let response = await get(await sessions.current(connectionId), pathOrUrl, accept);
+      let calls = 1;
       if (response.status === 401) {
+        calls++;
         // The access token expired (or was revoked): a fresh one from the refresh token, then the same request.
         await response.body?.cancel();
         response = await get(await sessions.refresh(connectionId), pathOrUrl, accept);
@@ -124,7 +128,7 @@ export function providerClient(sessions: SessionSource, dispatcher: Dispatcher):
         throw ApplicationFailure.retryable(message, providerFailureTypes.badResponse);
       }
       const budget = budgetOf(response.headers);
-      return { body: await response.json(), ...(budget && { budget }) };
+      return { body: await response.json(), calls, ...(budget && { budget }) };
     },
   };
 }

@@ -202,13 +202,12 @@ export interface SyncedProspect extends Prospect {
 
 /**
  * Writes prospects inside `tx`, keyed by provider and lower-cased email. Synced ones (with a `sourceId`) first
- * replace any row of theirs under another email, and are stamped with the full sync that saw them (`syncRun`).
+ * replace any row of theirs under another email.
  */
 export async function writeProspects(
   tx: Tx,
   provider: OutboundProvider,
   prospects: readonly (Prospect | SyncedProspect)[],
-  syncRun?: string,
 ): Promise<number> {
   const now = new Date().toISOString();
   const rows: OutboundProspectsTable[] = lastPerKey(prospects, (p) => p.email.toLowerCase()).map((p) => ({
@@ -219,7 +218,6 @@ export async function writeProspects(
     last_sender_email: p.lastSenderEmail ?? null,
     updated_at: now,
     source_id: 'sourceId' in p ? p.sourceId : null,
-    sync_run: 'sourceId' in p ? (syncRun ?? null) : null,
   }));
   const sourceIds = rows.flatMap((row) => (row.source_id === null ? [] : [row.source_id]));
   for (const ids of slices(sourceIds)) {
@@ -236,7 +234,6 @@ export async function writeProspects(
           last_sender_email: eb.ref('excluded.last_sender_email'),
           updated_at: eb.ref('excluded.updated_at'),
           source_id: eb.ref('excluded.source_id'),
-          sync_run: eb.ref('excluded.sync_run'),
         })),
       )
       .execute();
@@ -275,19 +272,6 @@ export async function removeProspectsBySource(
     removed += Number(result.numDeletedRows);
   }
   return removed;
-}
-
-/**
- * After a full sync: removes the provider's prospects that sync did not see (deleted at the provider), uploaded
- * ones included, since the provider is now the source of its prospects.
- */
-export async function removeProspectsOutsideRun(db: Db, provider: OutboundProvider, syncRun: string): Promise<number> {
-  const result = await db
-    .deleteFrom('outbound_prospects')
-    .where('provider', '=', provider)
-    .where((eb) => eb.or([eb('sync_run', 'is', null), eb('sync_run', '!=', syncRun)]))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
 }
 
 // --- Lookups ---------------------------------------------------------------------------------------------------

@@ -418,10 +418,9 @@ const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('outbound_users_pk', ['provider', 'user_id'])
         .execute();
-      // A synced prospect knows its id at the provider (an email change replaces the old row) and the full sync that
-      // last saw it (a full re-sync removes the ones it did not see). Both null for uploaded prospects.
+      // A synced prospect knows its id at the provider: an email change replaces the old row, and a prospect gone
+      // from the provider can be found to remove. Null for uploaded prospects.
       await db.schema.alterTable('outbound_prospects').addColumn('source_id', 'text').execute();
-      await db.schema.alterTable('outbound_prospects').addColumn('sync_run', 'text').execute();
       await db.schema
         .createIndex('outbound_prospects_by_source')
         .on('outbound_prospects')

@@ -1,8 +1,11 @@
-// Pages synced from Outreach and Salesloft: users (owner ids to emails) and prospects, each page written in one
-// transaction that the caller can extend (to save its cursor with it), so a page is stored whole or not at all.
+// Pages synced from Outreach and Salesloft, written inside the sync page's transaction (store/connection-sync.ts
+// `commitSyncPage`): users (owner ids to emails) and prospects (routed on by the outbound stage), and the removal of
+// records a full re-sync no longer found at the provider.
 import type { Transaction } from 'kysely';
 import type { OutboundProvider } from '../domain/integrations';
 import { rowChunks, slices } from './batching';
+import { recordIdsOwnedBy, type TrackedRecord, unseenRecordIds, untrackRecords } from './connection-sync';
+import { type Db, retryOnConflict } from './database';
 import { removeProspectsBySource, type SyncedProspect, writeProspects } from './integrations';
 import type { Database, OutboundUsersTable } from './schema';
 
@@ -13,33 +16,18 @@ export interface SyncedUser {
   email: string | null;
 }
 
-/** Upserts users; a user without an email is kept out (and removed), since no rep can be found for them. */
-export async function writeOutboundUsers(tx: Tx, provider: OutboundProvider, users: readonly SyncedUser[]) {
-  const now = new Date().toISOString();
-  const byId = new Map(users.map((user) => [user.id, user]));
-  const rows: OutboundUsersTable[] = [...byId.values()].flatMap((user) =>
-    user.email ? [{ provider, user_id: user.id, email: user.email, updated_at: now }] : [],
-  );
-  const without = [...byId.values()].filter((user) => !user.email).map((user) => user.id);
-  for (const ids of slices(without)) {
-    await tx.deleteFrom('outbound_users').where('provider', '=', provider).where('user_id', 'in', ids).execute();
-  }
-  for (const chunk of rowChunks(rows.sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0)))) {
-    await tx
-      .insertInto('outbound_users')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['provider', 'user_id']).doUpdateSet((eb) => ({
-          email: eb.ref('excluded.email'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
-  return rows.length;
+export interface SyncedProspectRecord {
+  id: string;
+  email: string | null;
+  ownerId: string | null;
 }
 
-async function userEmails(tx: Tx, provider: OutboundProvider, ids: readonly string[]): Promise<Map<string, string>> {
+const byKey =
+  <T>(key: (row: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+
+async function storedUserEmails(tx: Tx, provider: OutboundProvider, ids: readonly string[]) {
   const emails = new Map<string, string>();
   for (const slice of slices([...new Set(ids)])) {
     const rows = await tx
@@ -53,23 +41,68 @@ async function userEmails(tx: Tx, provider: OutboundProvider, ids: readonly stri
   return emails;
 }
 
-export interface SyncedProspectRecord {
-  id: string;
-  email: string | null;
-  ownerId: string | null;
+/**
+ * Upserts a page of users. A user whose email changed takes their prospects with them (re-pointed through the
+ * owner ids the connection tracked); a user without an email is removed, since no rep can be found for them.
+ */
+export async function writeOutboundUsers(
+  tx: Tx,
+  page: { connectionId: string; provider: OutboundProvider; prospectsObject: string },
+  users: readonly SyncedUser[],
+): Promise<TrackedRecord[]> {
+  const { provider } = page;
+  const now = new Date().toISOString();
+  const unique = [...new Map(users.map((user) => [user.id, user])).values()];
+  const before = await storedUserEmails(
+    tx,
+    provider,
+    unique.map((user) => user.id),
+  );
+  const rows: OutboundUsersTable[] = unique.flatMap((user) =>
+    user.email ? [{ provider, user_id: user.id, email: user.email, updated_at: now }] : [],
+  );
+  const withoutEmail = unique.filter((user) => !user.email).map((user) => user.id);
+  for (const ids of slices(withoutEmail)) {
+    await tx.deleteFrom('outbound_users').where('provider', '=', provider).where('user_id', 'in', ids).execute();
+  }
+  for (const chunk of rowChunks(rows.sort(byKey((row) => row.user_id)))) {
+    await tx
+      .insertInto('outbound_users')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['provider', 'user_id']).doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  for (const row of rows) {
+    const previous = before.get(row.user_id);
+    if (previous === undefined || previous === row.email) continue;
+    const owned = await recordIdsOwnedBy(tx, page.connectionId, page.prospectsObject, [row.user_id]);
+    for (const ids of slices(owned)) {
+      await tx
+        .updateTable('outbound_prospects')
+        .set({ owner_email: row.email, updated_at: now })
+        .where('provider', '=', provider)
+        .where('source_id', 'in', ids)
+        .execute();
+    }
+  }
+  return unique.map((user) => ({ id: user.id }));
 }
 
 /**
  * Upserts a page of prospects with their owner's email (from the users synced before them). One without an email
- * or an owner with an email cannot route anyone: any row it had is removed instead.
+ * or without an owner with an email cannot route anyone: any row it had is removed. All are tracked as seen.
  */
 export async function writeOutboundProspects(
   tx: Tx,
   provider: OutboundProvider,
   records: readonly SyncedProspectRecord[],
-  syncRun?: string,
-): Promise<{ written: number; removed: number }> {
-  const owners = await userEmails(
+): Promise<{ tracked: TrackedRecord[]; stored: number; removed: number }> {
+  const owners = await storedUserEmails(
     tx,
     provider,
     records.flatMap((record) => (record.ownerId ? [record.ownerId] : [])),
@@ -82,6 +115,36 @@ export async function writeOutboundProspects(
     else unroutable.push(record.id);
   }
   const removed = await removeProspectsBySource(tx, provider, unroutable);
-  const written = await writeProspects(tx, provider, routable, syncRun);
-  return { written, removed };
+  const stored = await writeProspects(tx, provider, routable);
+  const tracked = records.map((record) => ({ id: record.id, ...(record.ownerId && { ownerId: record.ownerId }) }));
+  return { tracked, stored, removed };
+}
+
+/** After a full re-sync: removes the users or prospects the run `runId` did not see (gone at the provider). */
+export async function removeUnseenOutboundRecords(
+  db: Db,
+  page: { connectionId: string; provider: OutboundProvider; object: string; isUsers: boolean; runId: string },
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const ids = await unseenRecordIds(db, page.connectionId, page.object, page.runId, 500);
+    if (ids.length === 0) return total;
+    await retryOnConflict(() =>
+      db.transaction().execute(async (tx) => {
+        await untrackRecords(tx, page.connectionId, page.object, ids);
+        if (!page.isUsers) {
+          await removeProspectsBySource(tx, page.provider, ids);
+          return;
+        }
+        for (const slice of slices(ids)) {
+          await tx
+            .deleteFrom('outbound_users')
+            .where('provider', '=', page.provider)
+            .where('user_id', 'in', slice)
+            .execute();
+        }
+      }),
+    );
+    total += ids.length;
+  }
 }

@@ -138,8 +138,6 @@ export interface OutboundProspectsTable {
   updated_at: string;
   /** The prospect's id at the provider; null for uploaded prospects. */
   source_id: string | null;
-  /** The full sync that last saw it; a full re-sync removes the ones it did not see. */
-  sync_run: string | null;
 }
 
 /** Outreach and Salesloft users: owner ids to emails. */

@@ -39,13 +39,15 @@ function pathFor(object: 'users' | 'prospects', since: string | undefined): stri
   const query = new URLSearchParams({ 'page[size]': String(OUTREACH_PAGE_SIZE), sort: 'updatedAt' });
   // JSON:API range filter: updated at or after `since` (records at exactly `since` come again: upserts are idempotent).
   if (since) query.set('filter[updatedAt]', `${since}..inf`);
-  return `api/v2/${object}?${query}`;
+  return `${object}?${query}`;
 }
 
 export const outreachApi: OutboundApi = {
   provider: 'outreach',
   accept: 'application/vnd.api+json',
-  pageRequest: (object, { since, next }) => next ?? pathFor(object, since),
+  firstRequest: pathFor,
+  // JSON:API's `links.next` is the whole next request (filter, sort and page cursor included).
+  nextRequest: (_current, next) => next,
   users(body): OutboundPage<OutboundUserRecord> {
     const document = usersDocument.parse(body);
     return page(

@@ -32,15 +32,15 @@ const peopleDocument = paging.extend({
   ),
 });
 
-const paths = { users: 'v2/users', prospects: 'v2/people' } as const;
+const paths = { users: 'users', prospects: 'people' } as const;
 
 export const salesloftApi: OutboundApi = {
   provider: 'salesloft',
   accept: 'application/json',
-  pageRequest(object, { since, next }) {
+  firstRequest(object, since) {
     const query = new URLSearchParams({
       per_page: String(SALESLOFT_PAGE_SIZE),
-      page: next ?? '1',
+      page: '1',
       sort_by: 'updated_at',
       sort_direction: 'ASC',
       // Counting every match costs the API more; the next page number is all paging needs.
@@ -48,6 +48,13 @@ export const salesloftApi: OutboundApi = {
     });
     if (since) query.set('updated_at[gt]', since);
     return `${paths[object]}?${query}`;
+  },
+  // The same request (filter and sort kept) for the page number `metadata.paging.next_page` gave.
+  nextRequest(current, next) {
+    const [path, search = ''] = current.split('?');
+    const query = new URLSearchParams(search);
+    query.set('page', next);
+    return `${path}?${query}`;
   },
   users(body): OutboundPage<OutboundUserRecord> {
     const document = usersDocument.parse(body);
