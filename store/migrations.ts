@@ -352,8 +352,8 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('routings_by_rule').on('routings').columns(['rule_id', 'started_at']).execute();
       await db.schema.createIndex('routings_by_rep').on('routings').columns(['rep_id', 'started_at']).execute();
       await db.schema.createIndex('routings_by_visitor_email').on('routings').column('visitor_email').execute();
-      // A rep's offers over a window (the reps report; the search's "offered to").
-      await db.schema.createIndex('offers_by_rep_offered_at').on('offers').columns(['rep_id', 'offered_at']).execute();
+      // The offers made in a window (the reps report).
+      await db.schema.createIndex('offers_by_offered_at').on('offers').column('offered_at').execute();
     },
   },
   '0012_connection_sync': {

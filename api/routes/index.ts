@@ -3,7 +3,9 @@ import type { AnyOperation } from '../operations';
 import { directoryOperations } from './directory';
 import { eventsOperations } from './events';
 import { integrationsOperations } from './integrations';
+import { reportsOperations } from './reports';
 import { repsOperations } from './reps';
+import { routingSearchOperations } from './routing-search';
 import { routingsOperations } from './routings';
 import { rulesOperations } from './rules';
 import { visitorsOperations } from './visitors';
@@ -13,9 +15,11 @@ export const operations: readonly AnyOperation[] = [
   ...directoryOperations,
   ...rulesOperations,
   ...routingsOperations,
+  ...routingSearchOperations,
   ...visitorsOperations,
   ...repsOperations,
   ...eventsOperations,
   ...integrationsOperations,
   ...webhooksOperations,
+  ...reportsOperations,
 ];
