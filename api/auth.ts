@@ -59,11 +59,3 @@ export const requireCaller: RequestHandler = (req, res, next) => {
 };
 
 export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
-
-/**
- * @deprecated Declare the operation with `access: admin` (api/access.ts, api/operations.ts) instead: the route then
- * checks it and the contract documents it. Kept only until api/routes/connections.ts is declared that way.
- */
-export function assertAdmin(res: Response): void {
-  if (principalOf(res).kind !== 'admin') throw new HttpError(403, 'forbidden', 'this needs the admin key');
-}
