@@ -17,6 +17,7 @@ import { createRateLimiters, type RateLimits } from './rate-limits';
 import type { RepEventHub } from './rep-event-hub';
 import { requestLog } from './request-log';
 import { operations } from './routes';
+import { type ConnectionsDependencies, OAUTH_CALLBACK_PATH, oauthCallbackRouter } from './routes/connections';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
 import { answerUndeclaredMethods } from './undeclared-methods';
@@ -40,6 +41,8 @@ export interface ApiDependencies {
   rateLimits: RateLimits;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For gives the client address (TRUST_PROXY). None by default. */
   trustProxy?: number | string;
+  /** Connections to Salesforce, Outreach and Salesloft: sealed secrets, token calls, syncs. */
+  connections: ConnectionsDependencies;
 }
 
 const MAX_BODY = '1mb';
@@ -104,6 +107,10 @@ export function createApp(deps: ApiDependencies): express.Express {
   // Credentials are checked and requests counted before any body is read, so unauthenticated or limited callers
   // cannot make the server parse them. An address over its unauthenticated limit has no credential checked.
   const limits = createRateLimiters(deps.rateLimits, deps.logger);
+  // The OAuth callback: the provider sends the admin's browser here without our credentials (the single-use state it
+  // carries is the authorization), so it comes before the /v1 authentication, counted as unauthenticated requests.
+  app.use(OAUTH_CALLBACK_PATH, limits.byAddress);
+  app.use(oauthCallbackRouter(deps.db, deps.connections));
   app.use(
     '/v1',
     identifyCaller(deps.keys, deps.db, limits.addressIsBlocked),
@@ -126,6 +133,7 @@ export function createApp(deps: ApiDependencies): express.Express {
       events: deps.events,
       heartbeatMs: deps.heartbeatMs ?? 15_000,
       outbound: deps.outboundPolicy ?? outboundPolicy(),
+      connections: deps.connections,
     }),
   );
   // The web console: static files that hold no data (the user enters credentials, which stay in the browser), so

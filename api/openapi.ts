@@ -16,6 +16,7 @@ import { livenessSchema, notReadySchema, readinessSchema } from './health/schema
 import { stateRequestConstraints } from './openapi-constraints';
 import { type AnyOperation, json } from './operations';
 import { operations } from './routes';
+import { oauthCallbackRoute } from './routes/connections';
 import { errorResponseSchema } from './schemas/errors';
 import { healthSchema } from './schemas/responses';
 
@@ -158,6 +159,7 @@ function buildDocument() {
     summary: 'This document',
     responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI 3.1 document.') },
   });
+  registry.registerPath(oauthCallbackRoute);
   for (const op of operations) registry.registerPath(v1Route(op));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -16,6 +16,7 @@ import type { AccessRule } from './access';
 import { type Principal, principalOf } from './auth';
 import { parseOr400 } from './http-error';
 import type { RepEventHub } from './rep-event-hub';
+import type { ConnectionsDependencies } from './routes/connections';
 import type { RoutingGateway } from './routing-gateway';
 
 /** What handlers work with, built once by the app. */
@@ -26,8 +27,10 @@ export interface OperationDeps {
   events: RepEventHub;
   /** Comment lines sent on idle event streams. */
   heartbeatMs: number;
-  /** Which webhook URLs may be registered. */
+  /** Which webhook URLs and connection base URLs may be registered. */
   outbound: OutboundPolicy;
+  /** Connections' secrets, token calls and syncs (api/routes/connections.ts). */
+  connections: ConnectionsDependencies;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -1,5 +1,6 @@
 // Every /v1 operation, in the order Express tries them and the contract lists them. A new module's list goes here.
 import type { AnyOperation } from '../operations';
+import { connectionsOperations } from './connections';
 import { directoryOperations } from './directory';
 import { eventsOperations } from './events';
 import { integrationsOperations } from './integrations';
@@ -22,4 +23,5 @@ export const operations: readonly AnyOperation[] = [
   ...integrationsOperations,
   ...webhooksOperations,
   ...reportsOperations,
+  ...connectionsOperations,
 ];

@@ -1,0 +1,300 @@
+// Admins' connections to Salesforce, Outreach and Salesloft (SPEC.md, "Connections"): create one (OAuth: answer
+// with the URL to grant access at; Salesforce JWT bearer: get a token at once), list and read them (never their
+// secrets), delete one, start a sync. The OAuth callback is `oauthCallbackRouter`: the provider redirects the
+// admin's browser there, without our credentials, so it is mounted ahead of the /v1 authentication.
+import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import { startAuthorization } from '../../connectors/authorization';
+import { ConnectionAuthError, type ConnectionSessions, reasonOf } from '../../connectors/sessions';
+import { rsaPrivateKey } from '../../connectors/token-endpoint';
+import { idSchema } from '../../domain/users';
+import type { OutboundPolicy } from '../../outbound/destination-policy';
+import {
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listConnections,
+  markConnectionError,
+  type NewConnection,
+  takePendingAuthorization,
+} from '../../store/connections';
+import type { Db } from '../../store/database';
+import type { SecretBox } from '../../store/secret-box';
+import { admin } from '../access';
+import { connectionSyncWorkflowId, type StartConnectionSync } from '../connection-syncs';
+import { HttpError, notFound, parseOr400 } from '../http-error';
+import { json, linksTo, noContent, operation, withLinks } from '../operations';
+import {
+  authorizationSchema,
+  type ConnectionInput,
+  connectionInputSchema,
+  connectionListSchema,
+  connectionSchema,
+  connectionSyncSchema,
+  createdConnectionSchema,
+  oauthCallbackQuerySchema,
+  syncStartedSchema,
+} from '../schemas/connections';
+import { errorResponseSchema } from '../schemas/errors';
+
+export const OAUTH_CALLBACK_PATH = '/v1/connections/oauth/callback';
+/** Where the callback sends the admin's browser when done: the console's connections page. */
+const CONSOLE_CONNECTIONS = '/#connections';
+
+/** What the connection operations need besides the database (OperationDeps.connections). */
+export interface ConnectionsDependencies {
+  /** Seals the secrets at rest (CONNECTIONS_ENCRYPTION_KEY). */
+  secrets: SecretBox;
+  /** Token calls, through the outbound guard. */
+  sessions: ConnectionSessions;
+  startSync: StartConnectionSync;
+}
+
+/** The callback URL as this request reached the API (Host and, behind trusted proxies, X-Forwarded-*). */
+const callbackUrlOf = (req: Request) => `${req.protocol}://${req.host}${OAUTH_CALLBACK_PATH}`;
+
+const badField = (field: string, message: string) =>
+  new HttpError(400, 'invalid_request', `${field}: ${message}`, { issues: [{ field, message }] });
+
+function toNewConnection(input: ConnectionInput, redirectUri: string): NewConnection {
+  const { auth } = input;
+  const urls =
+    input.provider === 'salesforce'
+      ? { ...(input.loginUrl !== undefined && { loginUrl: input.loginUrl }) }
+      : {
+          ...(input.apiBaseUrl !== undefined && { apiBaseUrl: input.apiBaseUrl }),
+          ...(input.tokenUrl !== undefined && { tokenUrl: input.tokenUrl }),
+        };
+  if (auth.type === 'jwt') {
+    return {
+      provider: input.provider,
+      authType: 'jwt',
+      settings: { clientId: auth.clientId, username: auth.username, ...urls },
+      secrets: { privateKey: auth.privateKey },
+    };
+  }
+  return {
+    provider: input.provider,
+    authType: 'oauth',
+    settings: { clientId: auth.clientId, redirectUri, ...urls },
+    secrets: { clientSecret: auth.clientSecret },
+  };
+}
+
+const connectionParams = z.object({ id: idSchema.meta({ description: 'Connection id, as the server assigned it.' }) });
+const connectionLinks = linksTo('/id', ['getConnection', 'deleteConnection', 'syncConnection', 'authorizeConnection']);
+const notFoundText = 'not_found: no such connection.';
+const urlRefused =
+  'invalid_json, or invalid_request naming every invalid field in `details.issues`: among them a base URL whose ' +
+  'host is an internal address OUTBOUND_ALLOWED_HOSTS does not allow, or an `auth.privateKey` that is no PEM RSA key.';
+
+/** Refuses base URLs that point inside (a host name is judged again on connecting) and private keys that are not RSA. */
+function assertUsable(input: ConnectionInput, outbound: OutboundPolicy): void {
+  const urls = Object.entries(input).filter((entry): entry is [string, string] => entry[0].endsWith('Url'));
+  for (const [field, url] of urls) {
+    const refusal = outbound.refusalOfLiteralHost(new URL(url).hostname);
+    if (refusal) throw badField(field, `not an allowed destination (${refusal}; OUTBOUND_ALLOWED_HOSTS can allow it)`);
+  }
+  if (input.auth.type === 'jwt') {
+    try {
+      rsaPrivateKey(input.auth.privateKey);
+    } catch (error) {
+      throw badField('auth.privateKey', `not a PEM RSA private key (${(error as Error).message})`);
+    }
+  }
+}
+
+export const connectionsOperations = [
+  operation({
+    method: 'get',
+    path: '/v1/connections',
+    operationId: 'listConnections',
+    tag: 'Connections',
+    summary: 'List connections to Salesforce, Outreach and Salesloft, with their status and sync figures',
+    access: admin,
+    responses: { 200: json(connectionListSchema, 'Every connection, oldest first; never a secret.') },
+    handle: async (_input, { deps }) => ({ status: 200, body: { connections: await listConnections(deps.db) } }),
+  }),
+  operation({
+    method: 'post',
+    path: '/v1/connections',
+    operationId: 'createConnection',
+    tag: 'Connections',
+    summary:
+      'Connect a provider: OAuth answers with the `authorizeUrl` to grant access at; Salesforce JWT bearer gets its first token at once',
+    access: admin,
+    body: connectionInputSchema,
+    responses: {
+      201: withLinks(
+        json(createdConnectionSchema, 'Created: `pending_authorization` (OAuth), `connected` or `error` (JWT bearer).'),
+        connectionLinks,
+      ),
+    },
+    failures: { 400: urlRefused },
+    handle: async ({ body }, { deps, req }) => {
+      assertUsable(body, deps.outbound);
+      const { secrets, sessions } = deps.connections;
+      const callbackUrl = callbackUrlOf(req);
+      const created = await createConnection(deps.db, secrets, toNewConnection(body, callbackUrl));
+      if (body.auth.type === 'oauth') {
+        const authorizeUrl = await startAuthorization(deps.db, secrets, created, callbackUrl);
+        return { status: 201, body: { ...created, authorizeUrl } };
+      }
+      // JWT bearer needs no browser: get the first token now, so the answer says whether the settings work.
+      try {
+        await sessions.refresh(created.id);
+      } catch (error) {
+        // A ConnectionAuthError has marked the connection already; anything else (host unreachable) is marked here.
+        if (!(error instanceof ConnectionAuthError)) await markConnectionError(deps.db, created.id, reasonOf(error));
+      }
+      return { status: 201, body: (await getConnection(deps.db, created.id)) ?? created };
+    },
+  }),
+  operation({
+    method: 'get',
+    path: '/v1/connections/{id}',
+    operationId: 'getConnection',
+    tag: 'Connections',
+    summary:
+      'Read a connection: status (with the provider’s reason on error), last sync, records per object, API budget',
+    access: admin,
+    params: connectionParams,
+    responses: { 200: json(connectionSchema, 'The connection; never a secret.') },
+    failures: { 404: notFoundText },
+    handle: async ({ params }, { deps }) => {
+      const connection = await getConnection(deps.db, params.id);
+      if (!connection) throw notFound('connection', params.id);
+      return { status: 200, body: connection };
+    },
+  }),
+  operation({
+    method: 'delete',
+    path: '/v1/connections/{id}',
+    operationId: 'deleteConnection',
+    tag: 'Connections',
+    summary: 'Delete a connection and its secrets',
+    access: admin,
+    params: connectionParams,
+    responses: { 204: noContent },
+    failures: { 404: notFoundText },
+    handle: async ({ params }, { deps }) => {
+      if (!(await deleteConnection(deps.db, params.id))) throw notFound('connection', params.id);
+      return { status: 204 };
+    },
+  }),
+  operation({
+    method: 'post',
+    path: '/v1/connections/{id}/authorize',
+    operationId: 'authorizeConnection',
+    tag: 'Connections',
+    summary: 'A new `authorizeUrl` for an OAuth connection, e.g. after its grant was revoked',
+    access: admin,
+    params: connectionParams,
+    responses: { 200: json(authorizationSchema, 'Visit it to grant access; it expires in 15 minutes.') },
+    failures: { 404: notFoundText, 409: 'not_oauth: a JWT bearer connection needs no authorization.' },
+    handle: async ({ params }, { deps, req }) => {
+      const connection = await getConnection(deps.db, params.id);
+      if (!connection) throw notFound('connection', params.id);
+      if (connection.auth.type !== 'oauth') {
+        throw new HttpError(409, 'not_oauth', 'a JWT bearer connection needs no authorization: sync it to get a token');
+      }
+      const authorizeUrl = await startAuthorization(deps.db, deps.connections.secrets, connection, callbackUrlOf(req));
+      return { status: 200, body: { authorizeUrl } };
+    },
+  }),
+  operation({
+    method: 'post',
+    path: '/v1/connections/{id}/sync',
+    operationId: 'syncConnection',
+    tag: 'Connections',
+    summary: 'Start a sync now: incremental, or everything again with `full`',
+    access: admin,
+    params: connectionParams,
+    body: connectionSyncSchema,
+    callsTemporal: true,
+    responses: { 202: json(syncStartedSchema, 'Started; follow it with GET /v1/connections/{id}.') },
+    failures: {
+      404: notFoundText,
+      409:
+        'not_authorized: the connection has no grant yet (visit its authorizeUrl); sync_running: a sync of it is ' +
+        'running (one at a time; ask again when it is done).',
+    },
+    handle: async ({ params, body }, { deps }) => {
+      const connection = await getConnection(deps.db, params.id);
+      if (!connection) throw notFound('connection', params.id);
+      if (connection.status === 'pending_authorization') {
+        throw new HttpError(409, 'not_authorized', 'the connection has no grant yet: visit its authorizeUrl first');
+      }
+      // Refused rather than merged: a `full` request must never be answered by an incremental sync under way.
+      if ((await deps.connections.startSync(connection.id, body.full)) === 'running') {
+        throw new HttpError(409, 'sync_running', 'a sync of this connection is running; ask again when it is done');
+      }
+      const workflowId = connectionSyncWorkflowId(connection.id);
+      return { status: 202, body: { connectionId: connection.id, workflowId, full: body.full } };
+    },
+  }),
+];
+
+/**
+ * Where the provider sends the admin's browser back: takes the `state` (single use, expiring; it names the
+ * connection) and exchanges the code, then shows the console's connections page, where the status tells how it
+ * went (`connected`, or `error` with the provider's reason). A missing, used or expired state is refused.
+ */
+export function oauthCallbackRouter(db: Db, { secrets, sessions }: ConnectionsDependencies): Router {
+  const router = Router();
+  router.get(OAUTH_CALLBACK_PATH, async (req, res) => {
+    const query = parseOr400(oauthCallbackQuerySchema, req.query, 'query');
+    const pending = await takePendingAuthorization(db, secrets, query.state);
+    if (!pending) {
+      throw new HttpError(400, 'invalid_state', 'this authorization is unknown, used or expired: start it again');
+    }
+    if (query.error !== undefined || query.code === undefined) {
+      // The admin declined, or the provider refused the request: its reason becomes the connection's.
+      const reason = query.error_description || query.error || 'the provider returned no authorization code';
+      await markConnectionError(db, pending.connectionId, reason);
+    } else {
+      try {
+        await sessions.exchangeCode(pending.connectionId, {
+          code: query.code,
+          redirectUri: pending.redirectUri,
+          ...(pending.codeVerifier !== undefined && { codeVerifier: pending.codeVerifier }),
+        });
+      } catch (error) {
+        await markConnectionError(db, pending.connectionId, reasonOf(error));
+      }
+    }
+    res.redirect(303, CONSOLE_CONNECTIONS);
+  });
+  return router;
+}
+
+const callbackFailure = (description: string): ResponseConfig => ({
+  description,
+  content: { 'application/json': { schema: errorResponseSchema } },
+});
+
+/** The callback's place in the contract (api/openapi.ts): public, as the provider's redirect carries no credential. */
+export const oauthCallbackRoute: RouteConfig = {
+  method: 'get',
+  path: OAUTH_CALLBACK_PATH,
+  operationId: 'connectionOAuthCallback',
+  tags: ['Connections'],
+  summary:
+    'Where the provider redirects the admin after they grant (or refuse) access: the code is exchanged, the connection becomes `connected` or `error` with the provider’s reason',
+  description:
+    'Needs no credential: the single-use `state` (from the `authorizeUrl`, valid 15 minutes) names the connection. ' +
+    'Counted against the unauthenticated per-address rate limit.',
+  request: { query: oauthCallbackQuerySchema },
+  responses: {
+    303: {
+      description:
+        'Done either way: to the console’s connections page, where the connection’s status says how it went.',
+      headers: { Location: { description: 'The console page.', schema: { type: 'string' } } },
+    },
+    400: callbackFailure('invalid_request (a missing `state`), or invalid_state: unknown, already used or expired.'),
+    429: callbackFailure('rate_limited: too many unauthenticated requests from this address.'),
+    500: callbackFailure('internal: an unexpected failure.'),
+    503: callbackFailure('database_unavailable: the database cannot be reached; retry later.'),
+  },
+};
