@@ -10,6 +10,7 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { type ActivityOptions, createActivities } from '../activities';
+import { type ConnectionSyncOptions, createConnectionSyncActivities } from '../activities/connection-sync';
 import { RoutingRows } from '../activities/routing-rows';
 import { dataConverter } from '../runtime/payload-compression';
 import type { Db } from '../store/database';
@@ -27,6 +28,8 @@ export interface RoutingWorkerOptions {
   logger?: Pick<Logger, 'error'>;
   /** The SDK's interceptors, e.g. for tracing; the fault tests use one to stop a worker at an exact point. */
   interceptors?: WorkerInterceptors;
+  /** Sessions and outbound guard for the connections' syncs (workflows/sync-connection.ts); without, none runs here. */
+  connectionSync?: ConnectionSyncOptions;
 }
 
 /** Bundles the workflow code once; webpack's module listing is dropped, its warnings and errors are kept. */
@@ -57,7 +60,10 @@ export async function createRoutingWorker(options: RoutingWorkerOptions): Promis
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.db, rows, options.activities),
+    activities: {
+      ...createActivities(options.db, rows, options.activities),
+      ...(options.connectionSync && createConnectionSyncActivities(options.db, options.connectionSync)),
+    },
     workflowBundle: options.workflowBundle,
     dataConverter,
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),

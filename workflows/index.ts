@@ -2,3 +2,4 @@
 export { deliverWebhook } from './deliver-webhook';
 export { purgeExpiredData } from './purge-expired-data';
 export { routeVisitor } from './route-visitor';
+export { syncConnection } from './sync-connection';

@@ -47,6 +47,10 @@ export class SalesforceTestServer {
   /** API requests answered so far, and the query pages among them. */
   apiRequests = 0;
   readonly pages: ServedPage[] = [];
+  /** Refresh-token grants served, and API requests refused for an invalid session or the limit. */
+  refreshes = 0;
+  refusedSessions = 0;
+  refusedForLimit = 0;
   /** When set, the request with this number (apiRequests) finds every access token expired. */
   expireTokensAtRequest: number | undefined;
 
@@ -148,8 +152,14 @@ export class SalesforceTestServer {
     if (this.expireTokensAtRequest === this.apiRequests) this.expireAccessTokens();
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!token || !this.tokens.has(token)) return this.error(res, 'INVALID_SESSION_ID');
-    if (this.apiUsed >= this.apiLimit) return this.error(res, 'REQUEST_LIMIT_EXCEEDED');
+    if (!token || !this.tokens.has(token)) {
+      this.refusedSessions++;
+      return this.error(res, 'INVALID_SESSION_ID');
+    }
+    if (this.apiUsed >= this.apiLimit) {
+      this.refusedForLimit++;
+      return this.error(res, 'REQUEST_LIMIT_EXCEEDED');
+    }
     this.apiUsed++;
     const [, version, endpoint, locator] = api as unknown as [string, string, string, string | undefined];
     if (locator !== undefined) return this.nextPage(res, version, locator);
@@ -227,6 +237,7 @@ export class SalesforceTestServer {
     if (form.get('grant_type') !== 'refresh_token' || !refreshToken || !this.refreshTokens.has(refreshToken)) {
       return this.error(res, 'invalid_grant');
     }
+    this.refreshes++;
     this.json(res, 200, {
       ...fixture('token-response.json'),
       access_token: this.newAccessToken(),

@@ -1,0 +1,282 @@
+// Salesforce connections synced by the syncConnection workflow against a local org speaking the REST API
+// (test/providers/salesforce-server.ts): first sync, an update, a delete, a full re-sync, a token expiring
+// mid-sync, the API limit reached, a worker SIGKILLed mid-sync, and a visitor routed to the owner of a record that
+// arrived only through a sync.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Worker } from '@temporalio/worker';
+import { ConnectionSessions } from '../../connectors/sessions';
+import { outboundPolicy } from '../../outbound/destination-policy';
+import { guardedDispatcher } from '../../outbound/guarded-dispatcher';
+import { spawnProjectProcess } from '../../scripts/project-process';
+import { syncedRecordCounts } from '../../store/connection-sync';
+import { createConnection, getConnection } from '../../store/connections';
+import { accountTeam, contactsByEmail, leadsByEmail } from '../../store/integrations';
+import { newEncryptionKey, parseEncryptionKey, SecretBox } from '../../store/secret-box';
+import { createRoutingWorker } from '../../worker/create-worker';
+import {
+  connectionSyncWorkflowId,
+  type SyncConnectionInput,
+  type SyncConnectionResult,
+  syncConnectionWorkflowType,
+} from '../../workflows/sync-connection';
+import { SalesforceTestServer } from '../providers/salesforce-server';
+import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
+import { startTestService, type TestService } from '../support/service';
+
+const fastPacing = { limitPause: '1s', slowDownPause: '100ms', pageTimeout: '10s' } as const;
+
+describe('Salesforce sync', () => {
+  let service: TestService;
+  let http: HttpClient;
+  let secrets: SecretBox;
+  let sessions: ConnectionSessions;
+  let syncWorker: { worker: Worker; done: Promise<void> };
+  const syncQueue = `sync-${randomUUID()}`;
+  const orgs: SalesforceTestServer[] = [];
+  const encryptionKey = newEncryptionKey();
+
+  before(async () => {
+    service = await startTestService();
+    http = new HttpClient(service.baseUrl, service.keys.adminKey);
+    secrets = new SecretBox(parseEncryptionKey(encryptionKey));
+    const outbound = outboundPolicy(['127.0.0.1']);
+    sessions = new ConnectionSessions({ db: service.db, secrets, outbound });
+    const worker = await createRoutingWorker({
+      connection: service.env.nativeConnection,
+      namespace: 'default',
+      taskQueue: syncQueue,
+      db: service.db,
+      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
+      connectionSync: { sessions, dispatcher: guardedDispatcher(outbound) },
+    });
+    syncWorker = { worker, done: worker.run() };
+  });
+  after(async () => {
+    syncWorker.worker.shutdown();
+    await syncWorker.done;
+    await sessions.close();
+    for (const org of orgs) await org.stop();
+    await service.stop();
+  });
+
+  async function newOrg(): Promise<SalesforceTestServer> {
+    const org = await new SalesforceTestServer().start();
+    orgs.push(org);
+    return org;
+  }
+
+  async function connect(org: SalesforceTestServer): Promise<string> {
+    const { refreshToken, accessToken } = org.grant();
+    const connection = await createConnection(service.db, secrets, {
+      provider: 'salesforce',
+      authType: 'oauth',
+      settings: { clientId: 'test-client', loginUrl: org.baseUrl, instanceUrl: org.baseUrl },
+      secrets: { clientSecret: 'test-secret', refreshToken, accessToken },
+    });
+    return connection.id;
+  }
+
+  function sync(connectionId: string, input: Partial<SyncConnectionInput> = {}): Promise<SyncConnectionResult> {
+    return service.env.client.workflow.execute(syncConnectionWorkflowType, {
+      taskQueue: syncQueue,
+      workflowId: connectionSyncWorkflowId(connectionId),
+      args: [{ connectionId, full: false, pacing: fastPacing, ...input } satisfies SyncConnectionInput],
+    });
+  }
+
+  test('first sync, an update, a delete and a full re-sync reach the tables routing reads', async () => {
+    const org = await newOrg();
+    org.seed();
+    org.pageSize = 2;
+    const id = await connect(org);
+
+    const first = await sync(id);
+    assert.equal(first.status, 'synced');
+    assert.deepEqual(await syncedRecordCounts(service.db, id), {
+      User: 3,
+      Account: 1,
+      Contact: 1,
+      Lead: 1,
+      AccountTeamMember: 1,
+    });
+    const [contact] = await contactsByEmail(service.db, ['known@client.test']);
+    assert.equal(contact?.ownerEmail, 'owner@example.test');
+    assert.equal(contact?.accountId, '001000000000001AAA');
+    assert.deepEqual(await accountTeam(service.db, '001000000000001AAA'), [
+      { accountId: '001000000000001AAA', userEmail: 'ae@example.test', role: 'Account Executive' },
+    ]);
+    const connection = await getConnection(service.db, id);
+    assert.equal(connection?.status, 'connected');
+    assert.deepEqual(connection?.records, { User: 3, Account: 1, Contact: 1, Lead: 1, AccountTeamMember: 1 });
+    assert.deepEqual(connection?.apiBudget, { used: org.apiUsed, limit: org.apiLimit });
+
+    // An update: the contact changes owner; an incremental sync reads only what changed.
+    org.upsert('Contact', { Id: '003000000000001AAA', OwnerId: '005000000000002AAA' });
+    const pagesBefore = org.pages.length;
+    await sync(id);
+    assert.equal((await contactsByEmail(service.db, ['known@client.test']))[0]?.ownerEmail, 'ae@example.test');
+    const read = org.pages.slice(pagesBefore).reduce((sum, page) => sum + page.records, 0);
+    assert.equal(read, 1, 'only the changed contact was read again');
+
+    // A delete: the lead goes to the recycle bin; queryAll reports it and the sync removes it.
+    org.delete('Lead', '00Q000000000001AAA');
+    await sync(id);
+    assert.deepEqual(await leadsByEmail(service.db, ['lead@prospect.test']), []);
+    assert.equal((await syncedRecordCounts(service.db, id)).Lead, undefined);
+
+    // A record purged from the recycle bin is never reported deleted: only a full re-sync finds it gone.
+    org.purge('AccountTeamMember', '01M000000000001AAA');
+    await sync(id);
+    assert.equal((await accountTeam(service.db, '001000000000001AAA')).length, 1);
+    const full = await sync(id, { full: true });
+    assert.equal(full.status, 'synced');
+    assert.deepEqual(await accountTeam(service.db, '001000000000001AAA'), []);
+    assert.equal((await contactsByEmail(service.db, ['known@client.test'])).length, 1);
+  });
+
+  test('a token expiring mid-sync is refreshed and the sync carries on', async () => {
+    const org = await newOrg();
+    for (let i = 0; i < 3; i++) org.upsert('User', { Email: `user${i}@example.test` });
+    const owner = org.live('User')[0]?.Id;
+    for (let i = 0; i < 30; i++) org.upsert('Contact', { Email: `expiring${i}@client.test`, OwnerId: owner });
+    org.pageSize = 5;
+    org.expireTokensAtRequest = org.apiRequests + 4;
+    const id = await connect(org);
+    const result = await sync(id);
+    assert.equal(result.status, 'synced');
+    assert.equal((await syncedRecordCounts(service.db, id)).Contact, 30);
+    assert.equal((await contactsByEmail(service.db, ['expiring29@client.test'])).length, 1);
+    assert.equal(org.refusedSessions, 1, 'Salesforce answered INVALID_SESSION_ID once');
+    assert.equal(org.refreshes, 1, 'and the session was refreshed once');
+  });
+
+  test('the API limit reached pauses the sync, which resumes where it was', async () => {
+    const org = await newOrg();
+    const user = org.upsert('User', { Email: 'limit-owner@example.test' });
+    for (let i = 0; i < 20; i++) org.upsert('Lead', { Email: `limited${i}@lead.test`, OwnerId: user.Id });
+    org.pageSize = 5;
+    org.apiLimit = 3; // the users and two lead pages; the third is refused
+    const id = await connect(org);
+    const syncing = sync(id);
+    // Raised once the sync has been refused: the org's allowance came back (a new 24-hour window).
+    await eventually(async () => org.refusedForLimit >= 1 || undefined, 30_000);
+    org.apiLimit = 100;
+    const result = await syncing;
+    assert.equal(result.status, 'synced');
+    assert.equal((await syncedRecordCounts(service.db, id)).Lead, 20);
+    assert.ok(org.refusedForLimit >= 1, 'Salesforce answered REQUEST_LIMIT_EXCEEDED');
+    const leadPages = org.pages.filter((page) => page.object === 'Lead').map((page) => page.offset);
+    assert.deepEqual(leadPages, [0, 5, 10, 15], 'each page read once: the pause resumed from the saved cursor');
+  });
+
+  test('a worker SIGKILLed mid-sync: another carries on from the last committed page, none lost or read twice over', async () => {
+    const org = await newOrg();
+    const owner = org.upsert('User', { Email: 'kill-owner@example.test' });
+    for (let i = 0; i < 200; i++) org.upsert('Contact', { Email: `killed${i}@client.test`, OwnerId: owner.Id });
+    org.pageSize = 10;
+    org.delayMs = 40;
+    const id = await connect(org);
+    const queue = `sync-kill-${randomUUID()}`;
+    const config = service.database;
+    const dying = spawnProjectProcess({
+      role: 'worker',
+      entry: 'test/support/connection-sync-worker.ts',
+      env: {
+        TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS,
+        TASK_QUEUE: queue,
+        CONNECTIONS_ENCRYPTION_KEY: encryptionKey,
+        OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
+        ...(config.kind === 'postgres' ? { DATABASE_URL: config.url } : { DATA_DIR: path.dirname(config.file) }),
+      },
+    });
+    const handle = await service.env.client.workflow.start(syncConnectionWorkflowType, {
+      taskQueue: queue,
+      workflowId: connectionSyncWorkflowId(id),
+      args: [
+        { connectionId: id, full: false, pacing: { ...fastPacing, pageTimeout: '3s' } } satisfies SyncConnectionInput,
+      ],
+    });
+    // Killed with some pages committed and more to come.
+    await eventually(async () => ((await syncedRecordCounts(service.db, id)).Contact ?? 0) >= 60 || undefined, 60_000);
+    dying.child.kill('SIGKILL');
+    await dying.exited;
+    const committedAtKill = (await syncedRecordCounts(service.db, id)).Contact ?? 0;
+    assert.ok(committedAtKill < 200, 'the sync was under way when its worker died');
+
+    const replacement = await createRoutingWorker({
+      connection: service.env.nativeConnection,
+      namespace: 'default',
+      taskQueue: queue,
+      db: service.db,
+      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
+      connectionSync: { sessions, dispatcher: guardedDispatcher(outboundPolicy(['127.0.0.1'])) },
+    });
+    const result = await replacement.runUntil(handle.result());
+    assert.equal(result.status, 'synced');
+
+    const stored = await contactsByEmail(
+      service.db,
+      Array.from({ length: 200 }, (_, i) => `killed${i}@client.test`),
+    );
+    assert.equal(stored.length, 200, 'no page lost');
+    assert.equal(new Set(stored.map((contact) => contact.id)).size, 200, 'no record stored twice');
+    assert.equal((await syncedRecordCounts(service.db, id)).Contact, 200);
+    // Every page served; only the one in flight when the worker died may have been served twice.
+    const offsets = org.pages.filter((page) => page.object === 'Contact').map((page) => page.offset);
+    const expected = Array.from({ length: 20 }, (_, i) => i * 10);
+    assert.deepEqual(
+      [...new Set(offsets)].sort((a, b) => a - b),
+      expected,
+    );
+    assert.ok(offsets.length <= expected.length + 1, `pages served: ${offsets.join(', ')}`);
+  });
+
+  test('10,000 contacts in Salesforce-sized pages: API calls per sync, and records per second (reported)', async (t) => {
+    const org = await newOrg();
+    const owner = org.upsert('User', { Email: 'volume-owner@example.test' });
+    for (let i = 0; i < 10_000; i++) org.upsert('Contact', { Email: `volume${i}@client.test`, OwnerId: owner.Id });
+    const id = await connect(org);
+    const started = performance.now();
+    const result = await sync(id);
+    const seconds = (performance.now() - started) / 1000;
+    assert.equal((await syncedRecordCounts(service.db, id)).Contact, 10_000);
+    // Pages of 2,000: five for the contacts, one for the user, one (empty) for each other object.
+    assert.equal(org.apiRequests, 5 + 1 + 3);
+    assert.equal(result.calls, org.apiRequests);
+    t.diagnostic(
+      `${process.env.TEST_DATABASE}: 10,001 records in ${seconds.toFixed(1)} s (${Math.round(10_001 / seconds)} records/s), ${org.apiRequests} API calls`,
+    );
+  });
+
+  test('a visitor is routed to the Salesforce owner of a record that arrived only through a sync', async () => {
+    const org = await newOrg();
+    const rep = org.upsert('User', { Email: 'synced-owner@example.test' });
+    org.upsert('Contact', { Email: 'only-synced@client.test', OwnerId: rep.Id });
+    const id = await connect(org);
+    await putReps(http, ['synced-owner', 'fallback-desk']);
+    await createRule(http, {
+      name: 'synced owner',
+      criteria: { all: [{ field: 'country', op: 'equals', value: 'sf-synced' }] },
+      routeTo: { users: ['fallback-desk'] },
+      offerTimeoutSeconds: 60,
+      salesforce: { enabled: true, target: 'owner' },
+    });
+    await sync(id);
+    const routingId = uniqueRoutingId('synced-owner');
+    const started = await http.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: `v-${routingId}`, email: 'only-synced@client.test', country: 'sf-synced' },
+    });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    await offerFor(http, 'synced-owner', routingId);
+    assert.equal((await http.accept(routingId, 'synced-owner')).status, 200);
+    const state = (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+    assert.equal(state.stages[0].identifiedBy, 'contact_email');
+    assert.deepEqual(state.stages[0].candidates, [{ userId: 'synced-owner', eligible: true }]);
+  });
+});
