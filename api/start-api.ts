@@ -1,22 +1,17 @@
 // Starts the HTTP API in this process and registers its orderly stop: no new connections, in-flight requests
 // finish, open event streams end.
-import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { type Config, repEventStreamLimits } from '../config';
+import { connectionSecretBox } from '../runtime/connections-key';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { dataConverter } from '../runtime/payload-compression';
 import { connectClient, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import { resolveApiKeys } from './api-keys';
-import { createApp, keepConnectionsLongerThanClients } from './app';
+import { createApiServer } from './api-server';
 import { rateLimitsFrom } from './rate-limits';
-import { RepEventHub } from './rep-event-hub';
-import { RoutingGateway } from './routing-gateway';
-
-/** Requests still running after this long on shutdown (e.g. long polls) are cut off. */
-const DRAIN_TIMEOUT_MS = 10_000;
 
 export async function startApi(options: {
   config: Config;
@@ -54,47 +49,21 @@ export async function startApi(options: {
     logger.info({ file: keys.storedIn }, 'API keys (local mode; set ADMIN_API_KEY / EXPERIENCE_API_KEY to choose)');
     if (keys.generated) console.log(`ADMIN_API_KEY=${keys.adminKey}\nEXPERIENCE_API_KEY=${keys.experienceKey}`);
   }
-  const events = new RepEventHub(options.db, {
-    wakeOnAppendsTo: config.database,
-    limits: repEventStreamLimits(config),
-  });
-  let draining = false;
-  const app = createApp({
-    isDraining: () => draining,
+  const api = createApiServer({
     db: options.db,
-    events,
+    client,
+    taskQueue: config.TASK_QUEUE,
+    gateway: { eagerStart: workerConnection !== undefined, ...(longPollClient && { longPollClient }) },
     keys,
     logger,
-    routings: new RoutingGateway(client, config.TASK_QUEUE, {
-      eagerStart: workerConnection !== undefined,
-      ...(longPollClient && { longPollClient }),
-    }),
     isReady: options.isReady,
-    outboundPolicy: config.outboundPolicy,
     rateLimits: rateLimitsFrom(config),
+    outboundPolicy: config.outboundPolicy,
+    connectionSecrets: connectionSecretBox(config),
     ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),
+    events: { wakeOnAppendsTo: config.database, limits: repEventStreamLimits(config) },
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(config.PORT, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  keepConnectionsLongerThanClients(server);
-  lifecycle.onStop(
-    'http server',
-    () =>
-      new Promise<void>((resolve) => {
-        draining = true;
-        // No new connections; requests in flight finish, each answered with `Connection: close`.
-        const idleCloser = setInterval(() => server.closeIdleConnections(), 50);
-        const deadline = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
-        server.close(() => {
-          clearInterval(idleCloser);
-          clearTimeout(deadline);
-          resolve();
-        });
-        events.close(); // open event streams would otherwise hold the server open
-        server.closeIdleConnections();
-      }),
-  );
+  await api.listen(config.PORT);
+  lifecycle.onStop('http server', () => api.close());
   return { url: `http://localhost:${config.PORT}` };
 }

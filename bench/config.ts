@@ -31,9 +31,19 @@ function phases(): Set<PhaseName> {
   return new Set(chosen as PhaseName[]);
 }
 
+function onCluster(): boolean {
+  const raw = process.env.BENCH_TEMPORAL ?? 'dev-server';
+  if (raw !== 'dev-server' && raw !== 'cluster') {
+    throw new Error(`BENCH_TEMPORAL must be dev-server or cluster, got "${raw}"`);
+  }
+  return raw === 'cluster';
+}
+
 export function loadBenchConfig() {
   return {
     phases: phases(),
+    /** BENCH_TEMPORAL=cluster: the local Temporal cluster with PostgreSQL routing data, instead of the dev server. */
+    onCluster: onCluster(),
     /** Routings measured one at a time for the light-load trigger-to-offer figure (p99 of 60 was just the max). */
     lightSamples: int('BENCH_LIGHT_SAMPLES', 150),
     /** The same, through the all-in-one process (API and worker together, eager starts). */

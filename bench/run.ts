@@ -1,5 +1,6 @@
-// `npm run bench`: starts the service on its embedded default (with the worker and the API as separate processes),
-// measures each figure next to its floor, and prints one table. Sizes come from BENCH_* variables (bench/config.ts).
+// `npm run bench`: starts the service on its embedded default or, with BENCH_TEMPORAL=cluster, on the local Temporal
+// cluster (the worker and the API as separate processes either way), measures each figure next to its floor, and
+// prints one table. Sizes come from BENCH_* variables (bench/config.ts).
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,12 +46,12 @@ async function phase<T>(results: BenchResults, name: string, work: () => Promise
 /** False, with the reason recorded, once a process of the service has gone: every later figure would be noise. */
 function serviceAlive(service: BenchService, results: BenchResults, phaseName: string): boolean {
   const gone = [
-    ['the Temporal dev server', service.temporalPid],
-    ['the worker', service.worker.pid],
-    ['the API', service.api.pid],
-  ].filter(([, pid]) => !isAlive(pid as number));
+    ...service.temporalProcesses(),
+    { name: 'the worker', pid: service.worker.pid },
+    { name: 'the API', pid: service.api.pid },
+  ].filter(({ pid }) => pid === undefined || !isAlive(pid));
   if (gone.length === 0) return true;
-  results.errors[phaseName] = `skipped: ${gone.map(([name]) => name).join(', ')} exited during the run`;
+  results.errors[phaseName] = `skipped: ${gone.map(({ name }) => name).join(', ')} exited during the run`;
   return false;
 }
 
@@ -64,11 +65,17 @@ function heavyRate(config: BenchConfig, results: BenchResults): number {
 }
 
 async function measureService(config: BenchConfig, results: BenchResults, cpuProfileDir: string | undefined) {
-  log('starting the Temporal dev server, the worker and API processes, and the floor worker');
+  const temporal = config.onCluster ? 'the local Temporal cluster and PostgreSQL' : 'the Temporal dev server';
+  log(`starting ${temporal}, the worker and API processes, and the floor worker`);
   const [service, floorBundle] = await Promise.all([
-    startBenchService({ keepData: config.keepData, ...(cpuProfileDir && { cpuProfileDir }) }),
+    startBenchService({
+      keepData: config.keepData,
+      onCluster: config.onCluster,
+      ...(cpuProfileDir && { cpuProfileDir }),
+    }),
     bundleFloorWorkflows(),
   ]);
+  results.layout = service.layout;
   const unregister = stopOnInterrupt(() => service.stop());
   const http = new JsonHttp(service.baseUrl);
   try {
@@ -141,7 +148,8 @@ async function main(): Promise<number> {
 
   const out = [
     '',
-    `Routing service bench: ${os.cpus().length} CPUs, Node ${process.version}, ${totalSeconds} s, ` +
+    `Routing service bench${results.layout ? ` on ${results.layout}` : ''}: ${os.cpus().length} CPUs, ` +
+      `Node ${process.version}, ${totalSeconds} s, ` +
       `load average ${(loadAtStart[0] ?? 0).toFixed(1)} before and ${(os.loadavg()[0] ?? 0).toFixed(1)} after`,
     '',
     renderTable(rows),

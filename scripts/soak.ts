@@ -2,16 +2,17 @@
 // API stopped) and reports what was lost: `npm run soak`. Each fault waits for the service to recover before the
 // next interval starts, so the run measures survival of faults rather than a service that is never up.
 //   SOAK_ROUTINGS (default 2000)  SOAK_RATE per second (default 10)  SOAK_RESTART_EVERY seconds (default 10)
-//   SOAK_TEMPORAL=cluster: the at-scale layout (soak-backends.ts), with SOAK_PROCESSES (default 2 there, else 1)
+//   SOAK_TEMPORAL=cluster: the at-scale layout (service-backends.ts), with SOAK_PROCESSES (default 2 there, else 1)
 //   API and worker processes each.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../runtime/ports';
 import { openDatabase } from '../store/database';
-import { clusterBackend, devServerBackend } from './soak-backends';
+import { type ProjectProcess, startProjectProcess } from './project-process';
+import { clusterBackend, devServerBackend } from './service-backends';
 
-const root = path.resolve(__dirname, '..');
 const total = Number(process.env.SOAK_ROUTINGS ?? 2000);
 const rate = Number(process.env.SOAK_RATE ?? 10);
 const restartEverySeconds = Number(process.env.SOAK_RESTART_EVERY ?? 10);
@@ -43,11 +44,11 @@ async function call(base: string, token: string, method: string, url: string, bo
 }
 
 async function main() {
-  const backend = onCluster ? await clusterBackend() : await devServerBackend();
+  const dir = mkdtempSync(path.join(tmpdir(), 'routing-soak-'));
+  const backend = onCluster ? await clusterBackend() : await devServerBackend(dir);
   console.log(`soak on ${backend.name}, ${processCount} API and ${processCount} worker processes`);
   const keys = { ADMIN_API_KEY: `admin_${randomUUID()}`, EXPERIENCE_API_KEY: `exp_${randomUUID()}` };
   const env = {
-    ...process.env,
     ...keys,
     ...backend.databaseEnv,
     TEMPORAL_ADDRESS: backend.temporalAddress,
@@ -58,42 +59,18 @@ async function main() {
     RATE_LIMIT_REP: '1000000',
     RATE_LIMIT_ADMIN: '1000000',
   };
-  const spawnEntry = (entry: string, extra: Record<string, string> = {}): ChildProcess =>
-    spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...env, ...extra },
-    });
-  const exited = (child: ChildProcess) =>
-    new Promise((resolve) => (child.exitCode !== null ? resolve(0) : child.once('exit', resolve)));
-  /** Resolves once `url` answers 200: the worker is ready once it polls, the API health once it listens. */
-  const answering = async (url: string) => {
-    for (;;) {
-      const ok = await fetch(url).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ok) return;
-      await sleep(200);
-    }
-  };
-  const startWorkerProcess = async () => {
-    const metricsPort = await freePort();
-    const child = spawnEntry('worker/main.ts', { METRICS_PORT: String(metricsPort) });
-    await answering(`http://127.0.0.1:${metricsPort}/readyz`);
-    return child;
-  };
+  // A process restarted during a fault may wait out a recovering Temporal before it is ready.
+  const timeoutMs = 300_000;
+  const startWorkerProcess = async () =>
+    startProjectProcess({ role: 'worker', port: await freePort(), env, timeoutMs });
   const apiPorts = await Promise.all(Array.from({ length: processCount }, () => freePort()));
   const bases = apiPorts.map((port) => `http://127.0.0.1:${port}`);
-  const startApiProcess = async (index: number) => {
-    const child = spawnEntry('api/main.ts', { PORT: String(apiPorts[index]) });
-    await answering(`${bases[index]}/healthz`);
-    return child;
-  };
+  const startApiProcess = (index: number) =>
+    startProjectProcess({ role: 'api', port: apiPorts[index] as number, env, timeoutMs });
   // The first worker migrates the database before anything else opens it.
-  const workers: ChildProcess[] = [];
+  const workers: ProjectProcess[] = [];
   for (let i = 0; i < processCount; i++) workers.push(await startWorkerProcess());
-  const apis: ChildProcess[] = [];
+  const apis: ProjectProcess[] = [];
   for (let i = 0; i < processCount; i++) apis.push(await startApiProcess(i));
   /** Requests are spread over the API processes, as a load balancer would. */
   const baseFor = (n: number) => bases[n % bases.length] as string;
@@ -149,17 +126,13 @@ async function main() {
       const faultAt = Date.now();
       let what: string;
       if (kind === 'worker') {
-        const worker = workers[target] as ChildProcess;
-        worker.kill('SIGKILL');
-        await exited(worker);
+        await (workers[target] as ProjectProcess).stop({ signal: 'SIGKILL' });
         workers[target] = await startWorkerProcess();
         what = `worker ${target + 1} killed and started`;
       } else if (kind === 'temporal') {
         what = await backend.strikeTemporal(round);
       } else {
-        const api = apis[target] as ChildProcess;
-        api.kill('SIGTERM');
-        await exited(api);
+        await (apis[target] as ProjectProcess).stop();
         apis[target] = await startApiProcess(target);
         what = `api ${target + 1} stopped and started`;
       }
@@ -252,11 +225,9 @@ async function main() {
     ),
   );
 
-  for (const child of [...workers, ...apis]) {
-    child.kill('SIGTERM');
-    await exited(child);
-  }
+  for (const started of [...workers, ...apis]) await started.stop();
   await backend.stop();
+  rmSync(dir, { recursive: true, force: true });
   const failures = notConnected.length + doubleAssigned.length + missingConversation.length + stillPending.length;
   process.exit(failures === 0 ? 0 : 1);
 }

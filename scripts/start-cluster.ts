@@ -2,12 +2,13 @@
 // and worker services as separate processes, persisting to PostgreSQL), the routing data in PostgreSQL, and one API
 // and one worker process against them, on the PORT and keys `npm start` uses. Ctrl-C stops it all; starting again
 // resumes open routings where they were.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { prepareNamespace } from '../runtime/prepare-namespace';
 import { type LocalCluster, type PostgresServer, startLocalCluster } from './cluster/local-cluster';
+import { type ProjectProcessOptions, startProjectProcess } from './project-process';
 
 const root = path.resolve(__dirname, '..');
 
@@ -35,19 +36,6 @@ function startLocalPostgres(dir: string, port: number): { url: string; stop(): v
   const url = /^DATABASE_URL=(.*)$/m.exec(output)?.[1];
   if (!url) throw new Error(`scripts/postgres.sh serve printed no DATABASE_URL: ${output}`);
   return { url, stop: () => execFileSync('bash', [script, 'halt', dir], { stdio: 'inherit' }) };
-}
-
-async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited with code ${child.exitCode}`);
-    const healthy = await fetch(url)
-      .then((response) => response.ok)
-      .catch(() => false);
-    if (healthy) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} was not healthy within ${timeoutMs} ms`);
 }
 
 async function main() {
@@ -88,24 +76,15 @@ async function main() {
     await prepareNamespace(connection, config.TEMPORAL_NAMESPACE, { retentionDays: 7, log: console.log });
     await connection.close();
 
-    const env = { ...process.env, TEMPORAL_ADDRESS: cluster.address, DATABASE_URL: databaseUrl };
-    const spawnEntry = (entry: string) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: root, env, stdio: 'inherit' });
-      stops.push(
-        () =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      );
-      return child;
+    const env = { TEMPORAL_ADDRESS: cluster.address, DATABASE_URL: databaseUrl };
+    const start = async (options: Pick<ProjectProcessOptions, 'role' | 'health'> & { port: number }) => {
+      const started = await startProjectProcess({ ...options, env, stdout: 'inherit', timeoutMs: 120_000 });
+      stops.push(() => started.stop());
+      return started.child;
     };
     // The worker first: it migrates the routing database before the API opens it.
-    const worker = spawnEntry('worker/main.ts');
-    await waitForHealth(`http://127.0.0.1:${config.METRICS_PORT}/livez`, worker, 120_000);
-    const api = spawnEntry('api/main.ts');
-    await waitForHealth(`http://127.0.0.1:${config.PORT}/healthz`, api, 120_000);
+    const worker = await start({ role: 'worker', port: config.METRICS_PORT, health: '/livez' });
+    const api = await start({ role: 'api', port: config.PORT });
     console.log(`routing service ready on http://localhost:${config.PORT} (Ctrl-C stops everything)`);
     for (const child of [worker, api]) {
       child.once('exit', (code) => {

@@ -1,5 +1,5 @@
-// Figure 7: resident memory of the worker process, the API process and the Temporal dev server with many routings
-// open and their offers standing.
+// Figure 7: resident memory of the worker process, the API process and Temporal (the dev server, or the sum over the
+// cluster's service processes) with many routings open and their offers standing.
 import { readFileSync } from 'node:fs';
 import type { BenchContext } from '../context';
 import { type Opened, openRoutings } from './open-routings';
@@ -7,7 +7,7 @@ import { type Opened, openRoutings } from './open-routings';
 export interface ProcessMemory {
   rssMiB: number;
   peakRssMiB: number;
-  /** The process's own account (V8 heap and external); absent for the dev server. */
+  /** The process's own account (V8 heap and external, from its /metrics); absent for Temporal. */
   heapUsedMiB?: number;
   externalMiB?: number;
 }
@@ -34,9 +34,30 @@ function procMemory(pid: number): ProcessMemory {
   return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };
 }
 
-async function serviceMemory(child: BenchContext['service']['worker']): Promise<ProcessMemory> {
-  const own = await child.memoryUsage();
-  return { ...procMemory(child.pid), heapUsedMiB: own.heapUsed / MiB, externalMiB: own.external / MiB };
+/** One series of a process's Prometheus default metrics, e.g. nodejs_heap_size_used_bytes. */
+function gauge(metrics: string, name: string): number {
+  return Number(metrics.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? Number.NaN);
+}
+
+async function serviceMemory(service: BenchContext['service']['worker']): Promise<ProcessMemory> {
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  return {
+    ...procMemory(service.pid),
+    heapUsedMiB: gauge(metrics, 'nodejs_heap_size_used_bytes') / MiB,
+    externalMiB: gauge(metrics, 'nodejs_external_memory_bytes') / MiB,
+  };
+}
+
+/** Temporal's memory: the dev server's, or the sum over the cluster's services (each peak its own). */
+function temporalMemory(service: BenchContext['service']): ProcessMemory {
+  const each = service.temporalProcesses().map(({ name, pid }) => {
+    if (pid === undefined) throw new Error(`${name} is not running`);
+    return procMemory(pid);
+  });
+  return {
+    rssMiB: each.reduce((sum, memory) => sum + memory.rssMiB, 0),
+    peakRssMiB: each.reduce((sum, memory) => sum + memory.peakRssMiB, 0),
+  };
 }
 
 /** Opens routings up to each level in turn (counting those already open) and reads memory at each. */
@@ -56,8 +77,8 @@ export async function measureMemory(ctx: BenchContext, alreadyOpen: number): Pro
       openedMs: opened?.allOfferedMs ?? 0,
       worker: await serviceMemory(ctx.service.worker),
       api: await serviceMemory(ctx.service.api),
-      temporal: procMemory(ctx.service.temporalPid),
+      temporal: temporalMemory(ctx.service),
     });
   }
-  return { maxCachedWorkflows: ctx.service.worker.ready.maxCachedWorkflows, levels };
+  return { maxCachedWorkflows: ctx.service.maxCachedWorkflows, levels };
 }

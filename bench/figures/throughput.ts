@@ -62,7 +62,11 @@ function judge(step: StepResult, p99LimitMs: number): Omit<StepOutcome, 'cpuMsPe
 export async function measureThroughput(ctx: BenchContext): Promise<ThroughputResult> {
   const { config, http, service, reps } = ctx;
   ctx.log(`throughput: no-op workflows, ${config.noopConcurrency} callers for ${config.noopSeconds} s`);
-  const pids = { worker: service.worker.pid, api: service.api.pid, temporal: service.temporalPid };
+  const pids = {
+    worker: service.worker.pid,
+    api: service.api.pid,
+    temporal: service.temporalProcesses().flatMap(({ pid }) => (pid === undefined ? [] : [pid])),
+  };
   const noopBefore = cpuSnapshot(pids);
   const noop = await noopRate(service.client, config.noopSeconds, config.noopConcurrency);
   const noopCpuMs = cpuMsPer(noopBefore, cpuSnapshot(pids), noop.completed);

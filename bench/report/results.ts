@@ -18,6 +18,8 @@ export interface BenchResults {
   matching?: MatchingCase[];
   fairness?: FairnessResult;
   memory?: MemoryResult;
+  /** What the service ran on, e.g. "dev server, SQLite" or "local cluster, PostgreSQL". */
+  layout?: string;
   /** Phases that failed, with why: their rows are missing from the table. */
   errors: Record<string, string>;
   /** Wall time of each phase, seconds. */

@@ -20,12 +20,13 @@ export interface CpuSnapshot {
   bench: number;
 }
 
-export function cpuSnapshot(pids: { worker: number; api: number; temporal: number }): CpuSnapshot {
+/** `temporal`: the dev server's pid, or each of the cluster's service processes', summed. */
+export function cpuSnapshot(pids: { worker: number; api: number; temporal: number[] }): CpuSnapshot {
   const own = process.cpuUsage();
   return {
     worker: processCpuSeconds(pids.worker),
     api: processCpuSeconds(pids.api),
-    temporal: processCpuSeconds(pids.temporal),
+    temporal: pids.temporal.reduce((sum, pid) => sum + processCpuSeconds(pid), 0),
     bench: (own.user + own.system) / 1e6,
   };
 }

@@ -1,18 +1,21 @@
-// The service under test on its embedded default, laid out as a deployment would split it: the Temporal CLI's dev
-// server with a SQLite file, a SQLite routing database in a temp DATA_DIR, and the worker and API as two processes.
+// The service under test, laid out as a deployment splits it: the worker and the API as two processes (api/main.ts
+// and worker/main.ts, started as the tests and the soak start them), on the embedded default (the Temporal CLI's dev
+// server, SQLite routing data in a temp DATA_DIR) or, with BENCH_TEMPORAL=cluster, on the local Temporal cluster
+// with PostgreSQL routing data (scripts/service-backends.ts).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
-import { startDevServer } from '../../embedded/temporal-dev-server';
+import { loadConfig } from '../../config';
 import { dataConverter } from '../../runtime/payload-compression';
 import { freePort } from '../../runtime/ports';
-import { bundleRoutingWorkflows } from '../../worker/create-worker';
-import { type ServiceChild, startChild } from './child';
+import { type ProjectProcess, type ProjectRole, startProjectProcess } from '../../scripts/project-process';
+import { clusterBackend, devServerBackend } from '../../scripts/service-backends';
 
 export interface BenchService {
+  /** Where Temporal and the routing data run, e.g. "dev server, SQLite". */
+  layout: string;
   dataDir: string;
   address: string;
   baseUrl: string;
@@ -20,32 +23,32 @@ export interface BenchService {
   keys: { adminKey: string; experienceKey: string };
   /** The bench's own Temporal client, for floors and histories. */
   client: Client;
-  worker: ServiceChild;
-  api: ServiceChild;
-  temporalPid: number;
+  worker: ProjectProcess;
+  api: ProjectProcess;
+  /** Temporal's processes (the dev server, or each of the cluster's services), with a pid while each runs. */
+  temporalProcesses(): { name: string; pid: number | undefined }[];
+  /** The worker's workflow cache size (WORKER_MAX_CACHED_WORKFLOWS): bounds how many open routings it keeps. */
+  maxCachedWorkflows: number;
   /**
    * Starts the all-in-one service `npm start` runs (API and worker in one process, routings started eagerly) on
-   * the same Temporal server and database, with its own task queue. Stopped with the rest, if not before.
+   * the same Temporal and database, with its own task queue. Stopped with the rest, if not before.
    */
-  startAllInOne(): Promise<{ baseUrl: string; process: ServiceChild }>;
+  startAllInOne(): Promise<{ baseUrl: string; process: ProjectProcess }>;
   stop(): Promise<void>;
 }
 
-export async function startBenchService(options: { cpuProfileDir?: string; keepData: boolean }): Promise<BenchService> {
-  const cliPath = process.env.TEMPORAL_CLI_PATH;
-  if (!cliPath) throw new Error('TEMPORAL_CLI_PATH is not set: run the bench with `npm run bench`');
+/** The bench measures the service at full load: no rate limit may shape its figures. */
+const NO_RATE_LIMIT = String(1e9);
+
+export async function startBenchService(options: {
+  cpuProfileDir?: string;
+  keepData: boolean;
+  onCluster: boolean;
+}): Promise<BenchService> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'routing-bench-'));
   const removeData = () => rmSync(dataDir, { recursive: true, force: true });
   if (!options.keepData) process.once('exit', removeData); // also when interrupted while starting
-  const pidFile = path.join(dataDir, 'temporal.pid');
-  const [devServer, bundle] = await Promise.all([
-    freePort().then((port) =>
-      startDevServer({ cliPath, port, dbFile: path.join(dataDir, 'temporal.sqlite'), namespace: 'default', pidFile }),
-    ),
-    bundleRoutingWorkflows(pino({ level: 'error' }, pino.destination(2))),
-  ]);
-  const bundlePath = path.join(dataDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  const backend = options.onCluster ? await clusterBackend() : await devServerBackend(dataDir);
 
   const taskQueue = 'routing';
   const keys = {
@@ -53,41 +56,70 @@ export async function startBenchService(options: { cpuProfileDir?: string; keepD
     experienceKey: `exp_${randomBytes(24).toString('base64url')}`,
   };
   const env = {
-    BENCH_TEMPORAL_ADDRESS: devServer.address,
-    BENCH_SQLITE_FILE: path.join(dataDir, 'routing.sqlite'),
-    BENCH_TASK_QUEUE: taskQueue,
-    BENCH_WORKFLOW_BUNDLE: bundlePath,
-    BENCH_ADMIN_KEY: keys.adminKey,
-    BENCH_EXPERIENCE_KEY: keys.experienceKey,
+    DATA_DIR: dataDir,
+    DATABASE_URL: undefined, // the dev server's layout keeps the routing data in DATA_DIR, whatever the shell says
+    ...backend.databaseEnv,
+    TEMPORAL_ADDRESS: backend.temporalAddress,
+    TEMPORAL_NAMESPACE: 'default',
+    TASK_QUEUE: taskQueue,
+    ADMIN_API_KEY: keys.adminKey,
+    EXPERIENCE_API_KEY: keys.experienceKey,
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_EXPERIENCE: NO_RATE_LIMIT,
+    RATE_LIMIT_REP: NO_RATE_LIMIT,
+    RATE_LIMIT_ADMIN: NO_RATE_LIMIT,
+    RATE_LIMIT_UNAUTHENTICATED: NO_RATE_LIMIT,
   };
-  // The worker first: it creates the database schema, so the API opens a migrated file.
-  const worker = await startChild('worker', 'bench/service/worker-process.ts', env, options.cpuProfileDir);
-  const api = await startChild('api', 'bench/service/api-process.ts', env, options.cpuProfileDir);
-  const connection = await Connection.connect({ address: devServer.address });
+  const start = async (role: ProjectRole, extraEnv: Record<string, string> = {}) =>
+    startProjectProcess({
+      role,
+      port: await freePort(),
+      env: { ...env, ...extraEnv },
+      stdout: 'stderr', // its error log lines; stdout carries the bench's table
+      // One directory per process: node writes a profile per thread (main, workflow thread, tsx's module loader).
+      ...(options.cpuProfileDir && {
+        nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.join(options.cpuProfileDir, role)}`],
+      }),
+    });
+  const stopProcess = (started: ProjectProcess | undefined) => started?.stop({ forceAfterMs: 20_000 });
+
+  // The worker first: it creates the database schema, so the API opens a migrated database.
+  let worker: ProjectProcess | undefined;
+  let api: ProjectProcess;
+  try {
+    worker = await start('worker');
+    api = await start('api');
+  } catch (error) {
+    await stopProcess(worker);
+    await backend.stop();
+    throw error;
+  }
+  const connection = await Connection.connect({ address: backend.temporalAddress });
   const client = new Client({ connection, namespace: 'default', dataConverter });
-  let allInOne: ServiceChild | undefined;
+  let allInOne: ProjectProcess | undefined;
 
   return {
+    layout: backend.name,
     dataDir,
-    address: devServer.address,
-    baseUrl: `http://127.0.0.1:${api.ready.port}`,
+    address: backend.temporalAddress,
+    baseUrl: api.url as string,
     taskQueue,
     keys,
     client,
     worker,
     api,
-    temporalPid: Number(readFileSync(pidFile, 'utf8')),
+    temporalProcesses: () => backend.temporalProcesses(),
+    maxCachedWorkflows: loadConfig({ ...process.env, ...env }).WORKER_MAX_CACHED_WORKFLOWS,
     async startAllInOne() {
-      const aioEnv = { ...env, BENCH_TASK_QUEUE: 'routing-all-in-one', BENCH_WITH_WORKER: '1' };
-      allInOne = await startChild('all-in-one', 'bench/service/api-process.ts', aioEnv, options.cpuProfileDir);
-      return { baseUrl: `http://127.0.0.1:${allInOne.ready.port}`, process: allInOne };
+      allInOne = await start('all-in-one', { TASK_QUEUE: 'routing-all-in-one' });
+      return { baseUrl: allInOne.url as string, process: allInOne };
     },
     async stop() {
-      await allInOne?.stop();
-      await api.stop();
-      await worker.stop();
+      await stopProcess(allInOne);
+      await stopProcess(api);
+      await stopProcess(worker);
       await connection.close();
-      await devServer.stop();
+      await backend.stop();
       if (!options.keepData) removeData();
     },
   };

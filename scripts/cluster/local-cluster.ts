@@ -189,7 +189,7 @@ const pidFile = (dir: string, service: ClusterService) => path.join(dir, `${serv
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The recorded pid of a service's process, if it is running. */
-function runningPid(dir: string, service: ClusterService): number | undefined {
+export function runningPid(dir: string, service: ClusterService): number | undefined {
   const file = pidFile(dir, service);
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8'));

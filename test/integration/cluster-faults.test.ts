@@ -7,11 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../runtime/ports';
 import { type ClusterService, startService, stopService, waitForFrontend } from '../../scripts/cluster/local-cluster';
+import { type ProjectProcess, startProjectProcess } from '../../scripts/project-process';
 import { type Db, openDatabase } from '../../store/database';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createRule, putReps } from '../support/fixtures';
 import { HttpClient, type JsonResponse } from '../support/http';
-import { type ProjectProcess, spawnProjectProcess, waitHealthy } from '../support/processes';
 
 const clusterDir = process.env.TEST_CLUSTER_DIR;
 const serverDir = process.env.TEST_TEMPORAL_SERVER_DIR;
@@ -40,18 +40,13 @@ describe('a Temporal cluster losing a service under load', { skip: !clusterDir &
       ...(config.kind === 'postgres' ? { DATABASE_URL: config.url } : { DATA_DIR: config.file }),
     };
     for (let i = 0; i < 2; i++) {
-      const metricsPort = await freePort();
-      const worker = spawnProjectProcess('worker/main.ts', { ...env, METRICS_PORT: String(metricsPort) });
-      processes.push(worker);
-      await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/readyz`);
+      processes.push(await startProjectProcess({ role: 'worker', port: await freePort(), env }));
     }
     apis = [];
     for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const api = spawnProjectProcess('api/main.ts', { ...env, PORT: String(port) });
+      const api = await startProjectProcess({ role: 'api', port: await freePort(), env });
       processes.push(api);
-      await waitHealthy(api, `http://127.0.0.1:${port}/healthz`);
-      apis.push(new HttpClient(`http://127.0.0.1:${port}`, keys.ADMIN_API_KEY));
+      apis.push(new HttpClient(api.url as string, keys.ADMIN_API_KEY));
     }
     await putReps(apis[0] as HttpClient, ['ann', 'bob']);
     await createRule(apis[0] as HttpClient, {

@@ -3,7 +3,6 @@
 // routings run. Afterwards every routing reaches its correct outcome, no rep is
 // offered twice, and no conversation is assigned twice.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,18 +11,13 @@ import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { type DevServer, startDevServer } from '../../embedded/temporal-dev-server';
 import { freePort } from '../../runtime/ports';
+import { type ProjectProcess, spawnProjectProcess, startProjectProcess } from '../../scripts/project-process';
 import { type Db, openDatabase } from '../../store/database';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 
-const root = path.resolve(__dirname, '..', '..');
 const sleepBriefly = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-interface Process {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
 
 describe('faults', () => {
   const temporalDir = mkdtempSync(path.join(tmpdir(), 'routing-faults-'));
@@ -32,8 +26,8 @@ describe('faults', () => {
   let database: TestDatabase;
   let db: Db;
   let env: Record<string, string>;
-  let worker: Process;
-  let api: Process;
+  let worker: ProjectProcess;
+  let api: ProjectProcess;
   let http: HttpClient;
   let apiPort: number;
   const keys = { ADMIN_API_KEY: `admin_${randomUUID()}`, EXPERIENCE_API_KEY: `exp_${randomUUID()}` };
@@ -45,31 +39,12 @@ describe('faults', () => {
       dbFile: path.join(temporalDir, 'temporal.sqlite'),
     });
 
-  function spawnProcess(entry: string, extra: Record<string, string> = {}): Process {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, ...env, ...extra },
-    });
-    return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
-  }
-
   async function startWorker() {
-    const metricsPort = await freePort();
-    worker = spawnProcess('worker/main.ts', { METRICS_PORT: String(metricsPort) });
-    await eventually(
-      async () =>
-        (await fetch(`http://127.0.0.1:${metricsPort}/metrics`).catch(() => undefined))?.ok ? true : undefined,
-      60_000,
-    );
+    worker = await startProjectProcess({ role: 'worker', port: await freePort(), env });
   }
 
   async function startApi() {
-    api = spawnProcess('api/main.ts', { PORT: String(apiPort) });
-    await eventually(
-      async () => ((await http.get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined),
-      60_000,
-    );
+    api = await startProjectProcess({ role: 'api', port: apiPort, env });
   }
 
   before(async () => {
@@ -153,7 +128,11 @@ describe('faults', () => {
   test('worker killed after showing offers, before its task was recorded: the retry withdraws what it no longer offers', async () => {
     worker.child.kill('SIGKILL');
     await worker.exited;
-    const dying = spawnProcess('test/support/worker-dying-after-offer.ts', { DIE_AFTER_OFFER_PREFIX: 'fault-dying-' });
+    const dying = spawnProjectProcess({
+      role: 'worker',
+      entry: 'test/support/worker-dying-after-offer.ts',
+      env: { ...env, DIE_AFTER_OFFER_PREFIX: 'fault-dying-' },
+    });
     const routingId = `fault-dying-${randomUUID()}`;
     await http.post('/v1/routings', {
       routingId,
@@ -194,14 +173,13 @@ describe('faults', () => {
     api.child.kill('SIGTERM');
     await Promise.all([worker.exited, api.exited]);
     // API and worker in one process, as `npm start` runs them: the start hands the first task to this worker.
-    const dying = spawnProcess('test/support/worker-dying-after-offer.ts', {
-      DIE_AFTER_OFFER_PREFIX: 'fault-eager-',
-      WITH_API: '1',
-      PORT: String(apiPort),
+    const dying = spawnProjectProcess({
+      role: 'all-in-one',
+      entry: 'test/support/worker-dying-after-offer.ts',
+      port: apiPort,
+      env: { ...env, DIE_AFTER_OFFER_PREFIX: 'fault-eager-', WITH_API: '1' },
     });
-    await eventually(async () =>
-      (await http.get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined,
-    );
+    await dying.healthy();
     const routingId = `fault-eager-${randomUUID()}`;
     const started = await http.post('/v1/routings', {
       routingId,

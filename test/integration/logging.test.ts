@@ -1,20 +1,16 @@
 // Structured request logs carry the routing id, so one routing can be followed through the API's log.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
-import { createApp } from '../../api/app';
-import { RepEventHub } from '../../api/rep-event-hub';
-import { RoutingGateway } from '../../api/routing-gateway';
+import { type ApiServer, createApiServer } from '../../api/api-server';
 import { uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService, testRateLimits } from '../support/service';
 
 describe('request logs', () => {
   let service: TestService;
-  let server: Server;
-  let events: RepEventHub;
+  let api: ApiServer;
   let http: HttpClient;
   const lines: Record<string, unknown>[] = [];
 
@@ -26,28 +22,21 @@ describe('request logs', () => {
         done();
       },
     });
-    events = new RepEventHub(service.db, { wakeOnAppendsTo: service.database });
-    const app = createApp({
+    api = createApiServer({
       db: service.db,
+      client: service.env.client,
+      taskQueue: service.taskQueue,
       keys: service.keys,
-      events,
       logger: pino({ level: 'info' }, sink),
-      routings: new RoutingGateway(service.env.client, service.taskQueue),
       isReady: () => true,
       rateLimits: testRateLimits,
+      events: { wakeOnAppendsTo: service.database },
     });
-    server = await new Promise((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    http = new HttpClient(
-      `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-      service.keys.experienceKey,
-    );
+    const { port } = await api.listen(0, '127.0.0.1');
+    http = new HttpClient(`http://127.0.0.1:${port}`, service.keys.experienceKey);
   });
   after(async () => {
-    events.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await api.close(0);
     await service.stop();
   });
 

@@ -6,9 +6,7 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import type express from 'express';
 import pino from 'pino';
 import { z } from 'zod';
-import { createApp } from '../../api/app';
-import { RepEventHub } from '../../api/rep-event-hub';
-import { RoutingGateway } from '../../api/routing-gateway';
+import { createApiServer } from '../../api/api-server';
 import { errorResponseSchema } from '../../api/schemas/errors';
 import { routingStartedSchema, routingStateSchema, userSchema } from '../../api/schemas/responses';
 import packageJson from '../../package.json';
@@ -98,18 +96,18 @@ describe('OpenAPI document', () => {
   });
 
   test('documents every route the app serves, and nothing it does not', () => {
-    const events = new RepEventHub(service.db, { wakeOnAppendsTo: service.database });
-    after(() => events.close());
-    const app = createApp({
+    const api = createApiServer({
       db: service.db,
+      client: service.env.client,
+      taskQueue: service.taskQueue,
       keys: service.keys,
-      events,
       logger: pino({ level: 'silent' }),
-      routings: new RoutingGateway(service.env.client, service.taskQueue),
       isReady: () => true,
       rateLimits: testRateLimits,
+      events: { wakeOnAppendsTo: service.database },
     });
-    const served = servedRoutes(app);
+    after(() => api.close(0));
+    const served = servedRoutes(api.app);
     assert.ok(served.length >= 25, `found only ${served.length} routes: is the router stack walked right?`);
     const documented = documentedRoutes(document);
     assert.deepEqual(

@@ -4,7 +4,7 @@
 // file). While each is down, requests that need it answer 503 with Retry-After and a code naming it (never 500) and
 // /readyz names it; afterwards every routing started before, during and after reaches its outcome, with one winner.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { after, before, describe, type TestContext, test } from 'node:test';
 import { promisify } from 'node:util';
 import { type DevServer, startDevServer } from '../../embedded/temporal-dev-server';
 import { freePort } from '../../runtime/ports';
+import { type ProjectProcess, spawnProjectProcess } from '../../scripts/project-process';
 import { type Db, openDatabase } from '../../store/database';
 import { databaseUnderTest } from '../support/database';
 import { createRule, eventually, putReps } from '../support/fixtures';
@@ -150,7 +151,7 @@ describe('outages', {
   let temporal: DevServer | undefined;
   let db: Db | undefined;
   let env: Record<string, string>;
-  const processes: ChildProcess[] = [];
+  const processes: ProjectProcess[] = [];
   let http: HttpClient;
   let apiUrl: string;
   let workerHealth: string;
@@ -165,18 +166,15 @@ describe('outages', {
     });
   };
 
-  function spawnProcess(entry: string, extra: Record<string, string>) {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, ...env, ...extra },
-    });
+  function spawnProcess(role: 'api' | 'worker', port: number) {
+    const started = spawnProjectProcess({ role, port, env, stdout: 'pipe', stderr: 'ignore' });
     // Only its fatal log lines (a process ending on an uncaught error) reach the test's output, not the SDK core's
     // console warnings about retrying the stopped server.
-    createInterface({ input: child.stdout as Readable }).on('line', (line) => {
-      if (line.startsWith('{')) console.log(`${entry}: ${line}`);
+    createInterface({ input: started.child.stdout as Readable }).on('line', (line) => {
+      if (line.startsWith('{')) console.log(`${role}: ${line}`);
     });
-    processes.push(child);
+    processes.push(started);
+    return started;
   }
 
   const readiness = (url: string) =>
@@ -201,15 +199,13 @@ describe('outages', {
       LOG_LEVEL: 'fatal', // rate limits: test/run.ts gives every spawned process generous ones
       ...keys,
     };
-    spawnProcess('worker/main.ts', { METRICS_PORT: String(metricsPort) });
-    spawnProcess('api/main.ts', { PORT: String(apiPort) });
+    const worker = spawnProcess('worker', metricsPort);
+    const api = spawnProcess('api', apiPort);
     apiUrl = `http://127.0.0.1:${apiPort}`;
     http = new HttpClient(apiUrl, keys.ADMIN_API_KEY);
     workerHealth = `http://127.0.0.1:${metricsPort}`;
-    const ready = (url: string) => async () =>
-      (await fetch(url).catch(() => undefined))?.status === 200 ? true : undefined;
-    await eventually(ready(`${apiUrl}/readyz`), 60_000);
-    await eventually(ready(`${workerHealth}/readyz`), 60_000);
+    await api.healthy();
+    await worker.healthy();
     db = await openDatabase({ kind: 'postgres', url: databaseUrl });
 
     await putReps(http, reps);
@@ -225,7 +221,7 @@ describe('outages', {
 
   after(async () => {
     await load?.stop().catch(() => {});
-    for (const child of processes) if (child.exitCode === null) child.kill('SIGKILL');
+    for (const started of processes) await started.stop({ signal: 'SIGKILL' });
     await db?.destroy();
     await temporal?.stop();
     if (postgresDir) await postgres('stop', postgresDir);

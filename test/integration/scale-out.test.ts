@@ -2,42 +2,23 @@
 // started through either API are served by either worker, reps act through either API, a worker stopped with
 // SIGTERM hands its routings to the other, and every process exits cleanly.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../runtime/ports';
+import { type ProjectProcess, spawnProjectProcess } from '../../scripts/project-process';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 
-const root = path.resolve(__dirname, '..', '..');
-
-interface Process {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
 describe('separate API and worker processes', () => {
   let database: TestDatabase;
-  const processes: Process[] = [];
-  const workers: { process: Process; metricsUrl: string }[] = [];
+  const processes: ProjectProcess[] = [];
+  const workers: { process: ProjectProcess; metricsUrl: string }[] = [];
   const apis: HttpClient[] = [];
   const apiMetricsUrls: string[] = [];
   let sdkMetricsUrl: string;
   const keys = { ADMIN_API_KEY: `admin_${randomUUID()}`, EXPERIENCE_API_KEY: `exp_${randomUUID()}` };
-
-  function spawnProcess(entry: string, env: Record<string, string>): Process {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, ...env },
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const started = { child, exited };
-    processes.push(started);
-    return started;
-  }
 
   before(async () => {
     database = await createTestDatabase();
@@ -51,28 +32,19 @@ describe('separate API and worker processes', () => {
     };
     sdkMetricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
     for (let i = 0; i < 2; i++) {
-      const metricsPort = await freePort();
-      const worker = spawnProcess('worker/main.ts', {
-        ...shared,
-        METRICS_PORT: String(metricsPort),
+      const worker = spawnProjectProcess({
+        role: 'worker',
+        port: await freePort(),
         // The first worker also exports the Temporal SDK's own metrics.
-        ...(i === 0 && { SDK_METRICS_ADDRESS: new URL(sdkMetricsUrl).host }),
+        env: { ...shared, ...(i === 0 && { SDK_METRICS_ADDRESS: new URL(sdkMetricsUrl).host }) },
       });
-      workers.push({ process: worker, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
-      const port = await freePort();
-      spawnProcess('api/main.ts', { ...shared, PORT: String(port) });
-      apis.push(new HttpClient(`http://127.0.0.1:${port}`, keys.ADMIN_API_KEY));
-      apiMetricsUrls.push(`http://127.0.0.1:${port}/metrics`);
+      workers.push({ process: worker, metricsUrl: `${worker.url}/metrics` });
+      const api = spawnProjectProcess({ role: 'api', port: await freePort(), env: shared });
+      processes.push(worker, api);
+      apis.push(new HttpClient(api.url as string, keys.ADMIN_API_KEY));
+      apiMetricsUrls.push(`${api.url}/metrics`);
     }
-    for (const api of apis) {
-      await eventually(
-        async () => ((await api.get('/healthz').catch(() => undefined))?.status === 200 ? true : undefined),
-        60_000,
-      );
-    }
-    for (const { metricsUrl } of workers) {
-      await eventually(async () => ((await fetch(metricsUrl).catch(() => undefined))?.ok ? true : undefined), 60_000);
-    }
+    for (const started of processes) await started.healthy();
     const [admin] = apis as [HttpClient];
     await putReps(admin, ['sol', 'tom']);
     await createRule(admin, { name: 'all', routeTo: { users: ['sol', 'tom'] }, offerTimeoutSeconds: 120 });
@@ -121,7 +93,7 @@ describe('separate API and worker processes', () => {
     const open = Array.from({ length: 6 }, (_, i) => `handover-${randomUUID()}-${i}`);
     await Promise.all(open.map((id) => start(apiA, id)));
     await Promise.all(open.map((id) => offerFor(apiB, 'tom', id)));
-    const stopped = workers[0] as { process: Process };
+    const stopped = workers[0] as { process: ProjectProcess };
     stopped.process.child.kill('SIGTERM');
     assert.equal(await stopped.process.exited, 0, 'the worker drained and exited cleanly');
     const afterStop = await Promise.all(open.map((id) => apiB.accept(id, 'tom')));

@@ -1,17 +1,15 @@
 // The start command's process as a user runs it: embedded dev server, worker and API in one process, stopped with
 // SIGTERM and started again over the same data directory while a routing is open.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { freePort } from '../../runtime/ports';
+import { type ProjectProcess, startProjectProcess } from '../../scripts/project-process';
 import { createTestDatabase, databaseUnderTest, type TestDatabase } from '../support/database';
-import { createRule, eventually, offerFor, putReps } from '../support/fixtures';
+import { createRule, offerFor, putReps } from '../support/fixtures';
 import { HttpClient } from '../support/http';
-
-const root = path.resolve(__dirname, '..', '..');
 
 describe('the all-in-one service process', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'routing-service-'));
@@ -30,33 +28,30 @@ describe('the all-in-one service process', () => {
   }
 
   async function startService(ports: { api: number; temporal: number; ui: number }, env: NodeJS.ProcessEnv = {}) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const service = await startProjectProcess({
+      role: 'all-in-one',
+      port: ports.api,
       env: {
-        ...process.env,
         DATA_DIR: dataDir,
-        PORT: String(ports.api),
         TEMPORAL_PORT: String(ports.temporal),
         TEMPORAL_UI_PORT: String(ports.ui),
         LOG_LEVEL: 'warn',
         ...env,
       },
+      timeoutMs: 90_000,
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const baseUrl = `http://127.0.0.1:${ports.api}`;
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
-      const healthy = await new HttpClient(baseUrl).get('/healthz').catch(() => undefined);
-      return healthy?.status === 200 ? true : undefined;
-    }, 90_000);
     // Local mode: the keys were generated into the data directory (or given in the environment).
     const keysFile = path.join(env.DATA_DIR ?? dataDir, 'api-keys.json');
     const adminKey = env.ADMIN_API_KEY ?? JSON.parse(readFileSync(keysFile, 'utf8')).adminKey;
-    return { child, http: new HttpClient(baseUrl, adminKey), exited, keysFile };
+    return {
+      child: service.child,
+      http: new HttpClient(service.url as string, adminKey),
+      exited: service.exited,
+      keysFile,
+    };
   }
 
-  async function stop(service: { child: ChildProcess; exited: Promise<number | null> }) {
+  async function stop(service: Pick<ProjectProcess, 'child' | 'exited'>) {
     service.child.kill('SIGTERM');
     return service.exited;
   }

@@ -1,19 +1,18 @@
 // A complete service for one test file: its own database, its own worker and task queue on the suite's shared
 // Temporal dev server, and the HTTP API on a real socket.
-import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
-import { createApp, keepConnectionsLongerThanClients } from '../../api/app';
+import { type ApiServer, createApiServer } from '../../api/api-server';
 import type { ApiKeys } from '../../api/auth';
 import type { RateLimits } from '../../api/rate-limits';
-import { RepEventHub, type RepEventHubOptions } from '../../api/rep-event-hub';
-import { RoutingGateway } from '../../api/routing-gateway';
+import type { RepEventHubOptions } from '../../api/rep-event-hub';
 import { outboundPolicy } from '../../outbound/destination-policy';
 import { dataConverter } from '../../runtime/payload-compression';
 import { type DatabaseConfig, type Db, openDatabase } from '../../store/database';
+import { SecretBox } from '../../store/secret-box';
 import { createRoutingWorker } from '../../worker/create-worker';
 import type { WebhookRetry } from '../../workflows/deliver-webhook';
 import { createTestDatabase } from './database';
@@ -41,6 +40,8 @@ export interface TestService {
   env: TestWorkflowEnvironment;
   taskQueue: string;
   keys: ApiKeys;
+  /** Seals connection secrets: the API's, for any worker or session the test builds on the same database. */
+  connectionSecrets: SecretBox;
   /** Another API server on the same database, e.g. one that only polls for events, as a separate process would. */
   startAnotherApi(hubOptions?: RepEventHubOptions): Promise<string>;
   /** Stops the worker mid-flight and starts a fresh one (empty workflow cache), as a redeploy would. */
@@ -90,31 +91,31 @@ export async function startTestService(
     await running.done;
   };
   const keys = { adminKey: `admin_${randomUUID()}`, experienceKey: `exp_${randomUUID()}` };
-  const apis: { server: Server; events: RepEventHub }[] = [];
+  const connectionSecrets = new SecretBox(randomBytes(32));
+  const apis: ApiServer[] = [];
   /** An API server over this service's database and task queue, like one more API process would be. */
   const listenApi = async (hubOptions: RepEventHubOptions = {}) => {
-    const events = new RepEventHub(db, hubOptions);
-    const app = createApp({
+    const api = createApiServer({
       db,
-      keys,
-      events,
-      heartbeatMs: 200,
-      rateLimits: options.rateLimits ?? testRateLimits,
-      logger: options.logger ?? pino({ level: 'silent' }),
-      routings: new RoutingGateway(client, taskQueue, {
-        webhookRetry: testWebhookRetry,
+      client,
+      taskQueue,
+      webhookRetry: testWebhookRetry,
+      gateway: {
         eagerStart: true,
         longPollClient: env.client, // on a Connection, whose calls an abort signal cancels
-      }),
+      },
+      keys,
+      logger: options.logger ?? pino({ level: 'silent' }),
       isReady: () => running.worker.getState() === 'RUNNING',
+      rateLimits: options.rateLimits ?? testRateLimits,
       outboundPolicy: outbound,
+      connectionSecrets,
+      events: hubOptions,
+      heartbeatMs: 200,
     });
-    const server: Server = await new Promise((resolve) => {
-      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-    });
-    keepConnectionsLongerThanClients(server);
-    apis.push({ server, events });
-    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const { port } = await api.listen(0, '127.0.0.1');
+    apis.push(api);
+    return `http://127.0.0.1:${port}`;
   };
   const baseUrl = await listenApi({ wakeOnAppendsTo: database.config });
   return {
@@ -125,17 +126,14 @@ export async function startTestService(
     env,
     taskQueue,
     keys,
+    connectionSecrets,
     async restartWorker({ downtimeMs = 0 } = {}) {
       await stopWorker();
       await new Promise((resolve) => setTimeout(resolve, downtimeMs));
       running = await startWorker();
     },
     async stop() {
-      for (const { server, events } of apis) {
-        events.close();
-        server.closeAllConnections();
-        await new Promise((resolve) => server.close(resolve));
-      }
+      for (const api of apis) await api.close(0);
       await stopWorker();
       await env.teardown();
       await db.destroy();

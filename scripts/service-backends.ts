@@ -1,31 +1,36 @@
-// What the soak runs the service against, and how it strikes Temporal: the embedded layout (the CLI's dev server,
-// SQLite routing data; the fault restarts the server) or the at-scale layout (the local cluster on PostgreSQL,
-// PostgreSQL routing data; the faults SIGKILL the history service and restart matching and the frontend in turn).
+// What the soak and the bench run the service against: the embedded layout (the CLI's dev server, SQLite routing
+// data) or the at-scale layout (the local cluster on PostgreSQL, its four services as separate processes, PostgreSQL
+// routing data). For the soak, how each strikes Temporal: the dev server restarts; on the cluster the history
+// service is SIGKILLed, and matching and the frontend restarted, in turn. For the bench, Temporal's processes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { startDevServer } from '../embedded/temporal-dev-server';
+import { isAlive } from '../runtime/pids';
 import { freePort } from '../runtime/ports';
 import { prepareNamespace } from '../runtime/prepare-namespace';
 import type { DatabaseConfig } from '../store/database';
 import {
   type ClusterService,
+  clusterServices,
   freeClusterPort,
+  runningPid,
   startLocalCluster,
   startService,
   stopService,
   waitForFrontend,
 } from './cluster/local-cluster';
 
-export interface SoakBackend {
+export interface ServiceBackend {
   name: string;
   temporalAddress: string;
   database: DatabaseConfig;
   /** What the service processes need to find the routing data. */
   databaseEnv: Record<string, string>;
+  /** Temporal's processes, each with its pid if it is running: the dev server, or each of the cluster's services. */
+  temporalProcesses(): { name: string; pid: number | undefined }[];
   /** Strikes Temporal once (the `n`th time) and waits until it serves again; says what it did. */
   strikeTemporal(n: number): Promise<string>;
   stop(): Promise<void>;
@@ -33,21 +38,26 @@ export interface SoakBackend {
 
 const required = (name: string) => {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run with \`npm run soak\``);
+  if (!value) throw new Error(`${name} is not set: run with \`npm run soak\` or \`npm run bench\``);
   return value;
 };
 
-export async function devServerBackend(): Promise<SoakBackend> {
+/** The dev server and the SQLite routing data in `dir` (the caller's, which it removes). */
+export async function devServerBackend(dir: string): Promise<ServiceBackend> {
   const cliPath = required('TEMPORAL_CLI_PATH');
-  const dir = mkdtempSync(path.join(tmpdir(), 'routing-soak-'));
   const port = await freePort();
-  const start = () => startDevServer({ cliPath, port, dbFile: path.join(dir, 'temporal.sqlite') });
+  const pidFile = path.join(dir, 'temporal.pid');
+  const start = () => startDevServer({ cliPath, port, dbFile: path.join(dir, 'temporal.sqlite'), pidFile });
   let server = await start();
   return {
     name: 'dev server, SQLite',
     temporalAddress: server.address,
     database: { kind: 'sqlite', file: path.join(dir, 'routing.sqlite') },
     databaseEnv: { DATA_DIR: dir },
+    temporalProcesses() {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      return [{ name: 'the Temporal dev server', pid: isAlive(pid) ? pid : undefined }];
+    },
     async strikeTemporal() {
       await server.stop();
       server = await start();
@@ -55,7 +65,6 @@ export async function devServerBackend(): Promise<SoakBackend> {
     },
     async stop() {
       await server.stop();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -67,7 +76,8 @@ const clusterFaults: { service: ClusterService; signal: NodeJS.Signals }[] = [
   { service: 'frontend', signal: 'SIGTERM' },
 ];
 
-export async function clusterBackend(): Promise<SoakBackend> {
+/** The local cluster and the routing data on a PostgreSQL of their own, removed on stop. */
+export async function clusterBackend(): Promise<ServiceBackend> {
   const serverDir = required('TEMPORAL_SERVER_DIR');
   const script = path.join(__dirname, 'postgres.sh');
   const started = execFileSync('bash', [script, 'start'], { encoding: 'utf8' });
@@ -77,7 +87,7 @@ export async function clusterBackend(): Promise<SoakBackend> {
   try {
     const admin = new PgClient({ connectionString: postgresUrl });
     await admin.connect();
-    await admin.query('create database soak');
+    await admin.query('create database routing');
     await admin.end();
     const url = new URL(postgresUrl);
     const dir = path.join(postgresDir, 'temporal-cluster');
@@ -90,12 +100,14 @@ export async function clusterBackend(): Promise<SoakBackend> {
     const connection = await Connection.connect({ address: cluster.address });
     await prepareNamespace(connection, 'default', { retentionDays: 1 });
     await connection.close();
-    const databaseUrl = new URL('/soak', postgresUrl).toString();
+    const databaseUrl = new URL('/routing', postgresUrl).toString();
     return {
       name: 'local cluster, PostgreSQL',
       temporalAddress: cluster.address,
       database: { kind: 'postgres', url: databaseUrl },
       databaseEnv: { DATABASE_URL: databaseUrl },
+      temporalProcesses: () =>
+        clusterServices.map((service) => ({ name: `Temporal's ${service} service`, pid: runningPid(dir, service) })),
       async strikeTemporal(n) {
         const { service, signal } = clusterFaults[n % clusterFaults.length] as (typeof clusterFaults)[number];
         await stopService(dir, service, signal);
