@@ -1,7 +1,9 @@
-// Offering a stage's reps: all at once (first available) or one at a time (round robin).
+// Offering a stage's reps, one strategy per distribution mode: all at once (first available) or one at a time
+// (round robin). `distributionStrategies` is keyed by every mode, so a new mode does not compile without one.
 import { CancellationScope, condition, sleep } from '@temporalio/workflow';
 import { rotationKey, rotationOrder } from '../domain/rotation';
 import type { Candidate } from '../domain/routing';
+import type { Distribution } from '../domain/rules';
 import { routingActivities } from './activities';
 import type { Projection } from './projection';
 import type { RoutingRecord } from './routing-record';
@@ -15,6 +17,18 @@ export interface StageOffering {
   stage: string;
   offerTimeoutMs: number;
 }
+
+/** The stage's people as its own check found them. */
+export interface StageToOffer {
+  candidates: readonly Candidate[];
+  /** The candidates who may be offered now, in order. */
+  eligible: readonly string[];
+  /** beginRouting showed offers to `eligible` already, made at the routing's start. */
+  alreadyShown: boolean;
+}
+
+/** Offers a stage's reps and returns once one accepted, the routing ended, or the stage is done with. */
+export type DistributionStrategy = (context: StageOffering, stage: StageToOffer) => Promise<void>;
 
 /**
  * The offer's durable timer. Left running when the routing ends: a workflow that completes drops it, which costs
@@ -52,11 +66,11 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[], a
   if (alreadyShown) projection.markWritten();
   else await projection.persist();
   const settled = () => offers.every((offer) => offer.result !== 'pending');
-  record.awaitingAnswers = true;
+  record.beginAwaitingAnswers();
   await condition(() => !record.isOpen() || settled() || window.expired);
-  record.awaitingAnswers = false;
+  record.endAwaitingAnswers();
   if (record.isOpen() && !settled()) {
-    for (const offer of offers) record.closeOffer(offer, 'timed_out');
+    for (const offer of offers) record.closeOffer(offer.repId, 'timed_out');
     record.trace('offers.timed_out', { stage: context.stage, repIds: [...repIds] });
   } else if (record.isOpen()) {
     window.close();
@@ -67,11 +81,7 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[], a
 }
 
 /** First available: every eligible rep at once; the first accept wins and the accept withdraws the rest. */
-export function offerAllAtOnce(
-  context: StageOffering,
-  eligible: readonly string[],
-  { alreadyShown = false } = {},
-): Promise<void> {
+function offerAllAtOnce(context: StageOffering, { eligible, alreadyShown }: StageToOffer): Promise<void> {
   return offerAndWait(context, eligible, alreadyShown);
 }
 
@@ -80,7 +90,7 @@ export function offerAllAtOnce(
  * everyone in the stage so positions stay stable; those ineligible at the start of the stage are passed over, and
  * eligibility is checked again before each offer after the first (the first follows the stage's own check at once).
  */
-export async function offerInTurn(context: StageOffering, candidates: readonly Candidate[]): Promise<void> {
+async function offerInTurn(context: StageOffering, { candidates }: StageToOffer): Promise<void> {
   const { record } = context;
   const turn = await routingActivities.takeRoundRobinTurn({
     rotationKey: rotationKey(context.ruleId, context.stage),
@@ -106,3 +116,8 @@ export async function offerInTurn(context: StageOffering, candidates: readonly C
     await offerAndWait(context, [candidate.userId]);
   }
 }
+
+export const distributionStrategies: Record<Distribution, DistributionStrategy> = {
+  first_available: offerAllAtOnce,
+  round_robin: offerInTurn,
+};

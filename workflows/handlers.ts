@@ -48,7 +48,7 @@ export function registerRoutingHandlers(record: RoutingRecord, projection: Proje
    */
   const judgeable = () => record.awaitingAnswers || !record.isOpen();
 
-  setHandler(stateQuery, () => state);
+  setHandler(stateQuery, () => record.report());
 
   setHandler(
     acceptUpdate,
@@ -76,11 +76,7 @@ export function registerRoutingHandlers(record: RoutingRecord, projection: Proje
         await condition(judgeable);
         refuseDecline(repId);
       }
-      const offer = record.liveOffer(repId);
-      if (offer) {
-        record.closeOffer(offer, 'declined');
-        record.trace('offer.declined', { repId });
-      }
+      if (record.closeOffer(repId, 'declined')) record.trace('offer.declined', { repId });
       return { outcome: 'declined' as const };
     },
     {

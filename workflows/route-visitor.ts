@@ -6,7 +6,7 @@ import { outcomeWithoutAccept } from '../domain/outcome';
 import type { Candidate, RoutingInput, RoutingState } from '../domain/routing';
 import { planStages } from '../domain/stage-plan';
 import { routingActivities } from './activities';
-import { offerAllAtOnce, offerInTurn } from './distribution';
+import { distributionStrategies } from './distribution';
 import { registerRoutingHandlers } from './handlers';
 import { supersedeSignal } from './messages';
 import { createProjection } from './projection';
@@ -27,14 +27,13 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
     startedAt: record.state.startedAt,
   });
   await supersedePounces(record, match.pounceRoutingIds);
-  record.state.ruleSetVersion = match.ruleSetVersion;
+  record.matchedAgainst(match.ruleSetVersion);
   const rule = match.rule;
 
   if (!rule) {
     if (record.isOpen()) record.end('no_match', { ruleSetVersion: match.ruleSetVersion });
   } else if (record.isOpen()) {
-    record.state.rule = { id: rule.id, name: rule.name };
-    record.trace('rule.matched', { ruleId: rule.id, ruleSetVersion: match.ruleSetVersion });
+    record.matchRule(rule);
     const tried = new Set<string>();
     let firstStageUserIds: string[] | undefined;
 
@@ -47,14 +46,10 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
       if (!record.isOpen()) break;
       firstStageUserIds ??= candidates.filter((c) => c.reason !== 'unknown_user').map((c) => c.userId);
       const eligible = eligibleRepIds(candidates);
-      record.state.stages.push({
-        name: stage.name,
-        startedAt: record.now(),
-        candidates,
-        ...(identifiedBy !== undefined && { identifiedBy }),
-        ...(eligible.length === 0 && { skipped: 'nobody_eligible' as const }),
-      });
-      record.trace('stage.started', { stage: stage.name, eligible });
+      record.startStage(
+        { name: stage.name, candidates, ...(identifiedBy !== undefined && { identifiedBy }) },
+        eligible,
+      );
       if (eligible.length === 0) continue;
 
       const offering = {
@@ -65,8 +60,8 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
         stage: stage.name,
         offerTimeoutMs: offerTimeoutMs(rule),
       };
-      if (rule.distribution === 'round_robin') await offerInTurn(offering, candidates);
-      else await offerAllAtOnce(offering, eligible, { alreadyShown: (resolved?.shown.length ?? 0) > 0 });
+      const alreadyShown = (resolved?.shown.length ?? 0) > 0;
+      await distributionStrategies[rule.distribution](offering, { candidates, eligible, alreadyShown });
     }
 
     if (record.isOpen()) {
@@ -76,7 +71,7 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
         firstStageUserIds: firstStageUserIds ?? [],
         anyOfferMade: record.state.offers.length > 0,
       });
-      if (meetingBookerUserIds) record.state.meetingBooker = { userIds: meetingBookerUserIds };
+      if (meetingBookerUserIds) record.listInMeetingBooker(meetingBookerUserIds);
       if (outcome !== 'connected') record.end(outcome);
     }
   }
@@ -89,7 +84,7 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   // replay. The API writes it as soon as the update answers; this write is for when that API process died first.
   await projection.persist({ afterDurable: record.endedByUpdate() });
   await condition(allHandlersFinished);
-  return record.state;
+  return record.report();
 }
 
 /** An inbound routing ends the visitor's open pounce routings: the visitor is now asking to talk. */
