@@ -3,7 +3,8 @@
 // settings are JSON. Nothing is validated here that the API validates: its errors, naming each field, are shown
 // beside the input that holds the field.
 import { ApiError, segment } from './api.js';
-import { byId, controlValue } from './dom.js';
+import { distributionLabels } from './distributions.js';
+import { byId, controlValue, h } from './dom.js';
 import { clearErrors, listField, parseJsonField, showErrors } from './field-errors.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -44,6 +45,10 @@ export function createRuleEditor(api, onSaved) {
   const checkbox = (/** @type {string} */ id) => byId(id, HTMLInputElement);
   const field = (/** @type {string} */ id) =>
     /** @type {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} */ (byId(id, HTMLElement));
+  // One choice per mode, in the order the labels list them (the first is the API's default).
+  byId('rule-distribution', HTMLSelectElement).replaceChildren(
+    ...Object.entries(distributionLabels).map(([value, { name, how }]) => h('option', { value }, `${name} (${how})`)),
+  );
   /** @type {Rule | undefined} */
   let editing;
   /** Where focus returns when the form closes. */

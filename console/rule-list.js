@@ -2,6 +2,7 @@
 // Admin: the ordered rules. Up and down buttons (or drag and drop) reorder them through PUT /v1/rules/order, which
 // publishes a new rule-set version; after a move, focus follows the moved rule so the keyboard can keep moving it.
 import { segment } from './api.js';
+import { distributionName } from './distributions.js';
 import { byId, h, replaceChildren, whileBusy } from './dom.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -36,7 +37,7 @@ function ruleSummary(rule) {
   return [
     `Matches ${criteriaText(rule.criteria)}.`,
     `Routes to ${targetText(rule.routeTo)}${rule.fallbacks.length ? `, then ${rule.fallbacks.length} fallback(s)` : ''}.`,
-    `${rule.distribution === 'round_robin' ? 'Round robin' : 'First available'}, offers stand ${rule.offerTimeoutSeconds} s.`,
+    `${distributionName(rule.distribution)}, offers stand ${rule.offerTimeoutSeconds} s.`,
     rule.meetingBooker.enabled ? 'Meeting booker on.' : 'Meeting booker off.',
   ].join(' ');
 }

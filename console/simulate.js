@@ -1,6 +1,7 @@
 // @ts-check
 // Admin: what the current rules would do with a visitor (POST /v1/rules/simulate), explained stage by stage.
 import { stageSection } from './candidates.js';
+import { distributionName } from './distributions.js';
 import { byId, controlValue, h, replaceChildren } from './dom.js';
 import { clearErrors, parseJsonField, showErrors } from './field-errors.js';
 
@@ -37,7 +38,7 @@ function explanation(simulation) {
       'Matched rule ',
       h('strong', {}, rule.name),
       ` (${rule.id}) in rule-set version ${simulation.ruleSetVersion}: `,
-      `${rule.distribution === 'round_robin' ? 'round robin' : 'first available'}, offers stand ${rule.offerTimeoutSeconds} s.`,
+      `${distributionName(rule.distribution).toLowerCase()}, offers stand ${rule.offerTimeoutSeconds} s.`,
     ),
     ...simulation.stages.map(stageSection),
     h(

@@ -7,6 +7,7 @@
 /** @typedef {import('../domain/users').Group} Group */
 /** @typedef {import('../domain/users').PresenceStatus} PresenceStatus */
 /** @typedef {import('../domain/rules').Rule} Rule */
+/** @typedef {import('../domain/rules').Distribution} Distribution */
 /** @typedef {import('../domain/routing').Candidate} Candidate */
 /** @typedef {import('../domain/routing').RoutingState} RoutingState */
 
@@ -20,7 +21,7 @@
 
 /**
  * @typedef {{ ruleSetVersion: number,
- *   rule: { id: string, name: string, distribution: string, offerTimeoutSeconds: number } | null,
+ *   rule: { id: string, name: string, distribution: Distribution, offerTimeoutSeconds: number } | null,
  *   stages: { name: string, candidates: Candidate[], identifiedBy?: string, skipped?: 'nobody_eligible' }[],
  *   outcomeIfNobodyAccepts: string, meetingBooker: { userIds: string[] } | null }} Simulation
  */
