@@ -107,8 +107,8 @@ export function createApp(deps: ApiDependencies): express.Express {
   // Credentials are checked and requests counted before any body is read, so unauthenticated or limited callers
   // cannot make the server parse them. An address over its unauthenticated limit has no credential checked.
   const limits = createRateLimiters(deps.rateLimits, deps.logger);
-  // The OAuth callback: the provider sends the admin's browser here without our credentials (the single-use state it
-  // carries is the authorization), so it comes before the /v1 authentication, counted as unauthenticated requests.
+  // The connections' OAuth callback, outside /v1: the provider sends the admin's browser here without our credentials
+  // (the single-use state it carries is the authorization). Counted as unauthenticated requests.
   app.use(OAUTH_CALLBACK_PATH, limits.byAddress);
   app.use(oauthCallbackRouter(deps.db, deps.connections));
   app.use(

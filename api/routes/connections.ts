@@ -1,7 +1,7 @@
 // Admins' connections to Salesforce, Outreach and Salesloft (SPEC.md, "Connections"): create one (OAuth: answer
 // with the URL to grant access at; Salesforce JWT bearer: get a token at once), list and read them (never their
 // secrets), delete one, start a sync. The OAuth callback is `oauthCallbackRouter`: the provider redirects the
-// admin's browser there, without our credentials, so it is mounted ahead of the /v1 authentication.
+// admin's browser there without our credentials, so it lives outside /v1 (where every operation takes one).
 import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
@@ -38,7 +38,7 @@ import {
 } from '../schemas/connections';
 import { errorResponseSchema } from '../schemas/errors';
 
-export const OAUTH_CALLBACK_PATH = '/v1/connections/oauth/callback';
+export const OAUTH_CALLBACK_PATH = '/connections/oauth/callback';
 /** Where the callback sends the admin's browser when done: the console's connections page. */
 const CONSOLE_CONNECTIONS = '/#connections';
 
@@ -274,7 +274,7 @@ const callbackFailure = (description: string): ResponseConfig => ({
   content: { 'application/json': { schema: errorResponseSchema } },
 });
 
-/** The callback's place in the contract (api/openapi.ts): public, as the provider's redirect carries no credential. */
+/** The callback's place in the contract (api/openapi.ts): public, outside /v1, as the provider's redirect carries no credential. */
 export const oauthCallbackRoute: RouteConfig = {
   method: 'get',
   path: OAUTH_CALLBACK_PATH,

@@ -109,7 +109,7 @@ export const createdConnectionSchema = connectionSchema
   .extend({
     authorizeUrl: z.string().optional().meta({
       description:
-        'OAuth connections: where the admin grants access (PKCE S256 and `state` included; the state expires in 15 minutes). The provider then redirects to GET /v1/connections/oauth/callback.',
+        'OAuth connections: where the admin grants access (PKCE S256 and `state` included; the state expires in 15 minutes). The provider then redirects to GET /connections/oauth/callback.',
     }),
   })
   .meta({ id: 'CreatedConnection' });

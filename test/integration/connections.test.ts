@@ -66,7 +66,7 @@ describe('connections', () => {
     assert.equal(`${authorizeUrl.origin}${authorizeUrl.pathname}`, `${provider.url}/services/oauth2/authorize`);
     assert.equal(authorizeUrl.searchParams.get('response_type'), 'code');
     assert.equal(authorizeUrl.searchParams.get('client_id'), 'sf-app');
-    assert.equal(authorizeUrl.searchParams.get('redirect_uri'), `${service.baseUrl}/v1/connections/oauth/callback`);
+    assert.equal(authorizeUrl.searchParams.get('redirect_uri'), `${service.baseUrl}/connections/oauth/callback`);
     assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
     assert.match(authorizeUrl.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
     const state = authorizeUrl.searchParams.get('state') ?? '';
@@ -93,7 +93,7 @@ describe('connections', () => {
 
     // The state was single use.
     const replayed = await fetch(
-      `${service.baseUrl}/v1/connections/oauth/callback?state=${encodeURIComponent(state)}&code=again`,
+      `${service.baseUrl}/connections/oauth/callback?state=${encodeURIComponent(state)}&code=again`,
       { redirect: 'manual' },
     );
     assert.equal(replayed.status, 400);
@@ -205,7 +205,7 @@ describe('connections', () => {
 
     const refreshed = await sessions.refresh(created.body.id);
     const refresh = provider.tokenRequests.at(-1);
-    assert.equal(refresh?.form.redirect_uri, `${service.baseUrl}/v1/connections/oauth/callback`);
+    assert.equal(refresh?.form.redirect_uri, `${service.baseUrl}/connections/oauth/callback`);
     // The provider rotated the refresh token: the next refresh works only with the new one.
     const again = await sessions.refresh(created.body.id);
     assert.notEqual(again.accessToken, refreshed.accessToken);
@@ -286,7 +286,7 @@ describe('connections', () => {
     assert.equal((await admin.withToken('nope-not-a-valid-key').post('/v1/connections', valid)).status, 401);
 
     // The callback needs no credential, but a state it issued.
-    const forged = await fetch(`${service.baseUrl}/v1/connections/oauth/callback?state=forged&code=x`, {
+    const forged = await fetch(`${service.baseUrl}/connections/oauth/callback?state=forged&code=x`, {
       redirect: 'manual',
     });
     assert.equal(forged.status, 400);
