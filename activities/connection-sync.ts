@@ -3,6 +3,8 @@
 // into `providerSyncs`; the map is exhaustive, so a new provider cannot be forgotten.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
+import { outboundSync } from '../connectors/outbound-sync';
+import { providerClient } from '../connectors/provider-client';
 import type { SalesforceObject } from '../connectors/salesforce/objects';
 import { readSalesforcePage, SalesforceLimitExceeded, type SessionSource } from '../connectors/salesforce/read-page';
 import { type ApiBudget, type ConnectionProvider, syncedObjects } from '../domain/connections';
@@ -69,19 +71,12 @@ function salesforceSync(db: Db, options: ConnectionSyncOptions): ProviderSync {
   };
 }
 
-/** Until its connector is wired in, a provider's sync fails at once, saying so. */
-function notYetWired(provider: ConnectionProvider): ProviderSync {
-  const fail = async (): Promise<never> => {
-    throw ApplicationFailure.nonRetryable(`no ${provider} sync on this worker yet`, syncFailureTypes.unsupported);
-  };
-  return { syncPage: fail, removeUnseen: fail };
-}
-
 export function createConnectionSyncActivities(db: Db, options: ConnectionSyncOptions) {
+  const outboundClient = providerClient(options.sessions, options.dispatcher);
   const providerSyncs: Record<ConnectionProvider, ProviderSync> = {
     salesforce: salesforceSync(db, options),
-    outreach: notYetWired('outreach'),
-    salesloft: notYetWired('salesloft'),
+    outreach: outboundSync(db, outboundClient, 'outreach'),
+    salesloft: outboundSync(db, outboundClient, 'salesloft'),
   };
   return {
     /** The connection's provider, its status now `syncing`; undefined when the connection was deleted. */

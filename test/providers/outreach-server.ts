@@ -24,6 +24,8 @@ const MAX_PAGE_SIZE = 1000;
 
 /** The records in the server, changed by tests between syncs. */
 export class OutreachData {
+  /** The largest page the server answers, whatever was asked (tests make it small to see paging). */
+  maxPageSize = MAX_PAGE_SIZE;
   readonly users = new Map<number, OutreachUser>();
   readonly prospects = new Map<number, OutreachProspect>();
 }
@@ -40,9 +42,10 @@ function listDocument<T extends { id: number; updatedAt: string }>(
   resource: string,
   query: URLSearchParams,
   apiBaseUrl: string,
+  maxPageSize: number,
   toResource: (record: T) => unknown,
 ) {
-  const size = Math.min(MAX_PAGE_SIZE, Number(query.get('page[size]') ?? 50));
+  const size = Math.min(maxPageSize, Number(query.get('page[size]') ?? 50));
   const matching = byUpdateTime(records).filter((record) => inRange(record.updatedAt, query.get('filter[updatedAt]')));
   // The cursor names the last record of the previous page: a record updated meanwhile moves to the end, none shift.
   const after = query.get('page[after]');
@@ -60,7 +63,10 @@ function listDocument<T extends { id: number; updatedAt: string }>(
     next.set('page[after]', Buffer.from(JSON.stringify({ u: end.updatedAt, id: end.id })).toString('base64url'));
     links.next = `${apiBaseUrl}/${resource}?${next}`;
   }
-  return { data: page.map(toResource), links, meta: { count: matching.length, count_truncated: false } };
+  return {
+    body: { data: page.map(toResource), links, meta: { count: matching.length, count_truncated: false } },
+    records: page.length,
+  };
 }
 
 export function outreachServer(data: OutreachData): ProviderServer {
@@ -71,7 +77,7 @@ export function outreachServer(data: OutreachData): ProviderServer {
     rateLimitedBody: rateLimited,
     answer(resource, query, apiBaseUrl) {
       if (resource === 'users') {
-        return listDocument(data.users.values(), resource, query, apiBaseUrl, (user) => ({
+        return listDocument(data.users.values(), resource, query, apiBaseUrl, data.maxPageSize, (user) => ({
           type: 'user',
           id: user.id,
           attributes: { email: user.email, updatedAt: user.updatedAt },
@@ -79,7 +85,7 @@ export function outreachServer(data: OutreachData): ProviderServer {
         }));
       }
       if (resource === 'prospects') {
-        return listDocument(data.prospects.values(), resource, query, apiBaseUrl, (prospect) => ({
+        return listDocument(data.prospects.values(), resource, query, apiBaseUrl, data.maxPageSize, (prospect) => ({
           type: 'prospect',
           id: prospect.id,
           attributes: { emails: prospect.emails, updatedAt: prospect.updatedAt },

@@ -11,6 +11,8 @@ export interface LoggedCall {
   query: URLSearchParams;
   status: number;
   at: number;
+  /** Records the answer carried (API calls). */
+  records: number;
 }
 
 export interface ProviderServerOptions {
@@ -20,8 +22,8 @@ export interface ProviderServerOptions {
   unauthorizedBody: unknown;
   rateLimitedBody: unknown;
   contentType: string;
-  /** Answers an authenticated API GET under the prefix: `undefined` for 404. */
-  answer(resource: string, query: URLSearchParams, baseUrl: string): unknown;
+  /** Answers an authenticated API GET under the prefix with a document and its record count; `undefined` for 404. */
+  answer(resource: string, query: URLSearchParams, baseUrl: string): { body: unknown; records: number } | undefined;
 }
 
 const token = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
@@ -75,6 +77,19 @@ export class ProviderServer {
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
   }
 
+  /** Tokens as a completed authorization would have granted them, for a connection made without the redirect. */
+  grant(): { accessToken: string; refreshToken: string } {
+    const accessToken = token('access');
+    this.#validTokens.add(accessToken);
+    return { accessToken, refreshToken: this.#refreshToken };
+  }
+
+  /** The grant is revoked: the refresh token is refused from now on, and so are the access tokens. */
+  revoke(): void {
+    this.#refreshToken = token('revoked');
+    this.#validTokens.clear();
+  }
+
   /** The next `count` API calls answer 429 with `Retry-After: seconds`. */
   rateLimitNext(count: number, retryAfterSeconds: number): void {
     this.#rateLimited = { remaining: count, retryAfterSeconds };
@@ -93,13 +108,14 @@ export class ProviderServer {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.baseUrl);
-    const log = (status: number) =>
+    const log = (status: number, records = 0) =>
       this.calls.push({
         method: req.method ?? '',
         path: url.pathname,
         query: url.searchParams,
         status,
         at: Date.now(),
+        records,
       });
     if (req.method === 'GET' && url.pathname === '/oauth/authorize') {
       // The admin "grants" at once: back to the redirect URI with a code and the state.
@@ -159,18 +175,18 @@ export class ProviderServer {
       return;
     }
     const resource = url.pathname.slice(this.options.apiPrefix.length + 1);
-    const body = this.options.answer(resource, url.searchParams, this.apiBaseUrl);
-    if (body === undefined) {
+    const answer = this.options.answer(resource, url.searchParams, this.apiBaseUrl);
+    if (answer === undefined) {
       log(404);
       send(res, 404, { error: 'Not Found' });
       return;
     }
-    log(200);
+    log(200, answer.records);
     if (this.#expireAfter !== undefined && --this.#expireAfter <= 0) {
       this.#expireAfter = undefined;
       this.#validTokens.clear();
     }
-    send(res, 200, body, { 'content-type': this.options.contentType });
+    send(res, 200, answer.body, { 'content-type': this.options.contentType });
   }
 }
 

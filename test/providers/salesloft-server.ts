@@ -23,6 +23,8 @@ export interface SalesloftPerson {
 const MAX_PER_PAGE = 100;
 
 export class SalesloftData {
+  /** The largest page the server answers, whatever was asked (tests make it small to see paging). */
+  maxPageSize = MAX_PER_PAGE;
   readonly users = new Map<number, SalesloftUser>();
   readonly people = new Map<number, SalesloftPerson>();
 }
@@ -31,14 +33,15 @@ function listDocument<T extends { id: number; updatedAt: string }>(
   records: Iterable<T>,
   query: URLSearchParams,
   apiBaseUrl: string,
+  maxPageSize: number,
   toResource: (record: T, apiBaseUrl: string) => unknown,
 ) {
-  const perPage = Math.min(MAX_PER_PAGE, Number(query.get('per_page') ?? 25));
+  const perPage = Math.min(maxPageSize, Number(query.get('per_page') ?? 25));
   const page = Math.max(1, Number(query.get('page') ?? 1));
   const after = query.get('updated_at[gt]');
   const matching = byUpdateTime(records).filter((r) => !after || Date.parse(r.updatedAt) > Date.parse(after));
   const slice = matching.slice((page - 1) * perPage, page * perPage);
-  return {
+  const body = {
     metadata: {
       filtering: after ? { updated_at: { gt: after } } : {},
       paging: {
@@ -51,6 +54,7 @@ function listDocument<T extends { id: number; updatedAt: string }>(
     },
     data: slice.map((record) => toResource(record, apiBaseUrl)),
   };
+  return { body, records: slice.length };
 }
 
 export function salesloftServer(data: SalesloftData): ProviderServer {
@@ -61,7 +65,7 @@ export function salesloftServer(data: SalesloftData): ProviderServer {
     rateLimitedBody: rateLimited,
     answer(resource, query, apiBaseUrl) {
       if (resource === 'users') {
-        return listDocument(data.users.values(), query, apiBaseUrl, (user) => ({
+        return listDocument(data.users.values(), query, apiBaseUrl, data.maxPageSize, (user) => ({
           id: user.id,
           updated_at: user.updatedAt,
           email: user.email,
@@ -69,7 +73,7 @@ export function salesloftServer(data: SalesloftData): ProviderServer {
         }));
       }
       if (resource === 'people') {
-        return listDocument(data.people.values(), query, apiBaseUrl, (person, base) => ({
+        return listDocument(data.people.values(), query, apiBaseUrl, data.maxPageSize, (person, base) => ({
           id: person.id,
           updated_at: person.updatedAt,
           email_address: person.emailAddress,
