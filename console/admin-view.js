@@ -1,6 +1,7 @@
 // @ts-check
 // The admin view: puts together the directory, the ordered rules and their editor, simulation and the timeline.
 
+import { startConnections } from './connections.js';
 import { startDirectory } from './directory.js';
 import { announce, byId } from './dom.js';
 import { createRuleEditor } from './rule-editor.js';
@@ -30,11 +31,23 @@ export function startAdminView(api) {
   const rules = startRuleList(api, say, editor);
   startSimulate(api);
   startTimeline(api);
+  const connections = startConnections(api, say);
 
-  Promise.all([directory.load(), rules.load()]).catch((error) => say(`Could not load: ${error.message ?? error}`));
+  Promise.all([directory.load(), rules.load(), connections.load()]).catch((error) =>
+    say(`Could not load: ${error.message ?? error}`),
+  );
   // Signing out leaves nothing behind in the page: a minted token above all.
   return () => {
-    for (const id of ['admin-message', 'rep-token-output', 'reps', 'groups', 'rules', 'simulation', 'timeline']) {
+    for (const id of [
+      'admin-message',
+      'rep-token-output',
+      'reps',
+      'groups',
+      'rules',
+      'simulation',
+      'timeline',
+      'connections-list',
+    ]) {
       byId(id, HTMLElement).replaceChildren();
     }
     byId('rule-form', HTMLFormElement).hidden = true;

@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { LocalOAuthProvider } from '../providers/oauth-provider';
 import { databaseUnderTest } from '../support/database';
 import { createRule, eventually, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
@@ -359,5 +360,53 @@ describe('web console', {
     assert.match(told, /offered/i);
     await experience.post(`/v1/routings/${routingId}/cancel`);
     assert.deepEqual(pageErrors, []);
+  });
+
+  test('an admin connects Salesforce: a refused field, the provider round trip, connected, sync now, delete', async () => {
+    const provider = await new LocalOAuthProvider().start();
+    try {
+      provider.clients.set('console-app', { clientSecret: 'console-secret-3c1d' });
+      await page.goto('/');
+      await page.getByLabel('Admin key', { exact: true }).fill(service.keys.adminKey);
+      await page.getByRole('button', { name: 'Sign in as admin' }).click();
+      await page.getByRole('heading', { name: 'Connections' }).waitFor();
+      const form = page.locator('#connection-form');
+      await page.getByText('Connect a system').click();
+
+      // The API's refusal sits beside the field it names.
+      await form.getByLabel('System').selectOption('salesforce');
+      await form.getByLabel('Client secret').fill('console-secret-3c1d');
+      await form.getByRole('button', { name: 'Connect' }).click();
+      await form.locator('#connection-form-errors').waitFor();
+      assert.equal(await form.getByLabel('Client id (consumer key)').getAttribute('aria-invalid'), 'true');
+      assert.match(await textOf(form.locator('#connection-client-id-error')), /auth\.clientId/);
+
+      // To the provider's consent (granted at once by the local server) and back to the console.
+      await form.getByLabel('Client id (consumer key)').fill('console-app');
+      await form.getByLabel('Client secret').fill('console-secret-3c1d');
+      await form.getByLabel(/^Login URL/).fill(provider.url);
+      await form.getByRole('button', { name: 'Connect' }).click();
+      await page.waitForURL(/\/#connections$/);
+      const row = page.locator('#connections-list tr').filter({ hasText: 'Salesforce' });
+      await row.getByText('Connected').waitFor();
+      assert.match(await textOf(row), /never/);
+      assert.ok(!(await page.content()).includes('console-secret-3c1d'), 'the secret is not shown');
+
+      await row.getByRole('button', { name: /^Sync now/ }).click();
+      await page.getByText(/^Sync of Salesforce .* started\.$/).waitFor();
+      const id = await row.getAttribute('data-connection-id');
+      await service.env.client.workflow
+        .getHandle(`connection-sync-${id}`)
+        .terminate('console test: the sync itself is tested elsewhere')
+        .catch(() => undefined);
+
+      page.once('dialog', (dialog) => dialog.accept());
+      await row.getByRole('button', { name: /^Delete/ }).click();
+      await page.getByText(/^Deleted Salesforce /).waitFor();
+      assert.equal((await admin.get(`/v1/connections/${id}`)).status, 404);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await provider.close();
+    }
   });
 });
