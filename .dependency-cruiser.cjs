@@ -37,6 +37,14 @@ module.exports = {
       },
     },
     {
+      name: 'one-writer-of-routing-rows',
+      comment:
+        "A routing's rows are written only through RoutingRows (activities/routing-rows.ts), shared by the activities and the API, so every write starts the webhook deliveries it owes the same way. Tests of the store may call the writes directly.",
+      severity: 'error',
+      from: { pathNot: '^(activities/routing-rows\\.ts$|test/)' },
+      to: { path: '^store/routing-writes\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'production-code-never-imports-tests-or-bench',
       severity: 'error',
       from: {

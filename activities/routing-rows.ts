@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import { observeRoutingChange } from '../observability/metrics';
 import type { Db } from '../store/database';
-import { applyRoutingProjection, endConversation, type RoutingProjectionChange } from '../store/projection';
+import type { RoutingProjectionChange } from '../store/projection';
+import { applyRoutingProjection, endConversation } from '../store/routing-writes';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { WebhookDispatch } from './webhook-dispatch';
 

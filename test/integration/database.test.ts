@@ -18,9 +18,10 @@ import {
 import { ConflictError } from '../../store/errors';
 import { accountsById, accountTeam, contactsByEmail, upsertSalesforce } from '../../store/integrations';
 import { migrationProvider } from '../../store/migrations';
-import { activeConversationCounts, applyRoutingProjection, liveOffersForRep } from '../../store/projection';
+import { activeConversationCounts, liveOffersForRep } from '../../store/projection';
 import { repEventsAfter } from '../../store/rep-events';
 import { takeTurn } from '../../store/round-robin';
+import { applyRoutingProjection } from '../../store/routing-writes';
 import { createRule, currentRuleSet, listRuleSetVersions, ruleSetAt } from '../../store/rules';
 import { createTestDatabase, databaseUnderTest, type TestDatabase } from '../support/database';
 
