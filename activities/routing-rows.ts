@@ -1,7 +1,7 @@
 // The one writer of a routing's rows: its routing row, offers and conversation, with the rep events and webhook
-// deliveries they cause (store/projection.ts), and the start of those deliveries once committed. Built once from the
-// database, the Temporal client and the task queue, by the worker (worker/create-worker.ts) and by whoever assembles
-// the API, and called by the routing activities and the API alike.
+// deliveries they cause (store/routing-writes.ts), and the start of those deliveries once committed. Built once from
+// the database, the Temporal client and the task queue, by the worker (worker/create-worker.ts) and by the API server
+// (api/api-server.ts), and called by the routing activities and the API alike.
 import type { Client } from '@temporalio/client';
 import { observeRoutingChange } from '../observability/metrics';
 import type { Db } from '../store/database';

@@ -1,6 +1,6 @@
 // Which offers a routing shows at its very start, and with what times. beginRouting shows them (activities/routing.ts)
-// so a rep sees them one local activity sooner; the workflow then records the same offers, made at the routing's
-// start (workflows/distribution.ts, told by `RoutingStart.firstStage.shown`). One function decides, so the two agree.
+// so a rep sees them one local activity sooner, and hands the workflow whom it showed (`RoutingStart.firstStage.shown`);
+// the workflow then records those offers as made at the routing's start (workflows/distribution.ts).
 
 import { eligibleRepIds, offerTimeoutMs } from './offers';
 import type { Candidate } from './routing';
