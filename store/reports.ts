@@ -1,8 +1,8 @@
 // Reports on how routing is going, computed by the database from the routing and offer rows (store/projection.ts
 // writes the columns they read). Each is one or a few aggregate statements over a window of routings' starts (of
 // offers' times for the reps report), and gives the same answers on SQLite and PostgreSQL: delays are whole
-// milliseconds, percentiles interpolate linearly between the two nearest values like PostgreSQL's percentile_cont
-// (which SQLite lacks, so there they are picked by row number), and ratios are rounded to 6 decimals.
+// milliseconds, percentiles interpolate linearly between the two nearest values (percentile_cont on both), and
+// ratios are rounded to 6 decimals.
 import { type RawBuilder, sql } from 'kysely';
 import { type Db, isPostgres } from './database';
 
@@ -118,68 +118,45 @@ const byteCompare = (a: string | null, b: string | null) =>
   a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
 const byKey = <T extends { key: string | null }>(a: T, b: T) => byteCompare(a.key, b.key);
 
-/** Median and 90th percentile of a delay column per group, over the covered routings that have it. */
-async function delaysByKey(
-  db: Db,
-  filter: ReportFilter,
-  grouping: Grouping,
-  column: 'first_offer_ms' | 'accept_ms',
-): Promise<Map<string | null, Delays>> {
-  const key = keyOf(grouping);
-  const value = sql.ref(column);
-  const where = sql`${routingsCovered(filter)} and ${value} is not null`;
-  type Row = { group_key: string | null; n: number | string; p50: number | string | null; p90: number | string | null };
-  let rows: Row[];
-  if (isPostgres(db)) {
-    const query = sql<Row>`select ${key} as group_key, count(*) as n,
-        percentile_cont(0.5) within group (order by ${value}) as p50,
-        percentile_cont(0.9) within group (order by ${value}) as p90
-      from routings where ${where} group by 1`;
-    rows = (await query.execute(db)).rows;
-  } else {
-    // percentile_cont(p) over n sorted values: the value at 0-based position p·(n−1), interpolated between the
-    // values at its floor and the next one.
-    const position = (p: number) => sql`(n - 1) * ${sql.lit(p)}`;
-    const floor = (p: number) => sql`cast(${position(p)} as integer)`;
-    const valueAt = (p: number, offset: number) => sql`max(case when rn = ${floor(p)} + ${sql.lit(offset)} then v end)`;
-    const interpolated = (p: number) => {
-      const [lo, hi] = [sql.ref(`lo${p * 100}`), sql.ref(`hi${p * 100}`)];
-      return sql`${lo} + (coalesce(${hi}, ${lo}) - ${lo}) * (${position(p)} - ${floor(p)})`;
-    };
-    const query = sql<Row>`with ranked as (
-        select ${key} as group_key, ${value} as v,
-          row_number() over (partition by ${key} order by ${value}) as rn,
-          count(*) over (partition by ${key}) as n
-        from routings where ${where}
-      ), picked as (
-        select group_key, max(n) as n, ${valueAt(0.5, 1)} as lo50, ${valueAt(0.5, 2)} as hi50,
-          ${valueAt(0.9, 1)} as lo90, ${valueAt(0.9, 2)} as hi90
-        from ranked group by group_key
-      )
-      select group_key, n, ${interpolated(0.5)} as p50, ${interpolated(0.9)} as p90 from picked`;
-    rows = (await query.execute(db)).rows;
-  }
-  // Whole milliseconds in, so anything past 3 decimals is floating-point noise that may differ between databases.
-  const ms = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1000) / 1000);
-  return new Map(
-    rows.map((row) => [row.group_key, { count: count(row.n), medianMs: ms(row.p50), p90Ms: ms(row.p90) }]),
-  );
+/**
+ * The `p` percentile of a column over a group's rows that have it, interpolated linearly: PostgreSQL's ordered-set
+ * aggregate, and SQLite's own percentile_cont(Y, P) (built in since 3.47 with SQLITE_ENABLE_PERCENTILE, as in the
+ * SQLite better-sqlite3 ships), which computes the same.
+ */
+function percentile(db: Db, column: string, p: number): RawBuilder<number | string | null> {
+  return isPostgres(db)
+    ? sql`percentile_cont(${sql.lit(p)}) within group (order by ${sql.ref(column)})`
+    : sql`percentile_cont(${sql.ref(column)}, ${sql.lit(p)})`;
 }
+
+/** Whole milliseconds in, so anything past 3 decimals is floating-point noise that may differ between databases. */
+const millis = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1000) / 1000);
 
 /** How fast visitors reach a rep: time to the first offer and to an accept, per day, hour, rule or assigned rep. */
 export async function speedToLead(db: Db, filter: ReportFilter, grouping: Grouping): Promise<SpeedToLeadRow[]> {
-  const key = keyOf(grouping);
-  const totals = await sql<{ group_key: string | null; n: number | string }>`select ${key} as group_key, count(*) as n
-      from routings where ${routingsCovered(filter)} group by 1`.execute(db);
-  const toFirstOffer = await delaysByKey(db, filter, grouping, 'first_offer_ms');
-  const toAccept = await delaysByKey(db, filter, grouping, 'accept_ms');
-  const none: Delays = { count: 0, medianMs: null, p90Ms: null };
-  return totals.rows
+  type Count = number | string;
+  type Value = number | string | null;
+  const result = await sql<{
+    group_key: string | null;
+    n: Count;
+    offered: Count;
+    offer_p50: Value;
+    offer_p90: Value;
+    accepted: Count;
+    accept_p50: Value;
+    accept_p90: Value;
+  }>`select ${keyOf(grouping)} as group_key, count(*) as n,
+      count(first_offer_ms) as offered, ${percentile(db, 'first_offer_ms', 0.5)} as offer_p50,
+      ${percentile(db, 'first_offer_ms', 0.9)} as offer_p90,
+      count(accept_ms) as accepted, ${percentile(db, 'accept_ms', 0.5)} as accept_p50,
+      ${percentile(db, 'accept_ms', 0.9)} as accept_p90
+    from routings where ${routingsCovered(filter)} group by 1`.execute(db);
+  return result.rows
     .map((row) => ({
       key: presentKey(grouping, row.group_key),
       routings: count(row.n),
-      toFirstOffer: toFirstOffer.get(row.group_key) ?? none,
-      toAccept: toAccept.get(row.group_key) ?? none,
+      toFirstOffer: { count: count(row.offered), medianMs: millis(row.offer_p50), p90Ms: millis(row.offer_p90) },
+      toAccept: { count: count(row.accepted), medianMs: millis(row.accept_p50), p90Ms: millis(row.accept_p90) },
     }))
     .sort(byKey);
 }

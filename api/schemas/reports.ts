@@ -32,7 +32,7 @@ const instant = (description: string) =>
   z
     .string()
     .regex(
-      /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
+      /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$/,
       'must be a date and time with Z or an offset, like 2026-12-03T09:00:00Z',
     )
     .transform((value) => new Date(value).toISOString())
@@ -46,7 +46,7 @@ const ruleId = idSchema.meta({ description: 'Only routings (offers) of this rule
 // --- Routing search -------------------------------------------------------------------------------------------------
 
 /** `<startedAt>_<routingId>`: any value of this shape is a position in the newest-first order. */
-const CURSOR_PATTERN = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([A-Za-z0-9._:@-]{1,200})$/;
+const CURSOR_PATTERN = /^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z)_([A-Za-z0-9._:@-]{1,200})$/;
 
 export const encodeCursor = (position: RoutingPosition) => `${position.startedAt}_${position.routingId}`;
 
