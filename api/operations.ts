@@ -4,9 +4,10 @@
 //
 // To add an operation: declare it with `operation({...})` in the api/routes/ module of its resource (a new module's
 // list goes into `operations` in api/routes/index.ts), choosing its `access` rule from api/access.ts. The generated
-// route then, in this order: parses the path parameters (400), checks access (401/403; rules that read the body run
-// after it is parsed), parses the query and the body (400), and calls `handle` with the parsed input. `handle` returns
-// `{ status, body }` with a status its `responses` declare; only a stream answers through `context.res` itself.
+// route then, in this order (after the app's /v1 authentication, 401): parses the path parameters (400), checks
+// access (403; a rule that reads the body runs after it is parsed), parses the query and the body (400), and calls
+// `handle` with the parsed input. `handle` returns `{ status, body }` with a status its `responses` declare; only a
+// stream answers through `context.res` itself. What handlers need beyond that goes into OperationDeps (api/app.ts).
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
