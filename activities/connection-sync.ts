@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { outboundSync } from '../connectors/outbound-sync';
 import { providerClient } from '../connectors/provider-client';
+import { type LiveLookupOptions, SalesforceLiveLookup } from '../connectors/salesforce/live-lookup';
 import type { SalesforceObject } from '../connectors/salesforce/objects';
 import { readSalesforcePage, SalesforceLimitExceeded, type SessionSource } from '../connectors/salesforce/read-page';
 import { type ApiBudget, type ConnectionProvider, syncedObjects } from '../domain/connections';
@@ -47,7 +48,13 @@ export interface ConnectionSyncOptions {
   sessions: SessionSource;
   /** The outbound guard's dispatcher (OUTBOUND_ALLOWED_HOSTS) every provider call goes through. */
   dispatcher: Dispatcher;
+  /** The Salesforce stages' live lookup: its time budget and cache (defaults: 300 ms, 5 minutes). */
+  liveLookup?: Partial<LiveLookupOptions>;
 }
+
+/** The live lookup the Salesforce stages use on a worker that syncs connections. */
+export const salesforceLiveLookup = (db: Db, options: ConnectionSyncOptions) =>
+  new SalesforceLiveLookup(db, options.sessions, options.dispatcher, options.liveLookup);
 
 function salesforceSync(db: Db, options: ConnectionSyncOptions): ProviderSync {
   return {

@@ -1,6 +1,7 @@
 // Owner lookups for the outbound and Salesforce stages. These only fetch records; who owns the visitor is decided
 // by the pure functions in domain/owners.ts. Read-only, so a retried activity is harmless.
 
+import type { LiveLookupOutcome } from '../connectors/salesforce/live-lookup';
 import {
   accountTeamLookup,
   identifySalesforceAccount,
@@ -51,7 +52,33 @@ function merge(a: SalesforceRecords, b: SalesforceRecords): SalesforceRecords {
   };
 }
 
-export function createOwnerActivities(db: Db) {
+/**
+ * Salesforce's records for an email the synced copy does not know, asked live within a time budget
+ * (connectors/salesforce/live-lookup.ts).
+ */
+export interface LiveSalesforce {
+  byEmail(email: string): Promise<LiveLookupOutcome>;
+}
+
+/**
+ * What the stage has when the synced copy identified nothing: the live answer merged in, or the reason it went on
+ * without one (`crm_timeout`, `crm_error`), which the routing's stage report shows as how the visitor was identified.
+ */
+async function withLiveRecords(
+  live: LiveSalesforce | undefined,
+  visitor: Visitor,
+  records: SalesforceRecords,
+): Promise<{ records: SalesforceRecords; failure?: 'crm_timeout' | 'crm_error'; live: boolean }> {
+  if (!live || !visitor.email) return { records, live: false };
+  const outcome = await live.byEmail(visitor.email);
+  if ('failure' in outcome) return { records, failure: outcome.failure, live: false };
+  return { records: merge(records, { ...outcome.records, accounts: [] }), live: true };
+}
+
+const liveIdentified = (lookup: OwnerLookup): OwnerLookup =>
+  lookup.identifiedBy === undefined ? lookup : { ...lookup, identifiedBy: `live_${lookup.identifiedBy}` };
+
+export function createOwnerActivities(db: Db, live?: LiveSalesforce) {
   return {
     /** The sender and/or owner of the outbound prospect the visitor clicked through as. */
     async outboundPeople({
@@ -75,12 +102,29 @@ export function createOwnerActivities(db: Db) {
       visitor: Visitor;
     }): Promise<OwnerLookup> {
       const records = await fetchRecords(db, salesforceLookupKeys(visitor));
-      if (rule.target === 'owner') return salesforceOwnerLookup(visitor, records);
+      if (rule.target === 'owner') {
+        const synced = salesforceOwnerLookup(visitor, records);
+        if (synced.identifiedBy !== undefined) return synced;
+        const asked = await withLiveRecords(live, visitor, records);
+        if (asked.failure) return { emails: [], identifiedBy: asked.failure };
+        return asked.live ? liveIdentified(salesforceOwnerLookup(visitor, asked.records)) : synced;
+      }
       // A team needs an account, which may be a fetched contact's or match a fetched lead's company.
       const all = merge(records, await fetchRecords(db, salesforceFollowUpKeys(visitor, records)));
-      const account = identifySalesforceAccount(visitor, all);
+      let account = identifySalesforceAccount(visitor, all);
+      let asked: Awaited<ReturnType<typeof withLiveRecords>> | undefined;
+      if (!account) {
+        // A contact found live names its account, whose synced team then routes.
+        asked = await withLiveRecords(live, visitor, all);
+        if (asked.failure) return { emails: [], identifiedBy: asked.failure };
+        if (asked.live) {
+          const followed = merge(asked.records, await fetchRecords(db, salesforceFollowUpKeys(visitor, asked.records)));
+          account = identifySalesforceAccount(visitor, followed);
+        }
+      }
       const members = account ? await accountTeam(db, account.account.id) : [];
-      return accountTeamLookup(account, members, rule.teamRoles);
+      const team = accountTeamLookup(account, members, rule.teamRoles);
+      return asked?.live ? liveIdentified(team) : team;
     },
   };
 }

@@ -21,7 +21,12 @@ type SalesforceObject = SalesforcePage['object'];
 
 const teamMemberKey = (accountId: string, email: string) => `${accountId}\n${email.toLowerCase()}`;
 
-async function userEmails(tx: Tx, connectionId: string, ids: Iterable<string | null>): Promise<Map<string, string>> {
+/** The emails of the org's synced users among `ids`: owner and team-member ids to the emails reps are matched by. */
+export async function userEmails(
+  tx: Db | Tx,
+  connectionId: string,
+  ids: Iterable<string | null>,
+): Promise<Map<string, string>> {
   const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
   const emails = new Map<string, string>();
   for (const slice of slices(wanted)) {

@@ -10,7 +10,12 @@ import {
 } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { type ActivityOptions, createActivities } from '../activities';
-import { type ConnectionSyncOptions, createConnectionSyncActivities } from '../activities/connection-sync';
+import {
+  type ConnectionSyncOptions,
+  createConnectionSyncActivities,
+  salesforceLiveLookup,
+} from '../activities/connection-sync';
+import { createOwnerActivities } from '../activities/owners';
 import { RoutingRows } from '../activities/routing-rows';
 import { dataConverter } from '../runtime/payload-compression';
 import type { Db } from '../store/database';
@@ -62,7 +67,11 @@ export async function createRoutingWorker(options: RoutingWorkerOptions): Promis
     taskQueue: options.taskQueue,
     activities: {
       ...createActivities(options.db, rows, options.activities),
-      ...(options.connectionSync && createConnectionSyncActivities(options.db, options.connectionSync)),
+      ...(options.connectionSync && {
+        ...createConnectionSyncActivities(options.db, options.connectionSync),
+        // Salesforce stages may then ask Salesforce live when the synced copy has nothing.
+        ...createOwnerActivities(options.db, salesforceLiveLookup(options.db, options.connectionSync)),
+      }),
     },
     workflowBundle: options.workflowBundle,
     dataConverter,

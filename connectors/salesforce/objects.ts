@@ -110,3 +110,8 @@ export function pageOf(object: SalesforceObject, rows: readonly SalesforceRow[])
       };
   }
 }
+
+/** A live lookup's query: the records of `object` with this email (Salesforce compares emails case-insensitively). */
+export function byEmailSoql(object: 'Contact' | 'Lead', email: string) {
+  return `SELECT ${objectReadings[object].fields.join(', ')} FROM ${object} WHERE Email = ${soqlString(email)} ORDER BY SystemModstamp ASC, Id ASC`;
+}

@@ -46,20 +46,21 @@ interface QueryAnswer {
 
 const errorCodeOf = (error: unknown) => (error as { errorCode?: unknown } | null)?.errorCode;
 
-export async function readSalesforcePage(
+/**
+ * A jsforce connection on the connection's current session, its HTTP through the outbound guard; on a 401 jsforce
+ * asks `refreshFn` for a new session and repeats the request (at most MAX_REFRESHES times).
+ */
+export async function openSalesforceConnection(
   connectionId: string,
-  object: SalesforceObject,
-  cursor: SyncCursor,
   sessions: SessionSource,
   dispatcher: Dispatcher,
-): Promise<PageRead> {
+): Promise<Connection> {
   const session = await sessions.current(connectionId);
   let refreshes = 0;
   const connection = new Connection({
     instanceUrl: session.apiBaseUrl,
     accessToken: session.accessToken,
     version: SALESFORCE_API_VERSION,
-    // jsforce calls this on a 401 (INVALID_SESSION_ID) and then repeats the request with the new token.
     refreshFn: (conn, callback) => {
       if (++refreshes > MAX_REFRESHES) {
         callback(new Error(`Salesforce still refuses the session after ${MAX_REFRESHES} refreshes`));
@@ -75,6 +76,17 @@ export async function readSalesforcePage(
     },
   });
   connection._transport = new GuardedTransport(dispatcher);
+  return connection;
+}
+
+export async function readSalesforcePage(
+  connectionId: string,
+  object: SalesforceObject,
+  cursor: SyncCursor,
+  sessions: SessionSource,
+  dispatcher: Dispatcher,
+): Promise<PageRead> {
+  const connection = await openSalesforceConnection(connectionId, sessions, dispatcher);
   let calls = 0;
   const run = async (query: () => PromiseLike<QueryAnswer>) => {
     calls++;

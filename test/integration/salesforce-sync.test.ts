@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Worker } from '@temporalio/worker';
+import { createOwnerActivities } from '../../activities/owners';
+import { SalesforceLiveLookup } from '../../connectors/salesforce/live-lookup';
 import { ConnectionSessions } from '../../connectors/sessions';
 import { outboundPolicy } from '../../outbound/destination-policy';
 import { guardedDispatcher } from '../../outbound/guarded-dispatcher';
@@ -250,6 +252,66 @@ describe('Salesforce sync', () => {
     t.diagnostic(
       `${process.env.TEST_DATABASE}: 10,001 records in ${seconds.toFixed(1)} s (${Math.round(10_001 / seconds)} records/s), ${org.apiRequests} API calls`,
     );
+  });
+
+  test('live lookup: a contact newer than the last sync is found within the budget and cached; a slow or refusing Salesforce is named', async (t) => {
+    const org = await newOrg();
+    const rep = org.upsert('User', { Email: 'live-owner@example.test' });
+    const id = await connect(org);
+    await sync(id);
+    org.upsert('Contact', { Email: 'Arrived@Later.test', OwnerId: rep.Id });
+    const dispatcher = guardedDispatcher(outboundPolicy(['127.0.0.1']));
+    const ownersWithin = (budgetMs: number) =>
+      createOwnerActivities(
+        service.db,
+        new SalesforceLiveLookup(service.db, sessions, dispatcher, { budgetMs, connectionId: id }),
+      );
+    const owners = ownersWithin(5_000);
+    const visitor = (email: string) => ({ id: `v-${email}`, email });
+
+    const started = performance.now();
+    const found = await owners.salesforcePeople({ rule: { target: 'owner' }, visitor: visitor('arrived@later.test') });
+    const askedMs = performance.now() - started;
+    assert.deepEqual(found, { emails: ['live-owner@example.test'], identifiedBy: 'live_contact_email' });
+    const requests = org.apiRequests;
+    const again = performance.now();
+    await owners.salesforcePeople({ rule: { target: 'owner' }, visitor: visitor('ARRIVED@later.test') });
+    const cachedMs = performance.now() - again;
+    assert.equal(org.apiRequests, requests, 'the answer is cached');
+    t.diagnostic(`live lookup: ${askedMs.toFixed(1)} ms asking the local org, ${cachedMs.toFixed(1)} ms cached`);
+
+    // Nobody there either: no owner, and the stage says nothing of the CRM.
+    assert.deepEqual(
+      await owners.salesforcePeople({ rule: { target: 'owner' }, visitor: visitor('nobody@later.test') }),
+      { emails: [] },
+    );
+
+    // Past its budget: the stage goes on without Salesforce's answer, and says why.
+    org.delayMs = 2_000;
+    const hurried = ownersWithin(100);
+    assert.deepEqual(
+      await hurried.salesforcePeople({ rule: { target: 'owner' }, visitor: visitor('slow@later.test') }),
+      { emails: [], identifiedBy: 'crm_timeout' },
+    );
+    org.delayMs = 0;
+
+    // Salesforce refusing (its API limit reached): crm_error.
+    org.apiLimit = org.apiUsed;
+    assert.deepEqual(
+      await owners.salesforcePeople({ rule: { target: 'owner' }, visitor: visitor('refused@later.test') }),
+      { emails: [], identifiedBy: 'crm_error' },
+    );
+    // A contact the synced copy has is never asked for live.
+    org.apiLimit = 15_000;
+    const before = org.apiRequests;
+    await sync(id);
+    const synced = org.apiRequests;
+    assert.deepEqual(
+      await owners.salesforcePeople({ rule: { target: 'owner' }, visitor: visitor('arrived@later.test') }),
+      { emails: ['live-owner@example.test'], identifiedBy: 'contact_email' },
+    );
+    assert.equal(org.apiRequests, synced);
+    assert.ok(synced > before);
   });
 
   test('a visitor is routed to the Salesforce owner of a record that arrived only through a sync', async () => {

@@ -196,7 +196,8 @@ export class SalesforceTestServer {
 
   /**
    * The SOQL shapes the connector sends: SELECT fields FROM object, optionally WHERE SystemModstamp > t, or
-   * (SystemModstamp > t OR (SystemModstamp = t AND Id > 'id')), ORDER BY SystemModstamp ASC, Id ASC.
+   * (SystemModstamp > t OR (SystemModstamp = t AND Id > 'id')), or (the live lookup) Email = 'address', then
+   * ORDER BY SystemModstamp ASC, Id ASC.
    */
   private parse(soql: string, includeDeleted: boolean): OpenQuery | undefined {
     const shape = /^SELECT ([\w, ]+) FROM (\w+)(?: WHERE (.+?))? ORDER BY SystemModstamp ASC, Id ASC$/.exec(
@@ -207,9 +208,14 @@ export class SalesforceTestServer {
     const fields = fieldList.split(',').map((field) => field.trim());
     let keep: (record: SalesforceRecord) => boolean = () => true;
     if (where !== undefined) {
+      const email = /^Email = '((?:[^'\\]|\\.)*)'$/.exec(where);
       const after = /^SystemModstamp > (\S+)$/.exec(where);
       const tie = /^\(SystemModstamp > (\S+) OR \(SystemModstamp = (\S+) AND Id > '([^']*)'\)\)$/.exec(where);
-      if (after) {
+      if (email) {
+        // Salesforce compares emails case-insensitively.
+        const wanted = (email[1] as string).replace(/\\(.)/g, '$1').toLowerCase();
+        keep = (record) => typeof record.Email === 'string' && record.Email.toLowerCase() === wanted;
+      } else if (after) {
         const t = Date.parse(after[1] as string);
         keep = (record) => Date.parse(record.SystemModstamp) > t;
       } else if (tie && tie[1] === tie[2]) {
