@@ -14,7 +14,7 @@ import { SecretBox } from '../store/secret-box';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { createApp, keepConnectionsLongerThanClients } from './app';
 import type { ApiKeys } from './auth';
-import { connectionSyncStarter } from './connection-syncs';
+import { connectionSyncs } from './connection-syncs';
 import type { RateLimits } from './rate-limits';
 import { RepEventHub, type RepEventHubOptions } from './rep-event-hub';
 import { RoutingGateway, type RoutingGatewayOptions } from './routing-gateway';
@@ -93,7 +93,7 @@ export function createApiServer(deps: ApiServerDependencies): ApiServer {
     connections: {
       secrets: connectionSecrets,
       sessions,
-      startSync: connectionSyncStarter(deps.client, deps.taskQueue),
+      syncs: connectionSyncs(deps.client, deps.taskQueue),
     },
   });
   let server: Server | undefined;

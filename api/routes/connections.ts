@@ -22,7 +22,7 @@ import {
 import type { Db } from '../../store/database';
 import type { SecretBox } from '../../store/secret-box';
 import { admin } from '../access';
-import { connectionSyncWorkflowId, type StartConnectionSync } from '../connection-syncs';
+import { type ConnectionSyncs, connectionSyncWorkflowId } from '../connection-syncs';
 import { HttpError, notFound, parseOr400 } from '../http-error';
 import { json, linksTo, noContent, operation, withLinks } from '../operations';
 import {
@@ -48,7 +48,8 @@ export interface ConnectionsDependencies {
   secrets: SecretBox;
   /** Token calls, through the outbound guard. */
   sessions: ConnectionSessions;
-  startSync: StartConnectionSync;
+  /** Syncs now, and each connection's Schedule of syncs. */
+  syncs: ConnectionSyncs;
 }
 
 /** The callback URL as this request reached the API (Host and, behind trusted proxies, X-Forwarded-*). */
@@ -134,7 +135,7 @@ export const connectionsOperations = [
     failures: { 400: urlRefused },
     handle: async ({ body }, { deps, req }) => {
       assertUsable(body, deps.outbound);
-      const { secrets, sessions } = deps.connections;
+      const { secrets, sessions, syncs } = deps.connections;
       const callbackUrl = callbackUrlOf(req);
       const created = await createConnection(deps.db, secrets, toNewConnection(body, callbackUrl));
       if (body.auth.type === 'oauth') {
@@ -142,12 +143,15 @@ export const connectionsOperations = [
         return { status: 201, body: { ...created, authorizeUrl } };
       }
       // JWT bearer needs no browser: get the first token now, so the answer says whether the settings work.
-      try {
-        await sessions.refresh(created.id);
-      } catch (error) {
-        // A ConnectionAuthError has marked the connection already; anything else (host unreachable) is marked here.
-        if (!(error instanceof ConnectionAuthError)) await markConnectionError(deps.db, created.id, reasonOf(error));
-      }
+      const connected = await sessions.refresh(created.id).then(
+        () => true,
+        async (error: unknown) => {
+          // A ConnectionAuthError has marked the connection already; anything else (host out of reach) is marked here.
+          if (!(error instanceof ConnectionAuthError)) await markConnectionError(deps.db, created.id, reasonOf(error));
+          return false;
+        },
+      );
+      if (connected) await syncs.schedule(created.id);
       return { status: 201, body: (await getConnection(deps.db, created.id)) ?? created };
     },
   }),
@@ -180,6 +184,7 @@ export const connectionsOperations = [
     failures: { 404: notFoundText },
     handle: async ({ params }, { deps }) => {
       if (!(await deleteConnection(deps.db, params.id))) throw notFound('connection', params.id);
+      await deps.connections.syncs.unschedule(params.id);
       return { status: 204 };
     },
   }),
@@ -227,7 +232,9 @@ export const connectionsOperations = [
         throw new HttpError(409, 'not_authorized', 'the connection has no grant yet: visit its authorizeUrl first');
       }
       // Refused rather than merged: a `full` request must never be answered by an incremental sync under way.
-      if ((await deps.connections.startSync(connection.id, body.full)) === 'running') {
+      // The Schedule too, in case its creation on authorization met a Temporal outage.
+      await deps.connections.syncs.schedule(connection.id);
+      if ((await deps.connections.syncs.start(connection.id, body.full)) === 'running') {
         throw new HttpError(409, 'sync_running', 'a sync of this connection is running; ask again when it is done');
       }
       const workflowId = connectionSyncWorkflowId(connection.id);
@@ -241,7 +248,7 @@ export const connectionsOperations = [
  * connection) and exchanges the code, then shows the console's connections page, where the status tells how it
  * went (`connected`, or `error` with the provider's reason). A missing, used or expired state is refused.
  */
-export function oauthCallbackRouter(db: Db, { secrets, sessions }: ConnectionsDependencies): Router {
+export function oauthCallbackRouter(db: Db, { secrets, sessions, syncs }: ConnectionsDependencies): Router {
   const router = Router();
   router.get(OAUTH_CALLBACK_PATH, async (req, res) => {
     const query = parseOr400(oauthCallbackQuerySchema, req.query, 'query');
@@ -254,15 +261,20 @@ export function oauthCallbackRouter(db: Db, { secrets, sessions }: ConnectionsDe
       const reason = query.error_description || query.error || 'the provider returned no authorization code';
       await markConnectionError(db, pending.connectionId, reason);
     } else {
-      try {
-        await sessions.exchangeCode(pending.connectionId, {
+      const authorized = await sessions
+        .exchangeCode(pending.connectionId, {
           code: query.code,
           redirectUri: pending.redirectUri,
           ...(pending.codeVerifier !== undefined && { codeVerifier: pending.codeVerifier }),
-        });
-      } catch (error) {
-        await markConnectionError(db, pending.connectionId, reasonOf(error));
-      }
+        })
+        .then(
+          () => true,
+          async (error: unknown) => {
+            await markConnectionError(db, pending.connectionId, reasonOf(error));
+            return false;
+          },
+        );
+      if (authorized) await syncs.schedule(pending.connectionId);
     }
     res.redirect(303, CONSOLE_CONNECTIONS);
   });
@@ -295,6 +307,9 @@ export const oauthCallbackRoute: RouteConfig = {
     400: callbackFailure('invalid_request (a missing `state`), or invalid_state: unknown, already used or expired.'),
     429: callbackFailure('rate_limited: too many unauthenticated requests from this address.'),
     500: callbackFailure('internal: an unexpected failure.'),
-    503: callbackFailure('database_unavailable: the database cannot be reached; retry later.'),
+    503: callbackFailure(
+      'database_unavailable or temporal_unavailable: the database, or Temporal (where the connection’s sync Schedule is ' +
+        'made), cannot be reached; the connection may be connected already, and its first sync makes the Schedule.',
+    ),
   },
 };

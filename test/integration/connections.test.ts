@@ -47,6 +47,10 @@ describe('connections', () => {
     });
   });
   after(async () => {
+    // Deleting them removes their sync Schedules from the shared Temporal server.
+    for (const { id } of (await admin.get('/v1/connections')).body.connections) {
+      await admin.delete(`/v1/connections/${id}`);
+    }
     await sessions?.close();
     await provider?.close();
     await service?.stop();
@@ -90,6 +94,11 @@ describe('connections', () => {
     assert.equal(read.body.status, 'connected');
     assert.equal(read.body.instanceUrl, provider.url);
     assert.deepEqual(read.body.records, {});
+    // Authorized: its Schedule of incremental syncs exists.
+    const schedule = await service.env.client.schedule
+      .getHandle(`connection-sync-schedule-${created.body.id}`)
+      .describe();
+    assert.equal(schedule.action.type, 'startWorkflow');
 
     // The state was single use.
     const replayed = await fetch(
@@ -241,8 +250,11 @@ describe('connections', () => {
     assert.equal(description.taskQueue, service.taskQueue);
     await handle.terminate('test: the sync itself is tested elsewhere').catch(() => undefined);
 
+    const schedule = service.env.client.schedule.getHandle(`connection-sync-schedule-${created.body.id}`);
+    await schedule.describe();
     assert.equal((await admin.delete(`/v1/connections/${created.body.id}`)).status, 204);
     assert.equal((await admin.get(`/v1/connections/${created.body.id}`)).status, 404);
+    await assert.rejects(schedule.describe(), 'the Schedule went with the connection');
     assert.equal((await admin.delete(`/v1/connections/${created.body.id}`)).status, 404);
   });
 
