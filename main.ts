@@ -6,6 +6,7 @@ import pino from 'pino';
 import { startApi } from './api/start-api';
 import { loadConfig } from './config';
 import { startDevServer } from './embedded/temporal-dev-server';
+import { connectionSecretBox } from './runtime/connections-key';
 import { Lifecycle } from './runtime/lifecycle';
 import { installSdkRuntime, type TemporalTarget, temporalTargetFromEnvironment } from './runtime/temporal';
 import { openDatabase } from './store/database';
@@ -55,6 +56,7 @@ async function main() {
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     retention: retentionPolicyFrom(config),
     outboundPolicy: config.outboundPolicy,
+    connectionSecrets: connectionSecretBox(config),
   });
   const api = await startApi({
     config,

@@ -2,9 +2,10 @@
 // database. Start as many as the load needs; they share the task queue. On METRICS_PORT it serves /metrics, and
 // /livez and /readyz for its supervisor (readiness: database and Temporal answer, the worker polls).
 import { createServer } from 'node:http';
-import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../runtime/readiness';
 import { registry } from '../observability/metrics';
+import { connectionSecretBox } from '../runtime/connections-key';
 import { startProcess } from '../runtime/process';
+import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../runtime/readiness';
 import { bundleRoutingWorkflows } from './create-worker';
 import { retentionPolicyFrom } from './retention-schedule';
 import { startWorker } from './start-worker';
@@ -21,6 +22,7 @@ async function main() {
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     retention: retentionPolicyFrom(config),
     outboundPolicy: config.outboundPolicy,
+    connectionSecrets: connectionSecretBox(config),
   });
   const readinessChecks = {
     database: databaseCheck(db),

@@ -3,11 +3,15 @@
 import { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import type { OutboundPolicy } from '../outbound/destination-policy';
+import type { ConnectionSyncOptions } from '../activities/connection-sync';
+import { ConnectionSessions } from '../connectors/sessions';
+import { type OutboundPolicy, outboundPolicy } from '../outbound/destination-policy';
+import { guardedDispatcher } from '../outbound/guarded-dispatcher';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { dataConverter } from '../runtime/payload-compression';
 import { connectWorker, type TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
+import type { SecretBox } from '../store/secret-box';
 import type { RetentionPolicy } from '../workflows/purge-expired-data';
 import { createRoutingWorker } from './create-worker';
 import { ensureRetentionSchedule } from './retention-schedule';
@@ -30,10 +34,16 @@ export async function startWorker(options: {
   retention: RetentionPolicy;
   /** Which destinations webhook deliveries may reach (OUTBOUND_ALLOWED_HOSTS); by default no internal one. */
   outboundPolicy?: OutboundPolicy;
+  /**
+   * Opens the connections' secrets (CONNECTIONS_ENCRYPTION_KEY): with it this worker syncs connections and its
+   * Salesforce stages may ask Salesforce live; without, neither runs here.
+   */
+  connectionSecrets?: SecretBox;
 }): Promise<StartedWorker> {
   const { lifecycle, logger } = options;
   const connection = await connectWorker(options.target);
   lifecycle.onStop('worker connection', () => connection.close());
+  const connectionSync = options.connectionSecrets && connectionSyncOn(options, options.connectionSecrets);
   const worker = await createRoutingWorker({
     connection,
     namespace: options.target.namespace,
@@ -43,6 +53,7 @@ export async function startWorker(options: {
     logger,
     ...(options.outboundPolicy && { activities: { outboundPolicy: options.outboundPolicy } }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(connectionSync && { connectionSync }),
   });
   const done = worker.run();
   // Housekeeping, not routing: a worker that cannot set it up now still routes (the next start tries again).
@@ -61,4 +72,19 @@ export async function startWorker(options: {
     void lifecycle.stop('worker failed').then(() => process.exit(1));
   });
   return { isRunning: () => worker.getState() === 'RUNNING', connection };
+}
+
+/** Sessions and the outbound guard for the syncs and live lookups, closed when the process stops. */
+function connectionSyncOn(
+  options: { db: Db; outboundPolicy?: OutboundPolicy; lifecycle: Lifecycle },
+  secrets: SecretBox,
+): ConnectionSyncOptions {
+  const outbound = options.outboundPolicy ?? outboundPolicy();
+  const sessions = new ConnectionSessions({ db: options.db, secrets, outbound });
+  const dispatcher = guardedDispatcher(outbound);
+  options.lifecycle.onStop('connection sessions', async () => {
+    await sessions.close();
+    await dispatcher.close();
+  });
+  return { sessions, dispatcher };
 }
