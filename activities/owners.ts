@@ -1,6 +1,7 @@
 // Owner lookups for the outbound and Salesforce stages. These only fetch records; who owns the visitor is decided
 // by the pure functions in domain/owners.ts. Read-only, so a retried activity is harmless.
 
+import { clickTokenHash } from '../connectors/link-tracking/link-tokens';
 import type { LiveLookupOutcome } from '../connectors/salesforce/live-lookup';
 import {
   accountTeamLookup,
@@ -28,6 +29,7 @@ import {
   leadsById,
   prospectByEmail,
 } from '../store/integrations';
+import { redeemClick } from '../store/outbound-tracking';
 
 export type { OwnerLookup };
 
@@ -78,6 +80,28 @@ async function withLiveRecords(
 const liveIdentified = (lookup: OwnerLookup): OwnerLookup =>
   lookup.identifiedBy === undefined ? lookup : { ...lookup, identifiedBy: `live_${lookup.identifiedBy}` };
 
+/**
+ * The visitor with what their click token (`outbound.token`) says: the sender and prospect of the email they
+ * clicked, recorded by the click tracker. An unknown, expired or other visitor's token adds nothing. Redeeming
+ * claims the click for this visitor, which a retry does again harmlessly.
+ */
+async function withClickThrough(db: Db, visitor: Visitor): Promise<Visitor> {
+  const token = visitor.outbound?.token;
+  if (!visitor.outbound || !token) return visitor;
+  const redeemed = await redeemClick(db, clickTokenHash(token), visitor.id, new Date());
+  if ('refused' in redeemed) return visitor;
+  const { click } = redeemed;
+  return {
+    ...visitor,
+    outbound: {
+      ...visitor.outbound,
+      provider: click.provider,
+      senderEmail: click.senderEmail,
+      ...(click.prospectEmail && { prospectEmail: click.prospectEmail }),
+    },
+  };
+}
+
 export function createOwnerActivities(db: Db, live?: LiveSalesforce) {
   return {
     /** The sender and/or owner of the outbound prospect the visitor clicked through as. */
@@ -88,9 +112,10 @@ export function createOwnerActivities(db: Db, live?: LiveSalesforce) {
       rule: Pick<Rule['outbound'], 'routeTo'>;
       visitor: Visitor;
     }): Promise<OwnerLookup> {
-      const key = prospectLookupKey(visitor);
+      const clicked = await withClickThrough(db, visitor);
+      const key = prospectLookupKey(clicked);
       const prospect = key && (await prospectByEmail(db, key.provider, key.email));
-      return outboundOwnerLookup(rule.routeTo, visitor, prospect);
+      return outboundOwnerLookup(rule.routeTo, clicked, prospect);
     },
 
     /** The Salesforce owner of the visitor's contact, lead or account, or the account's team. */

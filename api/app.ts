@@ -18,6 +18,7 @@ import type { RepEventHub } from './rep-event-hub';
 import { requestLog } from './request-log';
 import { operations } from './routes';
 import { type ConnectionsDependencies, OAUTH_CALLBACK_PATH, oauthCallbackRouter } from './routes/connections';
+import { outboundTrackingRouter } from './routes/outbound-tracking';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
 import { answerUndeclaredMethods } from './undeclared-methods';
@@ -111,6 +112,9 @@ export function createApp(deps: ApiDependencies): express.Express {
   // (the single-use state it carries is the authorization). Counted as unauthenticated requests.
   app.use(OAUTH_CALLBACK_PATH, limits.byAddress);
   app.use(oauthCallbackRouter(deps.db, deps.connections));
+  // The click tracker's public routes, outside /v1 too: Outreach's extension call (authorized by its signature) and
+  // the redirect a recipient's click lands on (by the signed link). Not rate limited: a busy Outreach org calls often.
+  app.use(outboundTrackingRouter(deps.db));
   app.use(
     '/v1',
     identifyCaller(deps.keys, deps.db, limits.addressIsBlocked),

@@ -17,6 +17,7 @@ import { stateRequestConstraints } from './openapi-constraints';
 import { type AnyOperation, json } from './operations';
 import { operations } from './routes';
 import { oauthCallbackRoute } from './routes/connections';
+import { outboundTrackingRoutes } from './routes/outbound-tracking';
 import { errorResponseSchema } from './schemas/errors';
 import { healthSchema } from './schemas/responses';
 
@@ -160,6 +161,7 @@ function buildDocument() {
     responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI 3.1 document.') },
   });
   registry.registerPath(oauthCallbackRoute);
+  for (const route of outboundTrackingRoutes) registry.registerPath(route);
   for (const op of operations) registry.registerPath(v1Route(op));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({

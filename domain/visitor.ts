@@ -58,6 +58,18 @@ export const visitorSchema = z
         provider: z.enum(['outreach', 'salesloft']),
         senderEmail: z.email().max(320).optional(),
         prospectEmail: z.email().max(320).optional(),
+        token: z
+          .string()
+          .min(32)
+          .max(64)
+          .regex(/^[A-Za-z0-9_-]+$/, 'a click token (base64url)')
+          .optional()
+          .meta({
+            description:
+              'The click token the landing page received in its `outbound_click` query parameter from a tracked ' +
+              'link: the outbound stage then routes to that email’s sender and prospect. Redeemable by one visitor, ' +
+              'for 24 hours; a forged, expired or other visitor’s token is ignored.',
+          }),
       })
       .optional(),
     salesforce: z

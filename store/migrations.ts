@@ -431,12 +431,15 @@ const migrations: Record<string, Migration> = {
         .on('outbound_prospects')
         .columns(['provider', 'source_id'])
         .execute();
-      // Per provider: the key the click tracker signs its links with, and the provider's secret for its calls to us.
+      // Per provider: the key the click tracker signs its links with, the provider's secret for its calls to us, where
+      // the tracked links point (the service's public URL), and the landing sites that get the click's token.
       await db.schema
         .createTable('outbound_trackers')
         .addColumn('provider', 'text', (c) => c.primaryKey())
         .addColumn('link_key', 'text', (c) => c.notNull())
         .addColumn('extension_secret', 'text')
+        .addColumn('public_base_url', 'text', (c) => c.notNull())
+        .addColumn('landing_hosts', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       // One row per click on a tracked link; the landing page's token is stored as its SHA-256 hash only.

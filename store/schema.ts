@@ -155,6 +155,10 @@ export interface OutboundTrackersTable {
   link_key: string;
   /** The provider's secret for signing its extension calls (Outreach's webhook secret). */
   extension_secret: string | null;
+  /** The service's public URL, which tracked links point at. */
+  public_base_url: string;
+  /** JSON list of host names whose pages get the click's token (`outbound_click`) when redirected to. */
+  landing_hosts: string;
   updated_at: string;
 }
 

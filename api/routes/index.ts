@@ -4,6 +4,7 @@ import { connectionsOperations } from './connections';
 import { directoryOperations } from './directory';
 import { eventsOperations } from './events';
 import { integrationsOperations } from './integrations';
+import { outboundTrackingOperations } from './outbound-tracking';
 import { reportsOperations } from './reports';
 import { repsOperations } from './reps';
 import { routingSearchOperations } from './routing-search';
@@ -21,6 +22,7 @@ export const operations: readonly AnyOperation[] = [
   ...repsOperations,
   ...eventsOperations,
   ...integrationsOperations,
+  ...outboundTrackingOperations,
   ...webhooksOperations,
   ...reportsOperations,
   ...connectionsOperations,
