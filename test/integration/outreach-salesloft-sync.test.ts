@@ -30,6 +30,8 @@ import salesloftUsers from '../providers/fixtures/salesloft/users-page.json';
 import { OutreachData, outreachServer } from '../providers/outreach-server';
 import type { ProviderServer } from '../providers/provider-server';
 import { SalesloftData, salesloftServer } from '../providers/salesloft-server';
+import { createRule, offerFor, uniqueRoutingId } from '../support/fixtures';
+import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
 
 const fastPacing = { limitPause: '1s', slowDownPause: '100ms', pageTimeout: '10s' } as const;
@@ -183,6 +185,51 @@ describe('Outreach and Salesloft sync', () => {
       .reduce((sum, call) => sum + call.records, 0);
 
   for (const make of [outreach, salesloft]) {
+    test(`${make.name}: a visitor is routed to the owner of a prospect that arrived only through a sync`, async () => {
+      const provider = await make();
+      const http = new HttpClient(service.baseUrl, service.keys.adminKey);
+      const rep = `owner-${provider.name}`;
+      const repEmail = `${rep}@routing.${provider.name}.test`;
+      assert.equal(
+        (await http.put(`/v1/users/${rep}`, { name: rep, email: repEmail, status: 'available' })).status,
+        201,
+      );
+      assert.equal(
+        (await http.put('/v1/users/desk', { name: 'desk', email: 'desk@example.test', status: 'available' })).status <
+          300,
+        true,
+      );
+      await createRule(http, {
+        name: `${provider.name} owner`,
+        criteria: { all: [{ field: 'country', op: 'equals', value: `synced-${provider.name}` }] },
+        outbound: { enabled: true, routeTo: 'owner' },
+        routeTo: { users: ['desk'] },
+        offerTimeoutSeconds: 60,
+      });
+      provider.user(41, repEmail.toUpperCase());
+      provider.prospect(42, `visitor@routing.${provider.name}.test`, 41);
+      assert.equal((await sync(await connect(provider))).status, 'synced');
+
+      const routingId = uniqueRoutingId('synced');
+      const started = await http.post('/v1/routings', {
+        routingId,
+        type: 'inbound',
+        visitor: {
+          id: `visitor-${routingId}`,
+          email: `Visitor@routing.${provider.name}.test`,
+          country: `synced-${provider.name}`,
+          outbound: { provider: provider.name },
+        },
+      });
+      assert.ok([200, 201, 202].includes(started.status), JSON.stringify(started.body));
+      await offerFor(http, rep, routingId);
+      assert.equal((await http.accept(routingId, rep)).status, 200);
+      const state = (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+      assert.equal(state.stages[0].name, 'outbound');
+      assert.equal(state.stages[0].identifiedBy, 'prospect');
+      assert.deepEqual(state.stages[0].candidates, [{ userId: rep, eligible: true }]);
+    });
+
     test(`${make.name}: first sync, an update, an owner's new email, a delete and a full re-sync`, async () => {
       const provider = await make();
       const resource = provider.name === 'outreach' ? 'prospects' : 'people';
