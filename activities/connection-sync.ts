@@ -4,11 +4,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { outboundSync } from '../connectors/outbound-sync';
-import { providerClient } from '../connectors/provider-client';
+import { providerClient, type SessionSource } from '../connectors/provider-client';
 import { type LiveLookupOptions, SalesforceLiveLookup } from '../connectors/salesforce/live-lookup';
 import type { SalesforceObject } from '../connectors/salesforce/objects';
-import { readSalesforcePage, SalesforceLimitExceeded, type SessionSource } from '../connectors/salesforce/read-page';
-import { type ApiBudget, type ConnectionProvider, syncedObjects } from '../domain/connections';
+import { readSalesforcePage, SalesforceLimitExceeded } from '../connectors/salesforce/read-page';
+import type { ApiBudget, ConnectionProvider } from '../domain/connections';
 import { beginFullSync, readSyncCursor, syncedRecordCounts } from '../store/connection-sync';
 import { getConnection, markConnectionError, markSyncing, recordSyncResult } from '../store/connections';
 import type { Db } from '../store/database';
@@ -112,6 +112,3 @@ export function createConnectionSyncActivities(db: Db, options: ConnectionSyncOp
 }
 
 export type ConnectionSyncActivities = ReturnType<typeof createConnectionSyncActivities>;
-
-/** What each provider reads, in order: users first, so owner ids find their emails. */
-export const objectsToSync = syncedObjects;

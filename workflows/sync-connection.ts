@@ -66,6 +66,7 @@ const PAGES_PER_RUN = 500;
 const limitExceeded = (error: unknown) =>
   error instanceof ActivityFailure &&
   error.cause instanceof ApplicationFailure &&
+  // activities/connection-sync.ts syncFailureTypes.limitExceeded (a workflow imports only types from there).
   error.cause.type === 'provider_limit_exceeded';
 
 export async function syncConnection(input: SyncConnectionInput): Promise<SyncConnectionResult> {

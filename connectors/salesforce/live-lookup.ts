@@ -6,8 +6,9 @@ import type { SalesforceContact, SalesforceLead } from '../../domain/integration
 import { listConnections } from '../../store/connections';
 import type { Db } from '../../store/database';
 import { userEmails } from '../../store/salesforce-sync';
+import type { SessionSource } from '../provider-client';
 import { byEmailSoql, pageOf, type SalesforceRow } from './objects';
-import { openSalesforceConnection, type SessionSource } from './read-page';
+import { openSalesforceConnection } from './read-page';
 
 export interface LiveLookupOptions {
   /** The longest a routing waits for Salesforce (default 300 ms). */

@@ -4,9 +4,10 @@
 // becomes a `SalesforceLimitExceeded` the workflow pauses on, INVALID_SESSION_ID refreshes the session and retries.
 import { Connection } from 'jsforce';
 import type { Dispatcher } from 'undici';
-import type { ApiBudget, ProviderSession } from '../../domain/connections';
+import type { ApiBudget } from '../../domain/connections';
 import type { SalesforcePage } from '../../domain/salesforce-records';
 import type { SyncCursor } from '../../store/connection-sync';
+import type { SessionSource } from '../provider-client';
 import { GuardedTransport } from './guarded-transport';
 import { incrementalSoql, objectReadings, pageOf, type SalesforceObject, type SalesforceRow } from './objects';
 
@@ -15,12 +16,6 @@ export const SALESFORCE_API_VERSION = '62.0';
 
 /** Refreshes in one page read beyond which a still-refused session is an error, not a loop. */
 const MAX_REFRESHES = 2;
-
-/** Where a connector gets its connection's session: connectors/sessions.ts `ConnectionSessions`. */
-export interface SessionSource {
-  current(connectionId: string): Promise<ProviderSession>;
-  refresh(connectionId: string): Promise<ProviderSession>;
-}
 
 /** The org refused the call: its daily API request limit is used up (REQUEST_LIMIT_EXCEEDED). */
 export class SalesforceLimitExceeded extends Error {
