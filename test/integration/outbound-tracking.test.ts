@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { fetch } from 'undici';
+import { clickTokenHash } from '../../connectors/link-tracking/link-tokens';
+import { redeemClick } from '../../store/outbound-tracking';
 import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
@@ -115,6 +117,12 @@ describe('outbound click tracking', () => {
       'desk',
     );
     assert.deepEqual(replayed.stages[0].candidates, [], 'a replayed token names no sender');
+
+    // Past its 24 hours the token names nobody, not even to the visitor who claimed it.
+    const dayAndHourLater = new Date(Date.now() + 25 * 3_600_000);
+    assert.deepEqual(await redeemClick(service.db, clickTokenHash(token), visitorId, dayAndHourLater), {
+      refused: 'expired',
+    });
   });
 
   test('a forged click token routes nobody to a sender', async () => {
