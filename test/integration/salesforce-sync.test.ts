@@ -314,6 +314,60 @@ describe('Salesforce sync', () => {
     assert.ok(synced > before);
   });
 
+  test('routings with the live lookup: a visitor only Salesforce knows yet goes to the owner; past the budget the stage says crm_timeout', async () => {
+    const org = await newOrg();
+    const rep = org.upsert('User', { Email: 'live-routed@example.test' });
+    const id = await connect(org);
+    await sync(id);
+    org.upsert('Contact', { Email: 'live-visitor@later.test', OwnerId: rep.Id });
+    org.upsert('Contact', { Email: 'slow-visitor@later.test', OwnerId: rep.Id });
+    await putReps(http, ['live-routed', 'live-desk']);
+    await createRule(http, {
+      name: 'live owner',
+      criteria: { all: [{ field: 'country', op: 'equals', value: 'sf-live' }] },
+      routeTo: { users: ['live-desk'] },
+      offerTimeoutSeconds: 60,
+      salesforce: { enabled: true, target: 'owner' },
+    });
+    // A worker whose Salesforce stages ask this org live, within a second; routings started on its queue.
+    const queue = `live-${randomUUID()}`;
+    const worker = await createRoutingWorker({
+      connection: service.env.nativeConnection,
+      namespace: 'default',
+      taskQueue: queue,
+      db: service.db,
+      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
+      connectionSync: {
+        sessions,
+        dispatcher: guardedDispatcher(outboundPolicy(['127.0.0.1'])),
+        liveLookup: { connectionId: id, budgetMs: 1_000 },
+      },
+    });
+    const route = async (email: string, repId: string) => {
+      const routingId = uniqueRoutingId('live');
+      await service.env.client.workflow.start('routeVisitor', {
+        taskQueue: queue,
+        workflowId: routingId,
+        args: [{ routingId, type: 'inbound', visitor: { id: `v-${routingId}`, email, country: 'sf-live' } }],
+      });
+      await offerFor(http, repId, routingId);
+      assert.equal((await http.accept(routingId, repId)).status, 200);
+      return (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+    };
+    await worker.runUntil(async () => {
+      const found = await route('live-visitor@later.test', 'live-routed');
+      assert.equal(found.stages[0].identifiedBy, 'live_contact_email');
+      assert.deepEqual(found.stages[0].candidates, [{ userId: 'live-routed', eligible: true }]);
+
+      org.delayMs = 3_000;
+      const slow = await route('slow-visitor@later.test', 'live-desk');
+      org.delayMs = 0;
+      assert.equal(slow.stages[0].identifiedBy, 'crm_timeout');
+      assert.equal(slow.stages[0].skipped, 'nobody_eligible');
+      assert.equal(slow.offers[0].stage, 'route_to');
+    });
+  });
+
   test('a visitor is routed to the Salesforce owner of a record that arrived only through a sync', async () => {
     const org = await newOrg();
     const rep = org.upsert('User', { Email: 'synced-owner@example.test' });
