@@ -37,7 +37,10 @@ export interface ProjectProcess {
   /** http://127.0.0.1:<port>, if it was given one. */
   url: string | undefined;
   exited: Promise<number | null>;
-  /** Resolves once its health endpoint answers 200; rejects if it exits first or after `timeoutMs`. */
+  /**
+   * Resolves once its health endpoint answers 200; rejects if it exits first or after `timeoutMs` (2 minutes by
+   * default: a worker bundles its workflow code first, which takes most of a minute on a busy 2-core machine).
+   */
   healthy(timeoutMs?: number): Promise<void>;
   /** Sends `signal` (SIGTERM by default) and awaits the exit; SIGKILL after `forceAfterMs`, if given. */
   stop(options?: { signal?: NodeJS.Signals; forceAfterMs?: number }): Promise<number | null>;
@@ -82,7 +85,7 @@ export function spawnProjectProcess(options: ProjectProcessOptions): ProjectProc
     pid: child.pid as number,
     url,
     exited,
-    async healthy(timeoutMs = 60_000) {
+    async healthy(timeoutMs = 120_000) {
       if (!url) throw new Error(`${name}: no port given, so no health endpoint to wait for`);
       const probe = `${url}${options.health ?? '/readyz'}`;
       const deadline = Date.now() + timeoutMs;

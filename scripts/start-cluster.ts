@@ -78,7 +78,7 @@ async function main() {
 
     const env = { TEMPORAL_ADDRESS: cluster.address, DATABASE_URL: databaseUrl };
     const start = async (options: Pick<ProjectProcessOptions, 'role' | 'health'> & { port: number }) => {
-      const started = await startProjectProcess({ ...options, env, stdout: 'inherit', timeoutMs: 120_000 });
+      const started = await startProjectProcess({ ...options, env, stdout: 'inherit' });
       stops.push(() => started.stop());
       return started.child;
     };
