@@ -32,6 +32,8 @@ export interface SyncPacing {
   slowDownPause: Duration;
   /** One page's read and commit; past it the attempt is retried (on another worker, if this one died). */
   pageTimeout: Duration;
+  /** Pages after which a run continues as new, well before its history grows large. */
+  pagesPerRun: number;
 }
 
 export const defaultSyncPacing: SyncPacing = {
@@ -39,6 +41,7 @@ export const defaultSyncPacing: SyncPacing = {
   slowDownAt: 0.9,
   slowDownPause: '1m',
   pageTimeout: '2m',
+  pagesPerRun: 500,
 };
 
 export interface SyncConnectionInput {
@@ -59,9 +62,6 @@ export interface SyncConnectionResult {
   pages: number;
   calls: number;
 }
-
-/** Activity calls after which a run continues as new, well before its history grows large. */
-const PAGES_PER_RUN = 500;
 
 const limitExceeded = (error: unknown) =>
   error instanceof ActivityFailure &&
@@ -98,7 +98,7 @@ export async function syncConnection(input: SyncConnectionInput): Promise<SyncCo
       const page = { connectionId: input.connectionId, object, runId };
       if (input.full) await status.connectionFullSyncStarting(page);
       for (let done = false; !done; ) {
-        if (result.pages >= PAGES_PER_RUN) {
+        if (result.pages >= pacing.pagesPerRun) {
           // The cursor is in the database: the new run reads on from it.
           return await continueAsNew<typeof syncConnection>({
             ...input,

@@ -175,6 +175,28 @@ describe('Salesforce sync', () => {
     assert.deepEqual(leadPages, [0, 5, 10, 15], 'each page read once: the pause resumed from the saved cursor');
   });
 
+  test('a long sync continues as new and reads on from its cursor', async () => {
+    const org = await newOrg();
+    const user = org.upsert('User', { Email: 'long-owner@example.test' });
+    for (let i = 0; i < 25; i++) org.upsert('Lead', { Email: `long${i}@lead.test`, OwnerId: user.Id });
+    org.pageSize = 5;
+    const id = await connect(org);
+    const handle = await service.env.client.workflow.start(syncConnectionWorkflowType, {
+      taskQueue: syncQueue,
+      workflowId: connectionSyncWorkflowId(id),
+      args: [
+        { connectionId: id, full: false, pacing: { ...fastPacing, pagesPerRun: 2 } } satisfies SyncConnectionInput,
+      ],
+    });
+    const result: SyncConnectionResult = await handle.result();
+    assert.equal(result.status, 'synced');
+    const first = await service.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    assert.equal(first.status.name, 'CONTINUED_AS_NEW');
+    assert.equal((await syncedRecordCounts(service.db, id)).Lead, 25);
+    const leadPages = org.pages.filter((page) => page.object === 'Lead').map((page) => page.offset);
+    assert.deepEqual(leadPages, [0, 5, 10, 15, 20], 'each page read once across the runs');
+  });
+
   test('a worker SIGKILLed mid-sync: another carries on from the last committed page, none lost or read twice over', async () => {
     const org = await newOrg();
     const owner = org.upsert('User', { Email: 'kill-owner@example.test' });
