@@ -88,21 +88,28 @@ const connectionLinks = linksTo('/id', ['getConnection', 'deleteConnection', 'sy
 const notFoundText = 'not_found: no such connection.';
 const urlRefused =
   'invalid_json, or invalid_request naming every invalid field in `details.issues`: among them a base URL whose ' +
-  'host is an internal address OUTBOUND_ALLOWED_HOSTS does not allow, or an `auth.privateKey` that is no PEM RSA key.';
+  'host is an internal address OUTBOUND_ALLOWED_HOSTS does not allow.';
 
-/** Refuses base URLs that point inside (a host name is judged again on connecting) and private keys that are not RSA. */
-function assertUsable(input: ConnectionInput, outbound: OutboundPolicy): void {
+/** Refuses base URLs that point inside (a host name is judged again on connecting). */
+function assertAllowedUrls(input: ConnectionInput, outbound: OutboundPolicy): void {
   const urls = Object.entries(input).filter((entry): entry is [string, string] => entry[0].endsWith('Url'));
   for (const [field, url] of urls) {
     const refusal = outbound.refusalOfLiteralHost(new URL(url).hostname);
     if (refusal) throw badField(field, `not an allowed destination (${refusal}; OUTBOUND_ALLOWED_HOSTS can allow it)`);
   }
-  if (input.auth.type === 'jwt') {
-    try {
-      rsaPrivateKey(input.auth.privateKey);
-    } catch (error) {
-      throw badField('auth.privateKey', `not a PEM RSA private key (${(error as Error).message})`);
-    }
+}
+
+/**
+ * Why a PEM block (the schema checks its shape) holds no usable RSA key, if it does not. Not a 400: whether the
+ * base64 inside decodes to an RSA key is more than /openapi.json can state, so the connection is created with
+ * status `error` and this reason, as when the provider refuses the key.
+ */
+function privateKeyProblem(privateKey: string): string | undefined {
+  try {
+    rsaPrivateKey(privateKey);
+    return undefined;
+  } catch (error) {
+    return `auth.privateKey: not a PEM RSA private key (${(error as Error).message})`;
   }
 }
 
@@ -128,13 +135,17 @@ export const connectionsOperations = [
     body: connectionInputSchema,
     responses: {
       201: withLinks(
-        json(createdConnectionSchema, 'Created: `pending_authorization` (OAuth), `connected` or `error` (JWT bearer).'),
+        json(
+          createdConnectionSchema,
+          'Created: `pending_authorization` (OAuth), `connected` or `error` (JWT bearer: `statusReason` says why, ' +
+            'e.g. a key that is no RSA key, or the provider refusing the assertion).',
+        ),
         connectionLinks,
       ),
     },
     failures: { 400: urlRefused },
     handle: async ({ body }, { deps, req }) => {
-      assertUsable(body, deps.outbound);
+      assertAllowedUrls(body, deps.outbound);
       const { secrets, sessions, syncs } = deps.connections;
       const callbackUrl = callbackUrlOf(req);
       const created = await createConnection(deps.db, secrets, toNewConnection(body, callbackUrl));
@@ -143,6 +154,11 @@ export const connectionsOperations = [
         return { status: 201, body: { ...created, authorizeUrl } };
       }
       // JWT bearer needs no browser: get the first token now, so the answer says whether the settings work.
+      const keyProblem = privateKeyProblem(body.auth.privateKey);
+      if (keyProblem) {
+        await markConnectionError(deps.db, created.id, keyProblem);
+        return { status: 201, body: (await getConnection(deps.db, created.id)) ?? created };
+      }
       const connected = await sessions.refresh(created.id).then(
         () => true,
         async (error: unknown) => {

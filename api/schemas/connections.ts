@@ -12,6 +12,14 @@ const baseUrl = (description: string) =>
         'with OUTBOUND_ALLOWED_HOSTS.',
     });
 
+/**
+ * The shape of an unencrypted PEM private key, PKCS#8 or PKCS#1 (what node's createPrivateKey reads without a
+ * passphrase), so that /openapi.json states it; whether the base64 decodes to an RSA key is checked on creation.
+ * Spelled without \s or \d, which other regex dialects (an outside fuzzer's) read as any Unicode space or digit.
+ */
+const PEM_PRIVATE_KEY =
+  /^[ \t\r\n]*-----BEGIN (RSA )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (RSA )?PRIVATE KEY-----[ \t\r\n]*$/;
+
 const clientId = z.string().min(1).max(500).meta({ description: "The connected app's client id (consumer key)." });
 
 const oauthAuthSchema = z.strictObject({
@@ -28,10 +36,15 @@ const jwtAuthSchema = z.strictObject({
   type: z.literal('jwt'),
   clientId,
   username: z.string().min(1).max(320).meta({ description: 'The Salesforce user the assertions are issued for.' }),
-  privateKey: z.string().min(1).max(20_000).meta({
-    description:
-      'PEM RSA private key whose certificate is uploaded to the connected app; stored encrypted, never returned.',
-  }),
+  privateKey: z
+    .string()
+    .max(20_000)
+    .regex(PEM_PRIVATE_KEY, { error: 'must be an unencrypted PEM private key (-----BEGIN PRIVATE KEY----- ...)' })
+    .meta({
+      description:
+        'PEM RSA private key (PKCS#8 or PKCS#1, unencrypted) whose certificate is uploaded to the connected app; ' +
+        'stored encrypted, never returned. A block that decodes to no RSA key makes the connection `error`.',
+    }),
 });
 
 const loginUrl = baseUrl(

@@ -81,6 +81,7 @@ STATE_DEPENDENT_REFUSALS = {
     "replaceRule": lambda error: error["code"] == "unknown_reference",
     "reorderRules": lambda error: error.get("details", {}).get("issues")
     == [{"field": "ids", "message": "must list every current rule id exactly once"}],
+    "connectionOAuthCallback": lambda error: error["code"] == "invalid_state",
 }
 
 
