@@ -52,12 +52,25 @@ export type AccountTeamMember = z.infer<typeof accountTeamMemberSchema>;
 
 const rows = <T extends z.ZodType>(row: T) => z.array(row).max(MAX_SYNC_ROWS);
 
+/** Records a CRM without a connector deleted: removed in the same request, before its upserts. */
+export const salesforceRemovalsSchema = z
+  .strictObject({
+    contactIds: rows(recordId).optional(),
+    leadIds: rows(recordId).optional(),
+    /** An account goes with its domains; its team members stay until removed too. */
+    accountIds: rows(recordId).optional(),
+    accountTeamMembers: rows(z.strictObject({ accountId: recordId, userEmail: email })).optional(),
+  })
+  .meta({ id: 'SalesforceRemovals' });
+export type SalesforceRemovals = z.infer<typeof salesforceRemovalsSchema>;
+
 export const salesforceSyncSchema = z
   .strictObject({
     contacts: rows(salesforceContactSchema).optional(),
     leads: rows(salesforceLeadSchema).optional(),
     accounts: rows(salesforceAccountSchema).optional(),
     accountTeamMembers: rows(accountTeamMemberSchema).optional(),
+    remove: salesforceRemovalsSchema.optional(),
   })
   .meta({ id: 'SalesforceSync' });
 export type SalesforceSync = z.infer<typeof salesforceSyncSchema>;

@@ -9,6 +9,7 @@ import type {
   SalesforceAccount,
   SalesforceContact,
   SalesforceLead,
+  SalesforceRemovals,
   SalesforceSync,
 } from '../domain/integrations';
 import { normaliseCompanyName, normaliseDomain } from '../domain/owners';
@@ -49,6 +50,35 @@ export interface SalesforceCounts {
   leads: number;
   accounts: number;
   accountTeamMembers: number;
+  /** Rows the request's `remove` deleted; present when it had one. */
+  removed?: number;
+}
+
+/** Deletes what `remove` names (an account's domains go with it); returns how many rows went. */
+async function removeSalesforceRecords(tx: Tx, remove: SalesforceRemovals): Promise<number> {
+  let removed = 0;
+  const count = (result: { numDeletedRows: bigint }) => {
+    removed += Number(result.numDeletedRows);
+  };
+  for (const [table, ids] of [
+    ['salesforce_contacts', remove.contactIds],
+    ['salesforce_leads', remove.leadIds],
+    ['salesforce_accounts', remove.accountIds],
+  ] as const) {
+    for (const slice of slices([...new Set(ids ?? [])])) {
+      count(await tx.deleteFrom(table).where('id', 'in', slice).executeTakeFirst());
+    }
+  }
+  for (const member of remove.accountTeamMembers ?? []) {
+    count(
+      await tx
+        .deleteFrom('salesforce_account_team_members')
+        .where('account_id', '=', member.accountId)
+        .where('user_email_key', '=', member.userEmail.toLowerCase())
+        .executeTakeFirst(),
+    );
+  }
+  return removed;
 }
 
 async function upsertContacts(tx: Tx, contacts: readonly SalesforceContact[], now: string): Promise<number> {
@@ -187,7 +217,9 @@ export async function upsertSalesforce(db: Db, sync: SalesforceSync): Promise<Sa
 
 /** The same upserts inside the caller's transaction: a connector's sync commits them with its cursor. */
 export async function upsertSalesforceIn(tx: Tx, sync: SalesforceSync, now: string): Promise<SalesforceCounts> {
+  const removed = sync.remove && (await removeSalesforceRecords(tx, sync.remove));
   return {
+    ...(removed !== undefined && { removed }),
     contacts: await upsertContacts(tx, sync.contacts ?? [], now),
     leads: await upsertLeads(tx, sync.leads ?? [], now),
     accounts: await upsertAccounts(tx, sync.accounts ?? [], now),

@@ -14,7 +14,7 @@ export const integrationsOperations = [
     path: '/v1/integrations/salesforce',
     operationId: 'syncSalesforce',
     tag: 'Integrations',
-    summary: 'Upsert Salesforce contacts, leads, accounts and account team members',
+    summary: 'Upsert Salesforce contacts, leads, accounts and account team members, and remove those it names',
     access: admin,
     body: salesforceSyncSchema,
     bodyLimit: SYNC_BODY_LIMIT,

@@ -239,8 +239,9 @@ export const salesforceSyncResultSchema = describes<SalesforceCounts>()(
       leads: z.number().int(),
       accounts: z.number().int(),
       accountTeamMembers: z.number().int(),
+      removed: z.number().int().optional(),
     })
-    .meta({ description: 'Records upserted per kind.' }),
+    .meta({ description: 'Records upserted per kind, and (when the request had `remove`) rows removed.' }),
 );
 
 export const prospectSyncResultSchema = describes<Awaited<ReturnType<typeof upsertProspects>>>()(

@@ -6,6 +6,7 @@ import { createOwnerActivities } from '../../activities/owners';
 import type { Prospect } from '../../domain/integrations';
 import type { Visitor } from '../../domain/visitor';
 import {
+  accountsByDomain,
   accountTeam,
   contactsById,
   prospectByEmail,
@@ -65,6 +66,36 @@ describe('integration syncs', () => {
       accounts: [{ id: 'A-count-2', name: 'Other', domains: [], ownerEmail: 'am@us.test' }],
     });
     assert.deepEqual(onlyAccounts.body, { contacts: 0, leads: 0, accounts: 1, accountTeamMembers: 0 });
+  });
+
+  test('a salesforce upload removes the records it names, before its upserts', async () => {
+    await http.put('/v1/integrations/salesforce', {
+      contacts: [{ id: 'C-gone', email: 'gone@remove.test', ownerEmail: 'ae@us.test', accountId: 'A-gone' }],
+      leads: [{ id: 'L-gone', email: 'lead@remove.test', ownerEmail: 'sdr@us.test' }],
+      accounts: [{ id: 'A-gone', name: 'Gone Co', domains: ['remove.test'], ownerEmail: 'am@us.test' }],
+      accountTeamMembers: [
+        { accountId: 'A-gone', userEmail: 'ae@us.test', role: 'AE' },
+        { accountId: 'A-gone', userEmail: 'se@us.test', role: 'SE' },
+      ],
+    });
+    const response = await http.put('/v1/integrations/salesforce', {
+      leads: [{ id: 'L-back', email: 'back@remove.test', ownerEmail: 'sdr@us.test' }],
+      remove: {
+        contactIds: ['C-gone', 'C-never-there'],
+        leadIds: ['L-gone'],
+        accountIds: ['A-gone'],
+        accountTeamMembers: [{ accountId: 'A-gone', userEmail: 'SE@us.test' }],
+      },
+    });
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    assert.deepEqual(response.body, { contacts: 0, leads: 1, accounts: 0, accountTeamMembers: 0, removed: 4 });
+    assert.deepEqual(await contactsById(service.db, ['C-gone']), []);
+    assert.deepEqual(await accountsByDomain(service.db, ['remove.test']), []);
+    assert.deepEqual(await accountTeam(service.db, 'A-gone'), [
+      { accountId: 'A-gone', userEmail: 'ae@us.test', role: 'AE' },
+    ]);
+    const refused = await http.put('/v1/integrations/salesforce', { remove: { opportunityIds: ['x'] } });
+    assert.equal(refused.status, 400);
   });
 
   test('outreach and salesloft prospects are upserted separately, keyed by provider and email', async () => {
