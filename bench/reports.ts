@@ -2,7 +2,8 @@
 // PostgreSQL, and whether both databases give the same answers. Standalone: it writes the rows straight into a
 // fresh database of each kind (through the service's migrations) without Temporal.
 //
-//   node --import tsx bench/reports.ts                  # 1,000,000 routings; BENCH_REPORT_ROUTINGS=N for another size
+//   node --import tsx bench/reports.ts    # 1,000,000 routings; BENCH_REPORT_ROUTINGS=N for another size,
+//                                         # BENCH_REPORT_DATABASES=sqlite or postgres for one database only
 //
 // PostgreSQL: BENCH_POSTGRES_URL (or TEST_POSTGRES_URL), a server where it may create and drop a database; without
 // either it starts a throwaway one with scripts/postgres.sh.
@@ -21,6 +22,8 @@ import { searchRoutings } from '../store/routing-search';
 import type { OffersTable, RoutingsTable } from '../store/schema';
 
 const ROUTINGS = Number(process.env.BENCH_REPORT_ROUTINGS ?? 1_000_000);
+/** `sqlite`, `postgres` or both (the default; only then are the answers compared). */
+const only = new Set((process.env.BENCH_REPORT_DATABASES ?? 'sqlite,postgres').split(','));
 const YEAR_START = Date.parse('2026-01-01T00:00:00.000Z');
 const YEAR_MS = 365 * 86_400_000;
 const RULES = 20;
@@ -224,11 +227,15 @@ async function main(): Promise<void> {
     await client.query(statement).finally(() => client.end());
   };
   try {
-    const sqlite = await measure('SQLite', { kind: 'sqlite', file: path.join(dir, 'routing.sqlite') });
+    const sqlite = only.has('sqlite')
+      ? await measure('SQLite', { kind: 'sqlite', file: path.join(dir, 'routing.sqlite') })
+      : new Map();
     await admin(`create database ${name}`);
     const url = new URL(server.url);
     url.pathname = `/${name}`;
-    const postgres = await measure('PostgreSQL', { kind: 'postgres', url: url.toString() });
+    const postgres = only.has('postgres')
+      ? await measure('PostgreSQL', { kind: 'postgres', url: url.toString() })
+      : new Map();
     const lines = [`${ROUTINGS.toLocaleString('en')} routings over 2026 | SQLite ms | PostgreSQL ms | same answer`];
     for (const [measureName] of measures) {
       const [a, b] = [sqlite.get(measureName), postgres.get(measureName)];

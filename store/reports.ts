@@ -219,39 +219,44 @@ export async function repOffers(db: Db, filter: ReportFilter): Promise<RepOffers
  * `first_offer_eligible` reps were eligible in that stage then. Routings stored before that count was kept are left out.
  */
 export async function firstOfferShares(db: Db, filter: ReportFilter): Promise<FirstOfferShareRow[]> {
-  type Row = {
-    rule_id: string;
-    stage: string;
-    rep_id: string;
-    first_offers: number | string;
-    credit: number | string;
-    routings: number | string;
-    fair_sum: number | string;
-  };
+  type Row = { rule_id: string; stage: string; rep_id: string; first_offers: Count; credit: Count; fair: Count };
+  type Count = number | string;
+  // One row per routing and rep first offered, with how many reps that first offer went to; grouped per rep at once
+  // (no per-stage pass: a stage's routings and fair shares are sums of its reps' rows, below). Each routing's k rows
+  // carry 1/k each (they sum to 1 routing) and 1/(k · eligible) each (they sum to its fair share), in floating point.
+  const one = sql`cast(1 as double precision)`;
   const result = await sql<Row>`with firsts as (
-      select r.routing_id, r.rule_id, o.stage, o.rep_id, r.first_offer_eligible as eligible,
+      select r.rule_id, o.stage, o.rep_id, r.first_offer_eligible as eligible,
         count(*) over (partition by r.routing_id) as offered
       from routings r
       join offers o on o.routing_id = r.routing_id and o.offered_at = r.first_offer_at
       where ${routingsCovered(filter, 'r')} and r.first_offer_eligible > 0
-    ), stages as (
-      -- Each routing has one row per rep first offered: 1 / (eligible · offered) per row sums to 1 / eligible.
-      select rule_id, stage, count(distinct routing_id) as routings, sum(1.0 / (eligible * offered)) as fair_sum
-      from firsts group by rule_id, stage
     )
-    select f.rule_id, f.stage, f.rep_id, count(*) as first_offers, sum(1.0 / f.offered) as credit,
-      s.routings, s.fair_sum
-    from firsts f join stages s on s.rule_id = f.rule_id and s.stage = f.stage
-    group by f.rule_id, f.stage, f.rep_id, s.routings, s.fair_sum`.execute(db);
+    select rule_id, stage, rep_id, count(*) as first_offers, sum(${one} / offered) as credit,
+      sum(${one} / (offered * eligible)) as fair
+    from firsts group by rule_id, stage, rep_id`.execute(db);
+  const stages = new Map<string, { routings: number; fair: number }>();
+  const stageKey = (row: Row) => `${row.rule_id}\n${row.stage}`;
+  for (const row of result.rows) {
+    const stage = stages.get(stageKey(row)) ?? { routings: 0, fair: 0 };
+    stage.routings += Number(row.credit);
+    stage.fair += Number(row.fair);
+    stages.set(stageKey(row), stage);
+  }
   return result.rows
-    .map((row) => ({
-      ruleId: row.rule_id,
-      stage: row.stage,
-      repId: row.rep_id,
-      firstOffers: count(row.first_offers),
-      routings: count(row.routings),
-      share: ratio(Number(row.credit) / count(row.routings)),
-      fairShare: ratio(Number(row.fair_sum) / count(row.routings)),
-    }))
+    .map((row) => {
+      const stage = stages.get(stageKey(row)) as { routings: number; fair: number };
+      // A sum of 1/k over whole routings: an integer up to floating-point noise.
+      const routings = Math.round(stage.routings);
+      return {
+        ruleId: row.rule_id,
+        stage: row.stage,
+        repId: row.rep_id,
+        firstOffers: count(row.first_offers),
+        routings,
+        share: ratio(Number(row.credit) / routings),
+        fairShare: ratio(stage.fair / routings),
+      };
+    })
     .sort((a, b) => byteCompare(a.ruleId, b.ruleId) || byteCompare(a.stage, b.stage) || byteCompare(a.repId, b.repId));
 }
