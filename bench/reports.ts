@@ -239,7 +239,8 @@ async function main(): Promise<void> {
     const lines = [`${ROUTINGS.toLocaleString('en')} routings over 2026 | SQLite ms | PostgreSQL ms | same answer`];
     for (const [measureName] of measures) {
       const [a, b] = [sqlite.get(measureName), postgres.get(measureName)];
-      lines.push(`${measureName} | ${a?.ms} | ${b?.ms} | ${isDeepStrictEqual(a?.answer, b?.answer) ? 'yes' : 'NO'}`);
+      const same = a && b ? (isDeepStrictEqual(a.answer, b.answer) ? 'yes' : 'NO') : 'not compared';
+      lines.push(`${measureName} | ${a?.ms ?? '-'} | ${b?.ms ?? '-'} | ${same}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
