@@ -59,6 +59,18 @@ function assertActsFor(principal: Principal, repId: string, adminToo: boolean): 
   throw forbidden(adminToo ? `only rep ${repId} or an admin may do this` : `only rep ${repId} may do this`);
 }
 
+/**
+ * No credential, for what a third party sends the admin's browser to (the connections' OAuth callback): the request
+ * carries its own authorization (a single-use `state`). Such operations live outside /v1, where every request needs a
+ * credential, and are documented without `security`; the handler gets no principal.
+ */
+export const publicAccess: AccessRule<unknown, undefined> = {
+  text: 'any caller, without a credential',
+  schemes: [],
+  readsBody: false,
+  check: async () => undefined,
+};
+
 /** Configuration: the admin key only. */
 export const admin = credentialKinds('the admin key', ['adminKey'], ['admin'], 'this needs the admin key');
 

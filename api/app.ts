@@ -17,7 +17,7 @@ import { createRateLimiters, type RateLimits } from './rate-limits';
 import type { RepEventHub } from './rep-event-hub';
 import { requestLog } from './request-log';
 import { operations } from './routes';
-import { type ConnectionsDependencies, OAUTH_CALLBACK_PATH, oauthCallbackRouter } from './routes/connections';
+import { type ConnectionsDependencies, OAUTH_CALLBACK_PATH } from './routes/connections';
 import { outboundTrackingRouter } from './routes/outbound-tracking';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
@@ -109,9 +109,9 @@ export function createApp(deps: ApiDependencies): express.Express {
   // cannot make the server parse them. An address over its unauthenticated limit has no credential checked.
   const limits = createRateLimiters(deps.rateLimits, deps.logger);
   // The connections' OAuth callback, outside /v1: the provider sends the admin's browser here without our credentials
-  // (the single-use state it carries is the authorization). Counted as unauthenticated requests.
+  // (the single-use state it carries is the authorization). Counted as unauthenticated requests; served with the
+  // operations below (a `publicAccess` one).
   app.use(OAUTH_CALLBACK_PATH, limits.byAddress);
-  app.use(oauthCallbackRouter(deps.db, deps.connections));
   // The click tracker's public routes, outside /v1 too: Outreach's extension call (authorized by its signature) and
   // the redirect a recipient's click lands on (by the signed link). Not rate limited: a busy Outreach org calls often.
   app.use(outboundTrackingRouter(deps.db));
@@ -129,7 +129,8 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use('/v1/integrations', express.json({ limit: MAX_SYNC_BODY }));
   app.use(express.json({ limit: MAX_BODY }));
   app.use(rejectNulCharacters);
-  // Every /v1 operation, each route made from its declaration (api/operations.ts), as the contract is.
+  // Every /v1 operation and the OAuth callback, each route made from its declaration (api/operations.ts), as the
+  // contract is.
   app.use(
     operationsRouter(operations, {
       db: deps.db,

@@ -1,5 +1,6 @@
-// The API contract as OpenAPI 3.1, generated once at start-up: the /v1 paths from the operations' declarations
-// (api/routes/, whose routes api/operations.ts makes from the same declarations), the service endpoints below.
+// The API contract as OpenAPI 3.1, generated once at start-up: the /v1 paths (and the public OAuth callback) from the
+// operations' declarations (api/routes/, whose routes api/operations.ts makes from the same declarations), the
+// service endpoints below.
 // Served at GET /openapi.json.
 import {
   OpenAPIRegistry,
@@ -16,13 +17,12 @@ import { livenessSchema, notReadySchema, readinessSchema } from './health/schema
 import { stateRequestConstraints } from './openapi-constraints';
 import { type AnyOperation, json } from './operations';
 import { operations } from './routes';
-import { oauthCallbackRoute } from './routes/connections';
 import { outboundTrackingRoutes } from './routes/outbound-tracking';
 import { errorResponseSchema } from './schemas/errors';
 import { healthSchema } from './schemas/responses';
 
 const failure = (description: string) => json(errorResponseSchema, description);
-/** Every /v1 operation is rate limited (api/rate-limits.ts). */
+/** Every operation is rate limited (api/rate-limits.ts); a public one by address. */
 const rateLimited: ResponseConfig = {
   ...failure(
     'rate_limited: too many requests with this credential in the window (without valid credentials: from this ' +
@@ -59,13 +59,17 @@ const unavailable = (callsTemporal: boolean): ResponseConfig => ({
   },
 });
 
-/** Adds what every /v1 operation shares: bearer auth and the failures its inputs and credentials can cause. */
-function v1Route(op: AnyOperation): RouteConfig {
-  const common: Record<number, string> = {
-    401: 'unauthenticated: no `Authorization: Bearer` header, or the key or token is not valid.',
-    403: `forbidden: this operation accepts ${op.access.text}.`,
-    500: 'internal: an unexpected failure (never with a stack trace).',
-  };
+/**
+ * Adds what every operation shares: its credentials (none for a public one) and the failures its inputs and
+ * credentials can cause.
+ */
+function operationRoute(op: AnyOperation): RouteConfig {
+  const takesCredential = op.access.schemes.length > 0;
+  const common: Record<number, string> = { 500: 'internal: an unexpected failure (never with a stack trace).' };
+  if (takesCredential) {
+    common[401] = 'unauthenticated: no `Authorization: Bearer` header, or the key or token is not valid.';
+    common[403] = `forbidden: this operation accepts ${op.access.text}.`;
+  }
   if (op.body || op.query || op.params) {
     common[400] = 'invalid_request, naming every invalid field (or path parameter) in `details.issues`.';
   }
@@ -81,8 +85,8 @@ function v1Route(op: AnyOperation): RouteConfig {
     operationId: op.operationId,
     tags: [op.tag],
     summary: op.summary,
-    description: `Accepts ${op.access.text}.`,
-    security: op.access.schemes.map((scheme) => ({ [scheme]: [] })),
+    description: [`Accepts ${op.access.text}.`, op.description].filter(Boolean).join(' '),
+    ...(takesCredential && { security: op.access.schemes.map((scheme) => ({ [scheme]: [] })) }),
     request: {
       ...(op.params && { params: op.params }),
       ...(op.query && { query: op.query }),
@@ -160,9 +164,8 @@ function buildDocument() {
     summary: 'This document',
     responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI 3.1 document.') },
   });
-  registry.registerPath(oauthCallbackRoute);
   for (const route of outboundTrackingRoutes) registry.registerPath(route);
-  for (const op of operations) registry.registerPath(v1Route(op));
+  for (const op of operations) registry.registerPath(operationRoute(op));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -4,10 +4,11 @@
 //
 // To add an operation: declare it with `operation({...})` in the api/routes/ module of its resource (a new module's
 // list goes into `operations` in api/routes/index.ts), choosing its `access` rule from api/access.ts. The generated
-// route then, in this order (after the app's /v1 authentication, 401): parses the path parameters (400), checks
-// access (403; a rule that reads the body runs after it is parsed), parses the query and the body (400), and calls
-// `handle` with the parsed input. `handle` returns `{ status, body }` with a status its `responses` declare; only a
-// stream answers through `context.res` itself. What handlers need beyond that goes into OperationDeps (api/app.ts).
+// route then, in this order (after the app's /v1 authentication, 401; a `publicAccess` operation lives outside /v1
+// and takes no credential): parses the path parameters (400), checks access (403; a rule that reads the body runs
+// after it is parsed), parses the query and the body (400), and calls `handle` with the parsed input. `handle` returns
+// `{ status, body, headers }` with a status its `responses` declare; only a stream answers through `context.res`
+// itself. What handlers need beyond that goes into OperationDeps (api/app.ts).
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { type Request, type Response, Router } from 'express';
 import type { z } from 'zod';
@@ -45,6 +46,7 @@ export interface Input<P, Q, B> {
 
 export interface HandlerContext<ActsFor> {
   deps: OperationDeps;
+  /** Who calls (none for a `publicAccess` operation, whose rule and handler look at none). */
   principal: Principal;
   /** The rep the access rule found the request acting for (rep rules only). */
   actsFor: ActsFor;
@@ -56,6 +58,8 @@ export interface HandlerContext<ActsFor> {
 export interface Reply<Status extends number> {
   status: Status;
   body?: unknown;
+  /** E.g. the `Location` of a redirect; its `responses` entry documents it. */
+  headers?: Record<string, string>;
 }
 
 export interface Operation<
@@ -71,6 +75,8 @@ export interface Operation<
   operationId: string;
   tag: string;
   summary: string;
+  /** More than the summary, after the access rule's text in the contract. */
+  description?: string;
   /** Checked against the declared inputs: a rule that reads `params.id` needs an operation that declares it. */
   access: AccessRule<NoInfer<Input<P, Q, B>>, ActsFor>;
   params?: P;
@@ -143,6 +149,7 @@ function route(declared: AnyOperation, deps: OperationDeps) {
     if (declared.access.readsBody) actsFor = await checkAccess();
     const reply = await declared.handle(input, { deps, principal, actsFor, req, res });
     if (!reply) return;
+    if (reply.headers) res.set(reply.headers);
     if (reply.body === undefined) res.status(reply.status).end();
     else res.status(reply.status).json(reply.body);
   };

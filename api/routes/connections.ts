@@ -1,9 +1,8 @@
 // Admins' connections to Salesforce, Outreach and Salesloft (SPEC.md, "Connections"): create one (OAuth: answer
 // with the URL to grant access at; Salesforce JWT bearer: get a token at once), list and read them (never their
-// secrets), delete one, start a sync. The OAuth callback is `oauthCallbackRouter`: the provider redirects the
+// secrets), delete one, start a sync. The OAuth callback is `connectionOAuthCallback`: the provider redirects the
 // admin's browser there without our credentials, so it lives outside /v1 (where every operation takes one).
-import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { type Request, Router } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { startAuthorization } from '../../connectors/authorization';
 import { ConnectionAuthError, type ConnectionSessions, reasonOf } from '../../connectors/sessions';
@@ -19,11 +18,10 @@ import {
   type NewConnection,
   takePendingAuthorization,
 } from '../../store/connections';
-import type { Db } from '../../store/database';
 import type { SecretBox } from '../../store/secret-box';
-import { admin } from '../access';
+import { admin, publicAccess } from '../access';
 import { type ConnectionSyncs, connectionSyncWorkflowId } from '../connection-syncs';
-import { HttpError, notFound, parseOr400 } from '../http-error';
+import { HttpError, notFound } from '../http-error';
 import { json, linksTo, noContent, operation, withLinks } from '../operations';
 import {
   authorizationSchema,
@@ -36,7 +34,6 @@ import {
   oauthCallbackQuerySchema,
   syncStartedSchema,
 } from '../schemas/connections';
-import { errorResponseSchema } from '../schemas/errors';
 
 export const OAUTH_CALLBACK_PATH = '/connections/oauth/callback';
 /** Where the callback sends the admin's browser when done: the console's connections page. */
@@ -257,75 +254,62 @@ export const connectionsOperations = [
       return { status: 202, body: { connectionId: connection.id, workflowId, full: body.full } };
     },
   }),
-];
-
-/**
- * Where the provider sends the admin's browser back: takes the `state` (single use, expiring; it names the
- * connection) and exchanges the code, then shows the console's connections page, where the status tells how it
- * went (`connected`, or `error` with the provider's reason). A missing, used or expired state is refused.
- */
-export function oauthCallbackRouter(db: Db, { secrets, sessions, syncs }: ConnectionsDependencies): Router {
-  const router = Router();
-  router.get(OAUTH_CALLBACK_PATH, async (req, res) => {
-    const query = parseOr400(oauthCallbackQuerySchema, req.query, 'query');
-    const pending = await takePendingAuthorization(db, secrets, query.state);
-    if (!pending) {
-      throw new HttpError(400, 'invalid_state', 'this authorization is unknown, used or expired: start it again');
-    }
-    if (query.error !== undefined || query.code === undefined) {
-      // The admin declined, or the provider refused the request: its reason becomes the connection's.
-      const reason = query.error_description || query.error || 'the provider returned no authorization code';
-      await markConnectionError(db, pending.connectionId, reason);
-    } else {
-      const authorized = await sessions
-        .exchangeCode(pending.connectionId, {
-          code: query.code,
-          redirectUri: pending.redirectUri,
-          ...(pending.codeVerifier !== undefined && { codeVerifier: pending.codeVerifier }),
-        })
-        .then(
-          () => true,
-          async (error: unknown) => {
-            await markConnectionError(db, pending.connectionId, reasonOf(error));
-            return false;
-          },
-        );
-      if (authorized) await syncs.schedule(pending.connectionId);
-    }
-    res.redirect(303, CONSOLE_CONNECTIONS);
-  });
-  return router;
-}
-
-const callbackFailure = (description: string): ResponseConfig => ({
-  description,
-  content: { 'application/json': { schema: errorResponseSchema } },
-});
-
-/** The callback's place in the contract (api/openapi.ts): public, outside /v1, as the provider's redirect carries no credential. */
-export const oauthCallbackRoute: RouteConfig = {
-  method: 'get',
-  path: OAUTH_CALLBACK_PATH,
-  operationId: 'connectionOAuthCallback',
-  tags: ['Connections'],
-  summary:
-    'Where the provider redirects the admin after they grant (or refuse) access: the code is exchanged, the connection becomes `connected` or `error` with the provider’s reason',
-  description:
-    'Needs no credential: the single-use `state` (from the `authorizeUrl`, valid 15 minutes) names the connection. ' +
-    'Counted against the unauthenticated per-address rate limit.',
-  request: { query: oauthCallbackQuerySchema },
-  responses: {
-    303: {
-      description:
-        'Done either way: to the console’s connections page, where the connection’s status says how it went.',
-      headers: { Location: { description: 'The console page.', schema: { type: 'string' } } },
+  operation({
+    method: 'get',
+    path: OAUTH_CALLBACK_PATH,
+    operationId: 'connectionOAuthCallback',
+    tag: 'Connections',
+    summary:
+      'Where the provider redirects the admin after they grant (or refuse) access: the code is exchanged, the connection becomes `connected` or `error` with the provider’s reason',
+    description:
+      'The provider sends the admin’s browser here without our credentials, so it lives outside /v1: the ' +
+      'single-use `state` (from the `authorizeUrl`, valid 15 minutes) names the connection. Counted against the ' +
+      'unauthenticated per-address rate limit.',
+    access: publicAccess,
+    query: oauthCallbackQuerySchema,
+    callsTemporal: true,
+    responses: {
+      303: {
+        description:
+          'Done either way: to the console’s connections page, where the connection’s status says how it went.',
+        headers: { Location: { description: 'The console page.', schema: { type: 'string' } } },
+      },
     },
-    400: callbackFailure('invalid_request (a missing `state`), or invalid_state: unknown, already used or expired.'),
-    429: callbackFailure('rate_limited: too many unauthenticated requests from this address.'),
-    500: callbackFailure('internal: an unexpected failure.'),
-    503: callbackFailure(
-      'database_unavailable or temporal_unavailable: the database, or Temporal (where the connection’s sync Schedule is ' +
-        'made), cannot be reached; the connection may be connected already, and its first sync makes the Schedule.',
-    ),
-  },
-};
+    failures: {
+      400:
+        'invalid_request naming every invalid parameter in `details.issues` (e.g. a missing `state`), or ' +
+        'invalid_state: unknown, already used or expired.',
+    },
+    handle: async ({ query }, { deps }) => {
+      const { db } = deps;
+      const { secrets, sessions, syncs } = deps.connections;
+      // Single use and expiring; it names the connection.
+      const pending = await takePendingAuthorization(db, secrets, query.state);
+      if (!pending) {
+        throw new HttpError(400, 'invalid_state', 'this authorization is unknown, used or expired: start it again');
+      }
+      if (query.error !== undefined || query.code === undefined) {
+        // The admin declined, or the provider refused the request: its reason becomes the connection's.
+        const reason = query.error_description || query.error || 'the provider returned no authorization code';
+        await markConnectionError(db, pending.connectionId, reason);
+      } else {
+        const authorized = await sessions
+          .exchangeCode(pending.connectionId, {
+            code: query.code,
+            redirectUri: pending.redirectUri,
+            ...(pending.codeVerifier !== undefined && { codeVerifier: pending.codeVerifier }),
+          })
+          .then(
+            () => true,
+            async (error: unknown) => {
+              await markConnectionError(db, pending.connectionId, reasonOf(error));
+              return false;
+            },
+          );
+        if (authorized) await syncs.schedule(pending.connectionId);
+      }
+      // The console's connections page, where the status tells how it went.
+      return { status: 303, headers: { Location: CONSOLE_CONNECTIONS } };
+    },
+  }),
+];

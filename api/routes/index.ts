@@ -1,4 +1,5 @@
-// Every /v1 operation, in the order Express tries them and the contract lists them. A new module's list goes here.
+// Every /v1 operation (and the public OAuth callback), in the order Express tries them and the contract lists them.
+// A new module's list goes here.
 import type { AnyOperation } from '../operations';
 import { connectionsOperations } from './connections';
 import { directoryOperations } from './directory';
