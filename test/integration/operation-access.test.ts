@@ -13,6 +13,8 @@ interface DocumentedOperation {
   operationId: string;
   /** The security schemes it lists, e.g. ['repToken', 'adminKey']. */
   schemes: string[];
+  /** A valid value for each path parameter that takes only listed values (e.g. `{provider}`). */
+  listedPathValues: Record<string, string>;
 }
 
 describe('operation access', () => {
@@ -53,6 +55,11 @@ describe('operation access', () => {
             path,
             operationId: operation.operationId,
             schemes: operation.security.flatMap((alternative: object) => Object.keys(alternative)),
+            listedPathValues: Object.fromEntries(
+              (operation.parameters ?? [])
+                .filter((parameter: any) => parameter.in === 'path' && parameter.schema?.enum)
+                .map((parameter: any) => [parameter.name, String(parameter.schema.enum[0])]),
+            ),
           })),
       );
     assert.ok(operations.length > 25, `the contract lists ${operations.length} /v1 operations`);
@@ -60,8 +67,11 @@ describe('operation access', () => {
   after(() => service.stop());
 
   /** The operation on things that exist, acting for `ana`: a refusal can only be about the credential. */
-  function send(client: HttpClient, { method, path }: DocumentedOperation) {
-    const target = path.replace('{id}', path.startsWith('/v1/routings/') ? routingId : 'ana');
+  function send(client: HttpClient, { method, path, listedPathValues }: DocumentedOperation) {
+    const target = Object.entries(listedPathValues).reduce(
+      (filled, [name, value]) => filled.replace(`{${name}}`, value),
+      path.replace('{id}', path.startsWith('/v1/routings/') ? routingId : 'ana'),
+    );
     const body = method === 'POST' || method === 'PUT' ? { repId: 'ana' } : undefined;
     return client.request(method, target, body);
   }
