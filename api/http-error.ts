@@ -2,8 +2,8 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { ConflictError, UnknownReferenceError } from '../store/errors';
 import { type Dependency, RETRY_AFTER_SECONDS, unavailableDependency } from '../runtime/outages';
+import { ConflictError, UnknownReferenceError } from '../store/errors';
 
 export class HttpError extends Error {
   constructor(

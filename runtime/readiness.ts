@@ -1,9 +1,9 @@
 // Liveness and readiness, shared by the API (GET /livez, /readyz) and the separate worker process: alive means the
 // process answers; ready means each dependency answered a cheap call within a short timeout.
 import { sql } from 'kysely';
-import { type TemporalCaller, withTemporalDeadline } from './temporal';
 import type { Db } from '../store/database';
 import { RETRY_AFTER_SECONDS } from './outages';
+import { type TemporalCaller, withTemporalDeadline } from './temporal';
 
 /** Each dependency must answer within this, so a probe answers well inside a load balancer's own timeout. */
 export const READINESS_CHECK_TIMEOUT_MS = 2_000;

@@ -105,11 +105,9 @@ export const routingPageSchema = z
 const DEFAULT_WINDOW_DAYS = 7;
 
 const reportWindow = {
-  since: since
-    .optional()
-    .meta({
-      description: `From this instant on (inclusive); ${DEFAULT_WINDOW_DAYS} days before \`until\` by default.`,
-    }),
+  since: since.optional().meta({
+    description: `From this instant on (inclusive); ${DEFAULT_WINDOW_DAYS} days before \`until\` by default.`,
+  }),
   until: until.optional().meta({ description: 'Up to this instant (exclusive); now by default.' }),
   ruleId: ruleId.optional(),
   type: type.optional(),
@@ -216,11 +214,9 @@ export const firstOfferSharesSchema = z
         share: z
           .number()
           .meta({ description: "The rep's part of those first offers, each split evenly among the reps it went to." }),
-        fairShare: z
-          .number()
-          .meta({
-            description: 'The mean of 1 / (reps eligible in the stage at the first offer) over those routings.',
-          }),
+        fairShare: z.number().meta({
+          description: 'The mean of 1 / (reps eligible in the stage at the first offer) over those routings.',
+        }),
       }) satisfies z.ZodType<FirstOfferShareRow>,
     ),
   })
