@@ -2,9 +2,10 @@
 // minutes. Created when a connection is authorized (or its interval changes), removed when it is deleted. A run
 // still going when the next is due makes that one skip, and each scheduled run hands over to the connection's one
 // sync workflow id, so a sync started through the API and a scheduled one never overlap.
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { type SyncConnectionInput, syncConnectionWorkflowType } from '../workflows/sync-connection';
+import { ensureSchedule, type ScheduleDefinition } from './ensure-schedule';
 
 export const connectionSyncScheduleId = (connectionId: string) => `connection-sync-schedule-${connectionId}`;
 
@@ -18,7 +19,7 @@ export async function ensureSyncSchedule(
 ): Promise<void> {
   const scheduleId = connectionSyncScheduleId(connectionId);
   const input: SyncConnectionInput = { connectionId, full: false, scheduled: true };
-  const definition = {
+  const definition: ScheduleDefinition = {
     spec: { intervals: [{ every: options.every ?? DEFAULT_SYNC_INTERVAL }] },
     action: {
       type: 'startWorkflow' as const,
@@ -29,16 +30,7 @@ export async function ensureSyncSchedule(
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP },
   };
-  try {
-    await client.schedule.create({ scheduleId, ...definition });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({
-      ...previous,
-      ...definition,
-      policies: { ...previous.policies, ...definition.policies },
-    }));
-  }
+  await ensureSchedule(client, scheduleId, definition);
 }
 
 /** Deletes the connection's schedule; nothing to do when it has none. */

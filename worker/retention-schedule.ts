@@ -1,9 +1,10 @@
 // The Temporal Schedule that applies the retention settings: every hour it runs the purgeExpiredData workflow on the
 // routing task queue. Created when a worker starts, or brought up to date with that worker's settings if it exists.
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Config } from '../config';
 import type { PurgeInput, RetentionPolicy } from '../workflows/purge-expired-data';
 import { purgeExpiredDataWorkflowType } from '../workflows/purge-expired-data';
+import { ensureSchedule, type ScheduleDefinition } from './ensure-schedule';
 
 export const retentionPolicyFrom = (config: Config): RetentionPolicy => ({
   finishedRoutingsDays: config.RETENTION_FINISHED_ROUTINGS_DAYS,
@@ -21,8 +22,8 @@ export const retentionScheduleId = (taskQueue: string) => `purge-expired-data-${
 export async function ensureRetentionSchedule(client: Client, taskQueue: string, policy: RetentionPolicy) {
   const scheduleId = retentionScheduleId(taskQueue);
   const input: PurgeInput = { policy };
-  const definition = {
-    spec: { intervals: [{ every: '1h' as const }] },
+  const definition: ScheduleDefinition = {
+    spec: { intervals: [{ every: '1h' }] },
     action: {
       type: 'startWorkflow' as const,
       workflowType: purgeExpiredDataWorkflowType,
@@ -32,14 +33,5 @@ export async function ensureRetentionSchedule(client: Client, taskQueue: string,
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP },
   };
-  try {
-    await client.schedule.create({ scheduleId, ...definition });
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({
-      ...previous,
-      ...definition,
-      policies: { ...previous.policies, ...definition.policies },
-    }));
-  }
+  await ensureSchedule(client, scheduleId, definition);
 }
