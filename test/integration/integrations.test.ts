@@ -1,7 +1,7 @@
 // Integration syncs: bulk upserts over HTTP that store all of a request or none of it, and the owner lookups the
 // routing stages make over what was synced.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createOwnerActivities } from '../../activities/owners';
 import type { Prospect } from '../../domain/integrations';
 import type { Visitor } from '../../domain/visitor';
@@ -13,26 +13,18 @@ import {
   upsertProspects,
   upsertSalesforce,
 } from '../../store/integrations';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 type Table = 'outbound_prospects' | 'salesforce_contacts' | 'salesforce_accounts' | 'salesforce_account_team_members';
 
 describe('integration syncs', () => {
-  let service: TestService;
-  let http: HttpClient;
-
-  before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-  });
-  after(() => service.stop());
+  const suite = useTestService();
 
   const fields = (body: { error: { details?: { issues: { field: string }[] } } }) =>
     body.error.details?.issues.map((issue) => issue.field);
 
   const count = async (table: Table) => {
-    const row = await service.db
+    const row = await suite.service.db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -47,7 +39,7 @@ describe('integration syncs', () => {
     }));
 
   test('salesforce records of every kind are upserted and counted', async () => {
-    const response = await http.put('/v1/integrations/salesforce', {
+    const response = await suite.admin.put('/v1/integrations/salesforce', {
       contacts: [
         { id: 'C-count-1', email: 'one@count.test', ownerEmail: 'ae@us.test', accountId: 'A-count' },
         { id: 'C-count-2', email: 'two@count.test', ownerEmail: 'ae@us.test' },
@@ -62,14 +54,14 @@ describe('integration syncs', () => {
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.deepEqual(response.body, { contacts: 2, leads: 1, accounts: 1, accountTeamMembers: 2 });
 
-    const onlyAccounts = await http.put('/v1/integrations/salesforce', {
+    const onlyAccounts = await suite.admin.put('/v1/integrations/salesforce', {
       accounts: [{ id: 'A-count-2', name: 'Other', domains: [], ownerEmail: 'am@us.test' }],
     });
     assert.deepEqual(onlyAccounts.body, { contacts: 0, leads: 0, accounts: 1, accountTeamMembers: 0 });
   });
 
   test('a salesforce upload removes the records it names, before its upserts', async () => {
-    await http.put('/v1/integrations/salesforce', {
+    await suite.admin.put('/v1/integrations/salesforce', {
       contacts: [{ id: 'C-gone', email: 'gone@remove.test', ownerEmail: 'ae@us.test', accountId: 'A-gone' }],
       leads: [{ id: 'L-gone', email: 'lead@remove.test', ownerEmail: 'sdr@us.test' }],
       accounts: [{ id: 'A-gone', name: 'Gone Co', domains: ['remove.test'], ownerEmail: 'am@us.test' }],
@@ -78,7 +70,7 @@ describe('integration syncs', () => {
         { accountId: 'A-gone', userEmail: 'se@us.test', role: 'SE' },
       ],
     });
-    const response = await http.put('/v1/integrations/salesforce', {
+    const response = await suite.admin.put('/v1/integrations/salesforce', {
       leads: [{ id: 'L-back', email: 'back@remove.test', ownerEmail: 'sdr@us.test' }],
       remove: {
         contactIds: ['C-gone', 'C-never-there'],
@@ -89,64 +81,64 @@ describe('integration syncs', () => {
     });
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.deepEqual(response.body, { contacts: 0, leads: 1, accounts: 0, accountTeamMembers: 0, removed: 4 });
-    assert.deepEqual(await contactsById(service.db, ['C-gone']), []);
-    assert.deepEqual(await accountsByDomain(service.db, ['remove.test']), []);
-    assert.deepEqual(await accountTeam(service.db, 'A-gone'), [
+    assert.deepEqual(await contactsById(suite.service.db, ['C-gone']), []);
+    assert.deepEqual(await accountsByDomain(suite.service.db, ['remove.test']), []);
+    assert.deepEqual(await accountTeam(suite.service.db, 'A-gone'), [
       { accountId: 'A-gone', userEmail: 'ae@us.test', role: 'AE' },
     ]);
-    const refused = await http.put('/v1/integrations/salesforce', { remove: { opportunityIds: ['x'] } });
+    const refused = await suite.admin.put('/v1/integrations/salesforce', { remove: { opportunityIds: ['x'] } });
     assert.equal(refused.status, 400);
   });
 
   test('outreach and salesloft prospects are upserted separately, keyed by provider and email', async () => {
     const rows = prospects(3, 'both');
-    const outreach = await http.put('/v1/integrations/outreach', { prospects: rows });
+    const outreach = await suite.admin.put('/v1/integrations/outreach', { prospects: rows });
     assert.deepEqual([outreach.status, outreach.body], [200, { prospects: 3 }]);
-    const salesloft = await http.put('/v1/integrations/salesloft', {
+    const salesloft = await suite.admin.put('/v1/integrations/salesloft', {
       prospects: [{ email: 'BOTH-0@Prospects.test', ownerEmail: 'sl-owner@us.test' }],
     });
     assert.deepEqual([salesloft.status, salesloft.body], [200, { prospects: 1 }]);
     assert.equal(
-      (await prospectByEmail(service.db, 'outreach', 'both-0@prospects.test'))?.ownerEmail,
+      (await prospectByEmail(suite.service.db, 'outreach', 'both-0@prospects.test'))?.ownerEmail,
       'owner-0@us.test',
     );
     assert.equal(
-      (await prospectByEmail(service.db, 'salesloft', 'both-0@prospects.test'))?.ownerEmail,
+      (await prospectByEmail(suite.service.db, 'salesloft', 'both-0@prospects.test'))?.ownerEmail,
       'sl-owner@us.test',
     );
-    assert.equal((await http.put('/v1/integrations/hubspot', { prospects: rows })).status, 404);
+    assert.equal((await suite.admin.put('/v1/integrations/hubspot', { prospects: rows })).status, 404);
   });
 
   test('a re-upsert replaces the record: new owner, email keys compared case-insensitively', async () => {
-    await http.put('/v1/integrations/outreach', {
+    await suite.admin.put('/v1/integrations/outreach', {
       prospects: [{ email: 'Mover@Prospects.test', ownerEmail: 'old@us.test', lastSenderEmail: 'sender@us.test' }],
     });
-    const again = await http.put('/v1/integrations/outreach', {
+    const again = await suite.admin.put('/v1/integrations/outreach', {
       prospects: [{ email: 'mover@prospects.test', ownerEmail: 'new@us.test' }],
     });
     assert.deepEqual(again.body, { prospects: 1 });
-    assert.deepEqual(await prospectByEmail(service.db, 'outreach', 'MOVER@prospects.test'), {
+    assert.deepEqual(await prospectByEmail(suite.service.db, 'outreach', 'MOVER@prospects.test'), {
       email: 'mover@prospects.test',
       ownerEmail: 'new@us.test',
     });
 
-    await http.put('/v1/integrations/salesforce', {
+    await suite.admin.put('/v1/integrations/salesforce', {
       contacts: [{ id: 'C-move', email: 'c@move.test', ownerEmail: 'old@us.test', accountId: 'A-move' }],
       accountTeamMembers: [
         { accountId: 'A-move', userEmail: 'first@us.test', role: 'AE' },
         { accountId: 'A-move', userEmail: 'second@us.test', role: 'SE' },
       ],
     });
-    const updated = await http.put('/v1/integrations/salesforce', {
+    const updated = await suite.admin.put('/v1/integrations/salesforce', {
       contacts: [{ id: 'C-move', email: 'c@move.test', ownerEmail: 'new@us.test' }],
       accountTeamMembers: [{ accountId: 'A-move', userEmail: 'FIRST@us.test', role: 'CSM' }],
     });
     assert.deepEqual(updated.body, { contacts: 1, leads: 0, accounts: 0, accountTeamMembers: 1 });
-    assert.deepEqual(await contactsById(service.db, ['C-move']), [
+    assert.deepEqual(await contactsById(suite.service.db, ['C-move']), [
       { id: 'C-move', email: 'c@move.test', ownerEmail: 'new@us.test' },
     ]);
     // The member's role is replaced and the team keeps its order.
-    assert.deepEqual(await accountTeam(service.db, 'A-move'), [
+    assert.deepEqual(await accountTeam(suite.service.db, 'A-move'), [
       { accountId: 'A-move', userEmail: 'FIRST@us.test', role: 'CSM' },
       { accountId: 'A-move', userEmail: 'second@us.test', role: 'SE' },
     ]);
@@ -154,11 +146,11 @@ describe('integration syncs', () => {
 
   test('10,000 prospects in one request are stored', async () => {
     const before = await count('outbound_prospects');
-    const response = await http.put('/v1/integrations/salesloft', { prospects: prospects(10_000, 'bulk') });
+    const response = await suite.admin.put('/v1/integrations/salesloft', { prospects: prospects(10_000, 'bulk') });
     assert.deepEqual([response.status, response.body], [200, { prospects: 10_000 }]);
     assert.equal(await count('outbound_prospects'), before + 10_000);
     assert.equal(
-      (await prospectByEmail(service.db, 'salesloft', 'bulk-9999@prospects.test'))?.ownerEmail,
+      (await prospectByEmail(suite.service.db, 'salesloft', 'bulk-9999@prospects.test'))?.ownerEmail,
       'owner-3@us.test',
     );
   });
@@ -167,12 +159,12 @@ describe('integration syncs', () => {
     const before = await count('outbound_prospects');
     const rows: unknown[] = prospects(10_000, 'refused');
     rows[5000] = { email: 'not-an-email', ownerEmail: 'owner@us.test' };
-    const response = await http.put('/v1/integrations/outreach', { prospects: rows });
+    const response = await suite.admin.put('/v1/integrations/outreach', { prospects: rows });
     assert.equal(response.status, 400);
     assert.equal(response.body.error.code, 'invalid_request');
     assert.deepEqual(fields(response.body), ['prospects.5000.email']);
     assert.equal(await count('outbound_prospects'), before);
-    assert.equal(await prospectByEmail(service.db, 'outreach', 'refused-0@prospects.test'), undefined);
+    assert.equal(await prospectByEmail(suite.service.db, 'outreach', 'refused-0@prospects.test'), undefined);
   });
 
   test('unknown fields, too many rows and missing arrays are refused with their path', async () => {
@@ -194,15 +186,15 @@ describe('integration syncs', () => {
       ],
     ];
     for (const [provider, body, field] of cases) {
-      const response = await http.put(`/v1/integrations/${provider}`, body);
+      const response = await suite.admin.put(`/v1/integrations/${provider}`, body);
       assert.equal(response.status, 400, field);
       assert.ok((fields(response.body) ?? []).includes(field), `${field}: ${fields(response.body)}`);
     }
-    assert.equal(await prospectByEmail(service.db, 'outreach', 'a@b.test'), undefined);
+    assert.equal(await prospectByEmail(suite.service.db, 'outreach', 'a@b.test'), undefined);
   });
 
   test('a bulk upsert failing mid-transaction leaves nothing half-written', async () => {
-    await upsertProspects(service.db, 'outreach', {
+    await upsertProspects(suite.service.db, 'outreach', {
       prospects: [{ email: 'steady@prospects.test', ownerEmail: 'steady-owner@us.test' }],
     });
     const before = await count('outbound_prospects');
@@ -213,13 +205,13 @@ describe('integration syncs', () => {
       ...prospects(3000, 'torn'),
       { email: 'broken@prospects.test', ownerEmail: null as unknown as string },
     ];
-    await assert.rejects(upsertProspects(service.db, 'outreach', { prospects: rows }));
+    await assert.rejects(upsertProspects(suite.service.db, 'outreach', { prospects: rows }));
     assert.equal(await count('outbound_prospects'), before);
     assert.equal(
-      (await prospectByEmail(service.db, 'outreach', 'steady@prospects.test'))?.ownerEmail,
+      (await prospectByEmail(suite.service.db, 'outreach', 'steady@prospects.test'))?.ownerEmail,
       'steady-owner@us.test',
     );
-    assert.equal(await prospectByEmail(service.db, 'outreach', 'torn-0@prospects.test'), undefined);
+    assert.equal(await prospectByEmail(suite.service.db, 'outreach', 'torn-0@prospects.test'), undefined);
 
     // Across record kinds too: a broken team member undoes the contacts and accounts of the same request.
     const counts = await Promise.all([
@@ -228,7 +220,7 @@ describe('integration syncs', () => {
       count('salesforce_account_team_members'),
     ]);
     await assert.rejects(
-      upsertSalesforce(service.db, {
+      upsertSalesforce(suite.service.db, {
         contacts: [{ id: 'C-torn', email: 'c@torn.test', ownerEmail: 'o@us.test' }],
         accounts: [{ id: 'A-torn', name: 'Torn', domains: ['torn.test'], ownerEmail: 'o@us.test' }],
         accountTeamMembers: [{ accountId: 'A-torn', userEmail: 'm@us.test', role: null as unknown as string }],
@@ -242,11 +234,11 @@ describe('integration syncs', () => {
       ]),
       counts,
     );
-    assert.deepEqual(await contactsById(service.db, ['C-torn']), []);
+    assert.deepEqual(await contactsById(suite.service.db, ['C-torn']), []);
   });
 
   describe('owner lookups over synced records', () => {
-    const owners = () => createOwnerActivities(service.db);
+    const owners = () => createOwnerActivities(suite.service.db);
     const salesforce = (visitor: Omit<Visitor, 'id'>, target: 'owner' | 'account_team' = 'owner', roles?: string[]) =>
       owners().salesforcePeople({
         rule: { target, ...(roles && { teamRoles: roles }) },
@@ -254,7 +246,7 @@ describe('integration syncs', () => {
       });
 
     before(async () => {
-      const response = await http.put('/v1/integrations/salesforce', {
+      const response = await suite.admin.put('/v1/integrations/salesforce', {
         contacts: [
           { id: 'C-own', email: 'Kim@Globex.test', ownerEmail: 'contact-owner@us.test', accountId: 'A-globex' },
           { id: 'C-loner', email: 'lone@elsewhere.test', ownerEmail: 'loner-owner@us.test' },
@@ -277,7 +269,7 @@ describe('integration syncs', () => {
         ],
       });
       assert.equal(response.status, 200, JSON.stringify(response.body));
-      const outreach = await http.put('/v1/integrations/outreach', {
+      const outreach = await suite.admin.put('/v1/integrations/outreach', {
         prospects: [{ email: 'Pat@Bigco.test', ownerEmail: 'prospect-owner@us.test', lastSenderEmail: 'last@us.test' }],
       });
       assert.equal(outreach.status, 200);

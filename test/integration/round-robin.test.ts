@@ -1,25 +1,17 @@
 // Round robin: one rep at a time, rotation per rule and stage, eligibility re-checked, fair under concurrency.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 describe('round-robin routing', () => {
-  let service: TestService;
-  let http: HttpClient;
-
-  before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-  });
-  after(() => service.stop());
+  const suite = useTestService();
 
   /** A fresh group and round-robin rule per test, so each test has its own rotation starting at turn 0. */
   async function setUp(label: string, reps: string[], rule: Record<string, unknown> = {}) {
-    await putReps(http, reps);
-    await http.put(`/v1/groups/${label}`, { name: label, members: reps });
-    await createRule(http, {
+    await putReps(suite.admin, reps);
+    await suite.admin.put(`/v1/groups/${label}`, { name: label, members: reps });
+    await createRule(suite.admin, {
       name: label,
       criteria: { all: [{ field: 'country', op: 'equals', value: label }] },
       routeTo: { groups: [label] },
@@ -29,7 +21,7 @@ describe('round-robin routing', () => {
     });
     return async () => {
       const routingId = uniqueRoutingId(label);
-      await http.post('/v1/routings', {
+      await suite.admin.post('/v1/routings', {
         routingId,
         type: 'inbound',
         visitor: { id: `v-${routingId}`, country: label },
@@ -39,22 +31,22 @@ describe('round-robin routing', () => {
   }
 
   const liveOfferReps = async (routingId: string) => {
-    const { body } = await http.get(`/v1/routings/${routingId}`);
+    const { body } = await suite.admin.get(`/v1/routings/${routingId}`);
     return body.offers.filter((o: { result: string }) => o.result === 'pending').map((o: { repId: string }) => o.repId);
   };
 
   test('one rep at a time: decline and timeout move to the next rep, an accept connects', async () => {
     const start = await setUp('rr-walk', ['rw-a', 'rw-b', 'rw-c'], { offerTimeoutSeconds: 1 });
     const routingId = await start();
-    await offerFor(http, 'rw-a', routingId);
+    await offerFor(suite.admin, 'rw-a', routingId);
     assert.deepEqual(await liveOfferReps(routingId), ['rw-a']);
-    assert.equal((await http.decline(routingId, 'rw-a')).status, 200);
-    await offerFor(http, 'rw-b', routingId);
+    assert.equal((await suite.admin.decline(routingId, 'rw-a')).status, 200);
+    await offerFor(suite.admin, 'rw-b', routingId);
     assert.deepEqual(await liveOfferReps(routingId), ['rw-b']);
     // rw-b lets the offer time out; rw-c is offered next and accepts.
-    await offerFor(http, 'rw-c', routingId);
-    assert.equal((await http.accept(routingId, 'rw-c')).status, 200);
-    const { body: state } = await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
+    await offerFor(suite.admin, 'rw-c', routingId);
+    assert.equal((await suite.admin.accept(routingId, 'rw-c')).status, 200);
+    const { body: state } = await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`);
     assert.equal(state.status, 'connected');
     assert.deepEqual(
       state.offers.map((o: { repId: string; result: string }) => `${o.repId}:${o.result}`),
@@ -72,7 +64,7 @@ describe('round-robin routing', () => {
         return reps.length > 0 ? reps : undefined;
       });
       firsts.push(first);
-      await http.post(`/v1/routings/${routingId}/cancel`);
+      await suite.admin.post(`/v1/routings/${routingId}/cancel`);
     }
     assert.deepEqual(firsts, ['rn-a', 'rn-b', 'rn-c', 'rn-a']);
   });
@@ -80,14 +72,14 @@ describe('round-robin routing', () => {
   test('eligibility is checked again just before each offer', async () => {
     const start = await setUp('rr-recheck', ['rc-a', 'rc-b', 'rc-c']);
     const routingId = await start();
-    await offerFor(http, 'rc-a', routingId);
-    await http.put('/v1/users/rc-b/presence', { status: 'away' });
-    await http.decline(routingId, 'rc-a');
-    await offerFor(http, 'rc-c', routingId);
-    const { body: state } = await http.get(`/v1/routings/${routingId}`);
+    await offerFor(suite.admin, 'rc-a', routingId);
+    await suite.admin.put('/v1/users/rc-b/presence', { status: 'away' });
+    await suite.admin.decline(routingId, 'rc-a');
+    await offerFor(suite.admin, 'rc-c', routingId);
+    const { body: state } = await suite.admin.get(`/v1/routings/${routingId}`);
     const skipped = state.trace.find((entry: { event: string }) => entry.event === 'offer.skipped');
     assert.deepEqual(skipped.detail, { stage: 'route_to', repId: 'rc-b', reason: 'away' });
-    await http.post(`/v1/routings/${routingId}/cancel`);
+    await suite.admin.post(`/v1/routings/${routingId}/cancel`);
   });
 
   test('fair under concurrency: 300 routings at once give each of 5 reps exactly 60 first offers', async () => {
@@ -97,7 +89,7 @@ describe('round-robin routing', () => {
     const routingIds = await Promise.all(Array.from({ length: 300 }, () => start()));
     // Each routing's first offer, as recorded in the database (the earliest offer of each routing).
     const firstOffers = await eventually(async () => {
-      const rows = await service.db
+      const rows = await suite.service.db
         .selectFrom('offers')
         .select(['routing_id', 'rep_id', 'offered_at'])
         .where('routing_id', 'in', routingIds)
@@ -109,6 +101,6 @@ describe('round-robin routing', () => {
     }, 180_000);
     const perRep = reps.map((rep) => [...firstOffers.values()].filter((first) => first === rep).length);
     assert.deepEqual(perRep, [60, 60, 60, 60, 60]);
-    await Promise.all(routingIds.map((id) => http.post(`/v1/routings/${id}/cancel`)));
+    await Promise.all(routingIds.map((id) => suite.admin.post(`/v1/routings/${id}/cancel`)));
   });
 });

@@ -14,19 +14,13 @@ import { createTestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 const issueFields = (body: { error: { details?: { issues: { field: string }[] } } }) =>
   body.error.details?.issues.map((issue) => issue.field) ?? [];
 
 describe('visitor size limits', () => {
-  let service: TestService;
-  let http: HttpClient;
-
-  before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-  });
-  after(() => service.stop());
+  const suite = useTestService();
 
   const keys = (count: number, value: unknown = 'x') =>
     Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, value]));
@@ -45,14 +39,14 @@ describe('visitor size limits', () => {
       [{ name: 'x'.repeat(201) }, 'visitor.name'],
     ];
     for (const [extra, field] of cases) {
-      const response = await http.post('/v1/routings', { type: 'inbound', visitor: { id: 'v', ...extra } });
+      const response = await suite.admin.post('/v1/routings', { type: 'inbound', visitor: { id: 'v', ...extra } });
       assert.equal(response.status, 400, JSON.stringify(extra).slice(0, 200));
       assert.ok(
         issueFields(response.body).some((named) => named.startsWith(field)),
         `${field}: ${issueFields(response.body)}`,
       );
     }
-    const atLimits = await http.post('/v1/routings', {
+    const atLimits = await suite.admin.post('/v1/routings', {
       type: 'pounce',
       visitor: {
         id: 'v-at-limits',
@@ -64,7 +58,7 @@ describe('visitor size limits', () => {
   });
 
   test('/openapi.json states the limits', async () => {
-    const { body } = await http.get('/openapi.json');
+    const { body } = await suite.admin.get('/openapi.json');
     const visitor = body.components.schemas.Visitor.properties;
     assert.equal(visitor.fields.maxProperties, 50);
     assert.equal(visitor.fields.propertyNames.maxLength, 100);
