@@ -1,6 +1,6 @@
 // Records synced in from Salesforce and the outbound tools: all-or-nothing bulk upserts, and the indexed lookups
 // the owner stages make. Emails are matched on lower-cased key columns, accounts on normalised domains and names.
-import type { Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type {
   AccountTeamMember,
   OutboundProvider,
@@ -24,6 +24,7 @@ import type {
   SalesforceContactsTable,
   SalesforceLeadsTable,
 } from './schema';
+import { inKeyOrder, upsertRows } from './upsert-rows';
 
 /**
  * One row per key, the last occurrence's values at the first occurrence's place. PostgreSQL refuses an upsert that
@@ -33,14 +34,6 @@ function lastPerKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
   const byKey = new Map<string, T>();
   for (const row of rows) byKey.set(key(row), row);
   return [...byKey.values()];
-}
-
-/**
- * Rows sorted by key, for writing: concurrent syncs then lock shared rows in the same order, and do not deadlock on
- * PostgreSQL (SQLite takes one lock for the whole transaction).
- */
-function inKeyOrder<T>(rows: readonly T[], key: (row: T) => string): T[] {
-  return [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 type Tx = Transaction<Database>;
@@ -90,21 +83,11 @@ async function upsertContacts(tx: Tx, contacts: readonly SalesforceContact[], no
     account_id: contact.accountId ?? null,
     updated_at: now,
   }));
-  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.id))) {
-    await tx
-      .insertInto('salesforce_contacts')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          email: eb.ref('excluded.email'),
-          email_key: eb.ref('excluded.email_key'),
-          owner_email: eb.ref('excluded.owner_email'),
-          account_id: eb.ref('excluded.account_id'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  await upsertRows(tx, 'salesforce_contacts', rows, {
+    conflict: ['id'],
+    update: ['email', 'email_key', 'owner_email', 'account_id', 'updated_at'],
+    key: (row) => row.id,
+  });
   return rows.length;
 }
 
@@ -117,21 +100,11 @@ async function upsertLeads(tx: Tx, leads: readonly SalesforceLead[], now: string
     company: lead.company ?? null,
     updated_at: now,
   }));
-  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.id))) {
-    await tx
-      .insertInto('salesforce_leads')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          email: eb.ref('excluded.email'),
-          email_key: eb.ref('excluded.email_key'),
-          owner_email: eb.ref('excluded.owner_email'),
-          company: eb.ref('excluded.company'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  await upsertRows(tx, 'salesforce_leads', rows, {
+    conflict: ['id'],
+    update: ['email', 'email_key', 'owner_email', 'company', 'updated_at'],
+    key: (row) => row.id,
+  });
   return rows.length;
 }
 
@@ -146,23 +119,16 @@ async function upsertAccounts(tx: Tx, accounts: readonly SalesforceAccount[], no
     owner_email: account.ownerEmail,
     updated_at: now,
   }));
-  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.id))) {
-    await tx
-      .insertInto('salesforce_accounts')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          name_key: eb.ref('excluded.name_key'),
-          domains: eb.ref('excluded.domains'),
-          owner_email: eb.ref('excluded.owner_email'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-    const ids = chunk.map((row) => row.id);
-    await tx.deleteFrom('salesforce_account_domains').where('account_id', 'in', ids).execute();
-  }
+  await upsertRows(
+    tx,
+    'salesforce_accounts',
+    rows,
+    { conflict: ['id'], update: ['name', 'name_key', 'domains', 'owner_email', 'updated_at'], key: (row) => row.id },
+    async (chunk) => {
+      const ids = chunk.map((row) => row.id);
+      await tx.deleteFrom('salesforce_account_domains').where('account_id', 'in', ids).execute();
+    },
+  );
   const domainRows: AccountDomainsTable[] = unique.flatMap((account) => {
     const domains = account.domains.map(normaliseDomain).filter((domain): domain is string => domain !== undefined);
     return [...new Set(domains)].map((domain) => ({ account_id: account.id, domain }));
@@ -189,19 +155,11 @@ async function upsertTeamMembers(tx: Tx, members: readonly AccountTeamMember[], 
     position: base + index,
     updated_at: now,
   }));
-  for (const chunk of rowChunks(inKeyOrder(rows, (row) => `${row.account_id}\n${row.user_email_key}`))) {
-    await tx
-      .insertInto('salesforce_account_team_members')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['account_id', 'user_email_key']).doUpdateSet((eb) => ({
-          user_email: eb.ref('excluded.user_email'),
-          role: eb.ref('excluded.role'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  await upsertRows(tx, 'salesforce_account_team_members', rows, {
+    conflict: ['account_id', 'user_email_key'],
+    update: ['user_email', 'role', 'updated_at'],
+    key: (row) => `${row.account_id}\n${row.user_email_key}`,
+  });
   return rows.length;
 }
 
@@ -255,21 +213,11 @@ export async function writeProspects(
   for (const ids of slices(sourceIds)) {
     await tx.deleteFrom('outbound_prospects').where('provider', '=', provider).where('source_id', 'in', ids).execute();
   }
-  for (const chunk of rowChunks(inKeyOrder(rows, (row) => row.email_key))) {
-    await tx
-      .insertInto('outbound_prospects')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['provider', 'email_key']).doUpdateSet((eb) => ({
-          email: eb.ref('excluded.email'),
-          owner_email: eb.ref('excluded.owner_email'),
-          last_sender_email: eb.ref('excluded.last_sender_email'),
-          updated_at: eb.ref('excluded.updated_at'),
-          source_id: eb.ref('excluded.source_id'),
-        })),
-      )
-      .execute();
-  }
+  await upsertRows(tx, 'outbound_prospects', rows, {
+    conflict: ['provider', 'email_key'],
+    update: ['email', 'owner_email', 'last_sender_email', 'updated_at', 'source_id'],
+    key: (row) => row.email_key,
+  });
   return rows.length;
 }
 
@@ -351,60 +299,39 @@ export async function prospectByEmail(
   };
 }
 
-export async function contactsById(db: Db, ids: readonly string[]): Promise<SalesforceContact[]> {
-  if (ids.length === 0) return [];
+type SyncedRecordTable = 'salesforce_contacts' | 'salesforce_leads' | 'salesforce_accounts';
+
+/** The table's rows whose `column` is one of `values`, in byte order of id; none for no values. */
+async function rowsWhereIn<T extends SyncedRecordTable>(
+  db: Db,
+  table: T,
+  column: 'id' | 'email_key' | 'name_key',
+  values: readonly string[],
+): Promise<Selectable<Database[T]>[]> {
+  if (values.length === 0) return [];
   const rows = await db
-    .selectFrom('salesforce_contacts')
+    .selectFrom(table as SyncedRecordTable)
     .selectAll()
-    .where('id', 'in', ids)
+    .where(column as 'id', 'in', [...values])
     .orderBy(byteOrder(db, 'id'))
     .execute();
-  return rows.map(toContact);
+  return rows as Selectable<Database[T]>[];
 }
 
-export async function contactsByEmail(db: Db, emails: readonly string[]): Promise<SalesforceContact[]> {
-  if (emails.length === 0) return [];
-  const rows = await db
-    .selectFrom('salesforce_contacts')
-    .selectAll()
-    .where('email_key', 'in', lower(emails))
-    .orderBy(byteOrder(db, 'id'))
-    .execute();
-  return rows.map(toContact);
-}
+export const contactsById = async (db: Db, ids: readonly string[]): Promise<SalesforceContact[]> =>
+  (await rowsWhereIn(db, 'salesforce_contacts', 'id', ids)).map(toContact);
 
-export async function leadsById(db: Db, ids: readonly string[]): Promise<SalesforceLead[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('salesforce_leads')
-    .selectAll()
-    .where('id', 'in', ids)
-    .orderBy(byteOrder(db, 'id'))
-    .execute();
-  return rows.map(toLead);
-}
+export const contactsByEmail = async (db: Db, emails: readonly string[]): Promise<SalesforceContact[]> =>
+  (await rowsWhereIn(db, 'salesforce_contacts', 'email_key', lower(emails))).map(toContact);
 
-export async function leadsByEmail(db: Db, emails: readonly string[]): Promise<SalesforceLead[]> {
-  if (emails.length === 0) return [];
-  const rows = await db
-    .selectFrom('salesforce_leads')
-    .selectAll()
-    .where('email_key', 'in', lower(emails))
-    .orderBy(byteOrder(db, 'id'))
-    .execute();
-  return rows.map(toLead);
-}
+export const leadsById = async (db: Db, ids: readonly string[]): Promise<SalesforceLead[]> =>
+  (await rowsWhereIn(db, 'salesforce_leads', 'id', ids)).map(toLead);
 
-export async function accountsById(db: Db, ids: readonly string[]): Promise<SalesforceAccount[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('salesforce_accounts')
-    .selectAll()
-    .where('id', 'in', ids)
-    .orderBy(byteOrder(db, 'id'))
-    .execute();
-  return rows.map(toAccount);
-}
+export const leadsByEmail = async (db: Db, emails: readonly string[]): Promise<SalesforceLead[]> =>
+  (await rowsWhereIn(db, 'salesforce_leads', 'email_key', lower(emails))).map(toLead);
+
+export const accountsById = async (db: Db, ids: readonly string[]): Promise<SalesforceAccount[]> =>
+  (await rowsWhereIn(db, 'salesforce_accounts', 'id', ids)).map(toAccount);
 
 /** Accounts listing any of `domains` (already normalised with `normaliseDomain`). */
 export async function accountsByDomain(db: Db, domains: readonly string[]): Promise<SalesforceAccount[]> {
@@ -424,16 +351,8 @@ export async function accountsByDomain(db: Db, domains: readonly string[]): Prom
 }
 
 /** Accounts whose name normalises to one of `nameKeys` (already normalised with `normaliseCompanyName`). */
-export async function accountsByName(db: Db, nameKeys: readonly string[]): Promise<SalesforceAccount[]> {
-  if (nameKeys.length === 0) return [];
-  const rows = await db
-    .selectFrom('salesforce_accounts')
-    .selectAll()
-    .where('name_key', 'in', [...nameKeys])
-    .orderBy(byteOrder(db, 'id'))
-    .execute();
-  return rows.map(toAccount);
-}
+export const accountsByName = async (db: Db, nameKeys: readonly string[]): Promise<SalesforceAccount[]> =>
+  (await rowsWhereIn(db, 'salesforce_accounts', 'name_key', nameKeys)).map(toAccount);
 
 /** The account's team in the order members were first stored. */
 export async function accountTeam(db: Db, accountId: string): Promise<AccountTeamMember[]> {
