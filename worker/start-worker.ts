@@ -43,7 +43,10 @@ export async function startWorker(options: {
   const { lifecycle, logger } = options;
   const connection = await connectWorker(options.target);
   lifecycle.onStop('worker connection', () => connection.close());
-  const connectionSync = options.connectionSecrets && connectionSyncOn(options, options.connectionSecrets);
+  const connectionSync =
+    options.connectionSecrets &&
+    openConnectionSync(options.db, options.connectionSecrets, options.outboundPolicy ?? outboundPolicy());
+  if (connectionSync) lifecycle.onStop('connection sessions', connectionSync.close);
   const worker = await createRoutingWorker({
     connection,
     namespace: options.target.namespace,
@@ -53,7 +56,7 @@ export async function startWorker(options: {
     logger,
     ...(options.outboundPolicy && { activities: { outboundPolicy: options.outboundPolicy } }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
-    ...(connectionSync && { connectionSync }),
+    ...(connectionSync && { connectionSync: connectionSync.options }),
   });
   const done = worker.run();
   // Housekeeping, not routing: a worker that cannot set it up now still routes (the next start tries again).
@@ -74,17 +77,19 @@ export async function startWorker(options: {
   return { isRunning: () => worker.getState() === 'RUNNING', connection };
 }
 
-/** Sessions and the outbound guard for the syncs and live lookups, closed when the process stops. */
-function connectionSyncOn(
-  options: { db: Db; outboundPolicy?: OutboundPolicy; lifecycle: Lifecycle },
+/** Sessions and the outbound guard for the syncs and live lookups, and how to close them. */
+export function openConnectionSync(
+  db: Db,
   secrets: SecretBox,
-): ConnectionSyncOptions {
-  const outbound = options.outboundPolicy ?? outboundPolicy();
-  const sessions = new ConnectionSessions({ db: options.db, secrets, outbound });
+  outbound: OutboundPolicy,
+): { options: ConnectionSyncOptions; close(): Promise<void> } {
+  const sessions = new ConnectionSessions({ db, secrets, outbound });
   const dispatcher = guardedDispatcher(outbound);
-  options.lifecycle.onStop('connection sessions', async () => {
-    await sessions.close();
-    await dispatcher.close();
-  });
-  return { sessions, dispatcher };
+  return {
+    options: { sessions, dispatcher },
+    close: async () => {
+      await sessions.close();
+      await dispatcher.close();
+    },
+  };
 }

@@ -14,6 +14,7 @@ import { dataConverter } from '../../runtime/payload-compression';
 import { type DatabaseConfig, type Db, openDatabase } from '../../store/database';
 import { SecretBox } from '../../store/secret-box';
 import { createRoutingWorker } from '../../worker/create-worker';
+import { openConnectionSync } from '../../worker/start-worker';
 import type { WebhookRetry } from '../../workflows/deliver-webhook';
 import { createTestDatabase } from './database';
 
@@ -74,6 +75,9 @@ export async function startTestService(
   const taskQueue = `test-${randomUUID()}`;
   // On the worker's own connection, as the all-in-one process does, so routings start eagerly on this worker.
   const client = new Client({ connection: env.nativeConnection, namespace: 'default', dataConverter });
+  const connectionSecrets = new SecretBox(randomBytes(32));
+  // Syncs started through the API run on this worker, as they do on a real one.
+  const connectionSync = openConnectionSync(db, connectionSecrets, outbound);
   const startWorker = async () => {
     const worker: Worker = await createRoutingWorker({
       connection: env.nativeConnection,
@@ -82,6 +86,7 @@ export async function startTestService(
       db,
       workflowBundle: { codePath: required('TEST_WORKFLOW_BUNDLE') },
       activities: { webhookRetry: testWebhookRetry, outboundPolicy: outbound },
+      connectionSync: connectionSync.options,
     });
     return { worker, done: worker.run() };
   };
@@ -91,7 +96,6 @@ export async function startTestService(
     await running.done;
   };
   const keys = { adminKey: `admin_${randomUUID()}`, experienceKey: `exp_${randomUUID()}` };
-  const connectionSecrets = new SecretBox(randomBytes(32));
   const apis: ApiServer[] = [];
   /** An API server over this service's database and task queue, like one more API process would be. */
   const listenApi = async (hubOptions: RepEventHubOptions = {}) => {
@@ -135,6 +139,7 @@ export async function startTestService(
     async stop() {
       for (const api of apis) await api.close(0);
       await stopWorker();
+      await connectionSync.close();
       await env.teardown();
       await db.destroy();
       await database.drop();
