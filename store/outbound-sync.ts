@@ -3,11 +3,13 @@
 // records a full re-sync no longer found at the provider.
 import type { Transaction } from 'kysely';
 import type { OutboundProvider } from '../domain/integrations';
-import { rowChunks, slices } from './batching';
+import { slices } from './batching';
 import { recordIdsOwnedBy, type TrackedRecord, unseenRecordIds, untrackRecords } from './connection-sync';
 import { type Db, retryOnConflict } from './database';
+import { emailsById } from './emails-by-id';
 import { removeProspectsBySource, type SyncedProspect, writeProspects } from './integrations';
 import type { Database, OutboundUsersTable } from './schema';
+import { inKeyOrder, upsertRows } from './upsert-rows';
 
 type Tx = Transaction<Database>;
 
@@ -22,23 +24,15 @@ export interface SyncedProspectRecord {
   ownerId: string | null;
 }
 
-const byKey =
-  <T>(key: (row: T) => string) =>
-  (a: T, b: T) =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
-
-async function storedUserEmails(tx: Tx, provider: OutboundProvider, ids: readonly string[]) {
-  const emails = new Map<string, string>();
-  for (const slice of slices([...new Set(ids)])) {
-    const rows = await tx
+function storedUserEmails(tx: Tx, provider: OutboundProvider, ids: readonly string[]) {
+  return emailsById(ids, (slice) =>
+    tx
       .selectFrom('outbound_users')
-      .select(['user_id', 'email'])
+      .select(['user_id as id', 'email'])
       .where('provider', '=', provider)
       .where('user_id', 'in', slice)
-      .execute();
-    for (const row of rows) emails.set(row.user_id, row.email);
-  }
-  return emails;
+      .execute(),
+  );
 }
 
 /**
@@ -58,25 +52,20 @@ export async function writeOutboundUsers(
     provider,
     unique.map((user) => user.id),
   );
-  const rows: OutboundUsersTable[] = unique.flatMap((user) =>
-    user.email ? [{ provider, user_id: user.id, email: user.email, updated_at: now }] : [],
+  // In key order, so the prospects of users whose email changed are re-pointed in the order the users are locked.
+  const rows: OutboundUsersTable[] = inKeyOrder(
+    unique.flatMap((user) => (user.email ? [{ provider, user_id: user.id, email: user.email, updated_at: now }] : [])),
+    (row) => row.user_id,
   );
   const withoutEmail = unique.filter((user) => !user.email).map((user) => user.id);
   for (const ids of slices(withoutEmail)) {
     await tx.deleteFrom('outbound_users').where('provider', '=', provider).where('user_id', 'in', ids).execute();
   }
-  for (const chunk of rowChunks(rows.sort(byKey((row) => row.user_id)))) {
-    await tx
-      .insertInto('outbound_users')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['provider', 'user_id']).doUpdateSet((eb) => ({
-          email: eb.ref('excluded.email'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  await upsertRows(tx, 'outbound_users', rows, {
+    conflict: ['provider', 'user_id'],
+    update: ['email', 'updated_at'],
+    key: (row) => row.user_id,
+  });
   for (const row of rows) {
     const previous = before.get(row.user_id);
     if (previous === undefined || previous === row.email) continue;

@@ -14,6 +14,7 @@ import {
   untrackRecords,
 } from './connection-sync';
 import type { Db } from './database';
+import { emailsById } from './emails-by-id';
 import { upsertSalesforceIn } from './integrations';
 import type { ConnectionRecordsTable } from './schema';
 
@@ -27,18 +28,14 @@ export async function userEmails(
   connectionId: string,
   ids: Iterable<string | null>,
 ): Promise<Map<string, string>> {
-  const wanted = [...new Set([...ids].filter((id): id is string => id !== null))];
-  const emails = new Map<string, string>();
-  for (const slice of slices(wanted)) {
-    const rows = await tx
+  return emailsById(ids, (slice) =>
+    tx
       .selectFrom('salesforce_users')
       .select(['id', 'email'])
       .where('connection_id', '=', connectionId)
       .where('id', 'in', slice)
-      .execute();
-    for (const row of rows) emails.set(row.id, row.email);
-  }
-  return emails;
+      .execute(),
+  );
 }
 
 /** Removes the stored rows of records that left routing: by id, or for team members by their store key. */
