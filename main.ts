@@ -6,13 +6,11 @@ import pino from 'pino';
 import { startApi } from './api/start-api';
 import { loadConfig } from './config';
 import { startDevServer } from './embedded/temporal-dev-server';
-import { connectionSecretBox } from './runtime/connections-key';
 import { Lifecycle } from './runtime/lifecycle';
 import { installSdkRuntime, type TemporalTarget, temporalTargetFromEnvironment } from './runtime/temporal';
 import { openDatabase } from './store/database';
 import { bundleRoutingWorkflows } from './worker/create-worker';
-import { retentionPolicyFrom } from './worker/retention-schedule';
-import { startWorker } from './worker/start-worker';
+import { startConfiguredWorker } from './worker/start-configured-worker';
 
 async function main() {
   const config = loadConfig();
@@ -46,18 +44,7 @@ async function main() {
 
   const db = await openDatabase(config.database);
   lifecycle.onStop('database', () => db.destroy());
-  const worker = await startWorker({
-    target,
-    taskQueue: config.TASK_QUEUE,
-    db,
-    workflowBundle,
-    logger,
-    lifecycle,
-    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    retention: retentionPolicyFrom(config),
-    outboundPolicy: config.outboundPolicy,
-    connectionSecrets: connectionSecretBox(config),
-  });
+  const worker = await startConfiguredWorker(config, { target, db, workflowBundle, logger, lifecycle });
   const api = await startApi({
     config,
     target,

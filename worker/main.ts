@@ -3,26 +3,19 @@
 // /livez and /readyz for its supervisor (readiness: database and Temporal answer, the worker polls).
 import { createServer } from 'node:http';
 import { registry } from '../observability/metrics';
-import { connectionSecretBox } from '../runtime/connections-key';
 import { startProcess } from '../runtime/process';
 import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../runtime/readiness';
 import { bundleRoutingWorkflows } from './create-worker';
-import { retentionPolicyFrom } from './retention-schedule';
-import { startWorker } from './start-worker';
+import { startConfiguredWorker } from './start-configured-worker';
 
 async function main() {
   const { config, logger, lifecycle, target, db } = await startProcess('worker');
-  const worker = await startWorker({
+  const worker = await startConfiguredWorker(config, {
     target,
-    taskQueue: config.TASK_QUEUE,
     db,
     workflowBundle: bundleRoutingWorkflows(logger),
     logger,
     lifecycle,
-    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
-    retention: retentionPolicyFrom(config),
-    outboundPolicy: config.outboundPolicy,
-    connectionSecrets: connectionSecretBox(config),
   });
   const readinessChecks = {
     database: databaseCheck(db),
