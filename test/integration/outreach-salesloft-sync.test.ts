@@ -3,26 +3,14 @@
 // first sync, an update, an owner's changed email, a delete seen by a full re-sync, a token expiring mid-sync, a
 // 429 whose Retry-After is honoured, and a revoked grant shown on the connection.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Worker } from '@temporalio/worker';
 import { outreachApi } from '../../connectors/outreach/api';
 import { salesloftApi } from '../../connectors/salesloft/api';
-import { ConnectionSessions } from '../../connectors/sessions';
 import type { OutboundProvider } from '../../domain/integrations';
-import { outboundPolicy } from '../../outbound/destination-policy';
-import { guardedDispatcher } from '../../outbound/guarded-dispatcher';
 import { syncedRecordCounts } from '../../store/connection-sync';
 import { createConnection, getConnection } from '../../store/connections';
 import { prospectByEmail } from '../../store/integrations';
 import { newEncryptionKey, parseEncryptionKey, SecretBox } from '../../store/secret-box';
-import { createRoutingWorker } from '../../worker/create-worker';
-import {
-  connectionSyncWorkflowId,
-  type SyncConnectionInput,
-  type SyncConnectionResult,
-  syncConnectionWorkflowType,
-} from '../../workflows/sync-connection';
 import outreachProspects from '../providers/fixtures/outreach/prospects-page.json';
 import outreachUsers from '../providers/fixtures/outreach/users-page.json';
 import salesloftPeople from '../providers/fixtures/salesloft/people-page.json';
@@ -33,8 +21,7 @@ import { SalesloftData, salesloftServer } from '../providers/salesloft-server';
 import { createRule, offerFor, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
-
-const fastPacing = { limitPause: '1s', slowDownPause: '100ms', pageTimeout: '10s' } as const;
+import { type SyncWorker, startSyncWorker } from '../support/sync-worker';
 
 /** One provider's server and records, driven the same way for both. */
 interface Provider {
@@ -120,30 +107,16 @@ describe('the connectors read the providers’ documented pages', () => {
 describe('Outreach and Salesloft sync', () => {
   let service: TestService;
   let secrets: SecretBox;
-  let sessions: ConnectionSessions;
-  let syncWorker: { worker: Worker; done: Promise<void> };
-  const syncQueue = `sync-${randomUUID()}`;
+  let syncWorker: SyncWorker;
   const servers: ProviderServer[] = [];
 
   before(async () => {
     service = await startTestService();
     secrets = new SecretBox(parseEncryptionKey(newEncryptionKey()));
-    const outbound = outboundPolicy(['127.0.0.1']);
-    sessions = new ConnectionSessions({ db: service.db, secrets, outbound });
-    const worker = await createRoutingWorker({
-      connection: service.env.nativeConnection,
-      namespace: 'default',
-      taskQueue: syncQueue,
-      db: service.db,
-      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
-      connectionSync: { sessions, dispatcher: guardedDispatcher(outbound) },
-    });
-    syncWorker = { worker, done: worker.run() };
+    syncWorker = await startSyncWorker(service, secrets);
   });
   after(async () => {
-    syncWorker.worker.shutdown();
-    await syncWorker.done;
-    await sessions.close();
+    await syncWorker.stop();
     for (const server of servers) await server.stop();
     await service.stop();
   });
@@ -165,13 +138,7 @@ describe('Outreach and Salesloft sync', () => {
     return connection.id;
   }
 
-  function sync(connectionId: string, input: Partial<SyncConnectionInput> = {}): Promise<SyncConnectionResult> {
-    return service.env.client.workflow.execute(syncConnectionWorkflowType, {
-      taskQueue: syncQueue,
-      workflowId: connectionSyncWorkflowId(connectionId),
-      args: [{ connectionId, full: false, pacing: fastPacing, ...input } satisfies SyncConnectionInput],
-    });
-  }
+  const sync: SyncWorker['sync'] = (connectionId, input) => syncWorker.sync(connectionId, input);
 
   /** A prospect's owner as the outbound stage reads it (undefined: no row). */
   async function ownerOf(provider: Provider, email: string): Promise<string | undefined> {

@@ -6,10 +6,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Worker } from '@temporalio/worker';
 import { createOwnerActivities } from '../../activities/owners';
 import { SalesforceLiveLookup } from '../../connectors/salesforce/live-lookup';
-import { ConnectionSessions } from '../../connectors/sessions';
 import { outboundPolicy } from '../../outbound/destination-policy';
 import { guardedDispatcher } from '../../outbound/guarded-dispatcher';
 import { spawnProjectProcess } from '../../scripts/project-process';
@@ -28,16 +26,13 @@ import { SalesforceTestServer } from '../providers/salesforce-server';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
-
-const fastPacing = { limitPause: '1s', slowDownPause: '100ms', pageTimeout: '10s' } as const;
+import { fastPacing, type SyncWorker, startSyncWorker } from '../support/sync-worker';
 
 describe('Salesforce sync', () => {
   let service: TestService;
   let http: HttpClient;
   let secrets: SecretBox;
-  let sessions: ConnectionSessions;
-  let syncWorker: { worker: Worker; done: Promise<void> };
-  const syncQueue = `sync-${randomUUID()}`;
+  let syncWorker: SyncWorker;
   const orgs: SalesforceTestServer[] = [];
   const encryptionKey = newEncryptionKey();
 
@@ -45,22 +40,10 @@ describe('Salesforce sync', () => {
     service = await startTestService();
     http = new HttpClient(service.baseUrl, service.keys.adminKey);
     secrets = new SecretBox(parseEncryptionKey(encryptionKey));
-    const outbound = outboundPolicy(['127.0.0.1']);
-    sessions = new ConnectionSessions({ db: service.db, secrets, outbound });
-    const worker = await createRoutingWorker({
-      connection: service.env.nativeConnection,
-      namespace: 'default',
-      taskQueue: syncQueue,
-      db: service.db,
-      workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
-      connectionSync: { sessions, dispatcher: guardedDispatcher(outbound) },
-    });
-    syncWorker = { worker, done: worker.run() };
+    syncWorker = await startSyncWorker(service, secrets);
   });
   after(async () => {
-    syncWorker.worker.shutdown();
-    await syncWorker.done;
-    await sessions.close();
+    await syncWorker.stop();
     for (const org of orgs) await org.stop();
     await service.stop();
   });
@@ -82,13 +65,7 @@ describe('Salesforce sync', () => {
     return connection.id;
   }
 
-  function sync(connectionId: string, input: Partial<SyncConnectionInput> = {}): Promise<SyncConnectionResult> {
-    return service.env.client.workflow.execute(syncConnectionWorkflowType, {
-      taskQueue: syncQueue,
-      workflowId: connectionSyncWorkflowId(connectionId),
-      args: [{ connectionId, full: false, pacing: fastPacing, ...input } satisfies SyncConnectionInput],
-    });
-  }
+  const sync: SyncWorker['sync'] = (connectionId, input) => syncWorker.sync(connectionId, input);
 
   test('first sync, an update, a delete and a full re-sync reach the tables routing reads', async () => {
     const org = await newOrg();
@@ -182,7 +159,7 @@ describe('Salesforce sync', () => {
     org.pageSize = 5;
     const id = await connect(org);
     const handle = await service.env.client.workflow.start(syncConnectionWorkflowType, {
-      taskQueue: syncQueue,
+      taskQueue: syncWorker.taskQueue,
       workflowId: connectionSyncWorkflowId(id),
       args: [
         { connectionId: id, full: false, pacing: { ...fastPacing, pagesPerRun: 2 } } satisfies SyncConnectionInput,
@@ -237,7 +214,7 @@ describe('Salesforce sync', () => {
       taskQueue: queue,
       db: service.db,
       workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
-      connectionSync: { sessions, dispatcher: guardedDispatcher(outboundPolicy(['127.0.0.1'])) },
+      connectionSync: { sessions: syncWorker.sessions, dispatcher: guardedDispatcher(outboundPolicy(['127.0.0.1'])) },
     });
     const result = await replacement.runUntil(handle.result());
     assert.equal(result.status, 'synced');
@@ -286,7 +263,7 @@ describe('Salesforce sync', () => {
     const ownersWithin = (budgetMs: number) =>
       createOwnerActivities(
         service.db,
-        new SalesforceLiveLookup(service.db, sessions, dispatcher, { budgetMs, connectionId: id }),
+        new SalesforceLiveLookup(service.db, syncWorker.sessions, dispatcher, { budgetMs, connectionId: id }),
       );
     const owners = ownersWithin(5_000);
     const visitor = (email: string) => ({ id: `v-${email}`, email });
@@ -360,7 +337,7 @@ describe('Salesforce sync', () => {
       db: service.db,
       workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
       connectionSync: {
-        sessions,
+        sessions: syncWorker.sessions,
         dispatcher: guardedDispatcher(outboundPolicy(['127.0.0.1'])),
         liveLookup: { connectionId: id, budgetMs: 1_000 },
       },
