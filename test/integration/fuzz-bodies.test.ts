@@ -1,10 +1,10 @@
 // Property: whatever a client sends to any endpoint, the answer is never a 5xx and the service stays healthy.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { createRule, putReps } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import type { HttpClient } from '../support/http';
+import { useTestService } from '../support/suite-service';
 
 /** Every endpoint that takes input, with a valid body to mutate. `:id` is filled with fuzzed or known ids. */
 const endpoints: { method: string; path: string; valid?: unknown }[] = [
@@ -63,18 +63,14 @@ function mutated(valid: unknown): fc.Arbitrary<unknown> {
 }
 
 describe('fuzzed request bodies', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
   let rep: HttpClient;
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['fuzz-rep']);
-    await createRule(http, { name: 'fuzz', routeTo: { users: ['fuzz-rep'] }, offerTimeoutSeconds: 30 });
-    rep = await http.asRep('fuzz-rep');
+    await putReps(suite.admin, ['fuzz-rep']);
+    await createRule(suite.admin, { name: 'fuzz', routeTo: { users: ['fuzz-rep'] }, offerTimeoutSeconds: 30 });
+    rep = await suite.admin.asRep('fuzz-rep');
   });
-  after(() => service.stop());
 
   test('no 5xx for random and mutated bodies, ids, headers and credentials', async () => {
     const id = fc.oneof(
@@ -100,7 +96,7 @@ describe('fuzzed request bodies', () => {
             ? undefined
             : (raw ?? fc.sample(mutated(endpoint.valid ?? {}), { seed, numRuns: 1 })[0]);
         const headers: Record<string, string> = contentType ? { 'content-type': contentType } : {};
-        const client = asRep ? rep : http;
+        const client = asRep ? rep : suite.admin;
         const response = await client.request(endpoint.method, endpoint.path.replaceAll(':id', id), body, headers);
         assert.ok(
           response.status < 500,
@@ -110,7 +106,7 @@ describe('fuzzed request bodies', () => {
       }),
       { numRuns: 1000 },
     );
-    assert.equal((await http.get('/healthz')).status, 200);
-    assert.equal((await http.get('/v1/users/fuzz-rep')).status, 200);
+    assert.equal((await suite.admin.get('/healthz')).status, 200);
+    assert.equal((await suite.admin.get('/v1/users/fuzz-rep')).status, 200);
   });
 });

@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRule, putReps } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 interface RawResponse {
   status: number;
@@ -98,26 +97,25 @@ const hostileHeaders: Record<string, string>[] = [
 ];
 
 describe('fuzzed paths, queries and headers', () => {
-  let service: TestService;
-  let admin: HttpClient;
+  const suite = useTestService();
   let credentials: Record<string, string | undefined>;
   /** Every operation of the API, from its own contract, so that a new route is covered the day it is added. */
   let operations: { method: string; path: string }[];
 
   before(async () => {
-    service = await startTestService();
-    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(admin, ['fuzz-path-rep']);
-    await createRule(admin, { name: 'fuzz', routeTo: { users: ['fuzz-path-rep'] }, offerTimeoutSeconds: 30 });
-    const repToken = (await admin.post('/v1/users/fuzz-path-rep/tokens')).body.token as string;
+    await putReps(suite.admin, ['fuzz-path-rep']);
+    await createRule(suite.admin, { name: 'fuzz', routeTo: { users: ['fuzz-path-rep'] }, offerTimeoutSeconds: 30 });
+    const repToken = (await suite.admin.post('/v1/users/fuzz-path-rep/tokens')).body.token as string;
     credentials = {
       none: undefined,
       wrong: 'Bearer %',
-      admin: `Bearer ${service.keys.adminKey}`,
-      experience: `Bearer ${service.keys.experienceKey}`,
+      admin: `Bearer ${suite.service.keys.adminKey}`,
+      experience: `Bearer ${suite.service.keys.experienceKey}`,
       rep: `Bearer ${repToken}`,
     };
-    const document = (await admin.get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const document = (await suite.admin.get('/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item)
         .filter((method) => ['get', 'put', 'post', 'delete', 'patch'].includes(method))
@@ -125,13 +123,12 @@ describe('fuzzed paths, queries and headers', () => {
     );
     assert.ok(operations.length > 20, `the contract lists ${operations.length} operations`);
   });
-  after(() => service.stop());
 
   /** Sends, and checks that the answer is not a server error and that refusals use the error shape. */
   async function expectRefusedCleanly(method: string, path: string, headers: Record<string, string>) {
     const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
     const sent = body === undefined ? headers : { 'content-type': 'application/json', ...headers };
-    const response = await send(service.baseUrl, method, path, sent, body);
+    const response = await send(suite.service.baseUrl, method, path, sent, body);
     const what = `${method} ${path.slice(0, 120)} ${JSON.stringify(headers).slice(0, 120)}`;
     assert.ok(response.status >= 200 && response.status < 500, `${what} → ${response.status} ${response.body}`);
     // Node's own parser answers a request head over 16 KiB with a bare 431 before the app sees it.
@@ -189,7 +186,7 @@ describe('fuzzed paths, queries and headers', () => {
     ];
     for (const line of lines) {
       const head = Buffer.concat([line, Buffer.from('host: x\r\nconnection: close\r\n\r\n')]);
-      const answer = await sendBytes(service.baseUrl, head);
+      const answer = await sendBytes(suite.service.baseUrl, head);
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
       assert.ok(status >= 400 && status < 500, `${JSON.stringify(line.toString('latin1'))} → ${answer.slice(0, 200)}`);
     }
@@ -198,9 +195,9 @@ describe('fuzzed paths, queries and headers', () => {
 
   /** The process is still here, healthy, and still routes: nothing sent above broke it or its state. */
   async function expectHealthy() {
-    assert.equal((await admin.get('/healthz')).status, 200);
-    assert.equal((await admin.get('/v1/users/fuzz-path-rep')).status, 200);
-    const experience = admin.withToken(service.keys.experienceKey);
+    assert.equal((await suite.admin.get('/healthz')).status, 200);
+    assert.equal((await suite.admin.get('/v1/users/fuzz-path-rep')).status, 200);
+    const experience = suite.admin.withToken(suite.service.keys.experienceKey);
     const started = await experience.post('/v1/routings', { type: 'inbound', visitor: { id: 'fuzz-path-visitor' } });
     assert.equal(started.status, 202, JSON.stringify(started.body));
   }

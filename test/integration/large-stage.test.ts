@@ -1,23 +1,19 @@
 // An allUsers stage of 10,000 reps: every write that multiplies by the stage's size (offers, rep events, their
 // closing) is split under the databases' bind-parameter limits (PostgreSQL's 65,535), and the visitor is stored once.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { rowChunks } from '../../store/batching';
 import { createRule, eventually } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 /** LARGE_STAGE_REPS measures a larger stage (the README's figure); the suite routes 10,000. */
 const REPS = Number(process.env.LARGE_STAGE_REPS ?? 10_000);
 const repId = (index: number) => `rep-${String(index).padStart(5, '0')}`;
 
 describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     // Set up in bulk: 10,000 PUTs would only slow the test down. The routing itself goes through HTTP.
     const now = new Date().toISOString();
     const users = Array.from({ length: REPS }, (_, index) => ({
@@ -30,14 +26,13 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
       status: 'available',
       updated_at: now,
     }));
-    for (const chunk of rowChunks(users)) await service.db.insertInto('users').values(chunk).execute();
-    await createRule(http, {
+    for (const chunk of rowChunks(users)) await suite.service.db.insertInto('users').values(chunk).execute();
+    await createRule(suite.admin, {
       routeTo: { allUsers: true },
       offerTimeoutSeconds: 600,
       meetingBooker: { enabled: false },
     });
   });
-  after(() => service.stop());
 
   test('offers every rep, shows the visitor once stored, and withdraws every offer on cancel', async () => {
     const visitor = {
@@ -46,11 +41,15 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
       fields: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`field${i}`, 'x'.repeat(1000)])),
     };
     const started = Date.now();
-    const start = await http.post('/v1/routings', { routingId: `large-${Date.now()}`, type: 'inbound', visitor });
+    const start = await suite.admin.post('/v1/routings', {
+      routingId: `large-${Date.now()}`,
+      type: 'inbound',
+      visitor,
+    });
     assert.equal(start.status, 202, JSON.stringify(start.body));
     const { routingId } = start.body;
     const pending = await eventually(async () => {
-      const row = await service.db
+      const row = await suite.service.db
         .selectFrom('offers')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('routing_id', '=', routingId)
@@ -64,7 +63,7 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
     console.log(`# ${process.env.TEST_DATABASE}: ${REPS} offers shown ${elapsed} ms after POST /v1/routings`);
 
     for (const index of [0, REPS / 2, REPS - 1]) {
-      const rep = await http.asRep(repId(index));
+      const rep = await suite.admin.asRep(repId(index));
       const { body } = await rep.get(`/v1/reps/${repId(index)}/offers`);
       assert.deepEqual(
         body.offers.map((offer: { routingId: string; visitor: unknown }) => [offer.routingId, offer.visitor]),
@@ -73,21 +72,21 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
     }
 
     // Its state (every offer) is over Temporal's 2 MB payload limit as JSON: it travels compressed.
-    const state = await http.get(`/v1/routings/${routingId}`);
+    const state = await suite.admin.get(`/v1/routings/${routingId}`);
     assert.equal(state.status, 200, JSON.stringify(state.body).slice(0, 300));
     assert.equal(state.body.offers.length, REPS);
 
     // Stored once: on the routing's row, not in the offers or the events.
-    const copies = await service.db
+    const copies = await suite.service.db
       .selectFrom('rep_events')
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('data', 'like', '%jo@bigco.test%')
       .executeTakeFirstOrThrow();
     assert.equal(Number(copies.n), 0);
 
-    const cancel = await http.post(`/v1/routings/${routingId}/cancel`);
+    const cancel = await suite.admin.post(`/v1/routings/${routingId}/cancel`);
     assert.equal(cancel.status, 200, JSON.stringify(cancel.body));
-    const withdrawn = await service.db
+    const withdrawn = await suite.service.db
       .selectFrom('offers')
       .select(['result', (eb) => eb.fn.countAll<number | string>().as('n')])
       .where('routing_id', '=', routingId)
@@ -98,9 +97,9 @@ describe(`an allUsers stage of ${REPS.toLocaleString('en')} reps`, () => {
       [['withdrawn', REPS]],
     );
     // The routing closes, its result holding all 10,000 offers.
-    const final = await http.get(`/v1/routings/${routingId}?waitSeconds=30`);
+    const final = await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=30`);
     assert.deepEqual([final.status, final.body.status, final.body.offers.length], [200, 'cancelled', REPS]);
-    const described = await service.env.client.workflow.getHandle(routingId).describe();
+    const described = await suite.service.env.client.workflow.getHandle(routingId).describe();
     assert.equal(described.status.name, 'COMPLETED');
   });
 });

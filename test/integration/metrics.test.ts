@@ -1,23 +1,20 @@
 // GET /metrics: Prometheus figures move as routings run.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 describe('metrics', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
   let ruleId: string;
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['mo', 'ned']);
-    await putReps(http, ['ola'], 'away');
-    ruleId = (await createRule(http, { name: 'all', routeTo: { users: ['mo', 'ned'] }, offerTimeoutSeconds: 60 })).id;
+    await putReps(suite.admin, ['mo', 'ned']);
+    await putReps(suite.admin, ['ola'], 'away');
+    ruleId = (
+      await createRule(suite.admin, { name: 'all', routeTo: { users: ['mo', 'ned'] }, offerTimeoutSeconds: 60 })
+    ).id;
   });
-  after(() => service.stop());
 
   /** The value of one sample line, e.g. `routing_offers_total{result="made"}`. */
   const sample = (text: string, line: string) => {
@@ -27,15 +24,15 @@ describe('metrics', () => {
 
   test('outcomes by rule, offers by result, eager starts, latency histograms and presence are exported', async () => {
     const connected = `routing_outcomes_total{outcome="connected",rule="${ruleId}"}`;
-    const start = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const start = await (await fetch(`${suite.service.baseUrl}/metrics`)).text();
 
     const routingId = uniqueRoutingId('metrics');
-    await http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v' } });
-    await offerFor(http, 'mo', routingId);
-    assert.equal((await http.accept(routingId, 'mo')).status, 200);
-    await http.get(`/v1/routings/${routingId}?waitSeconds=10`);
+    await suite.admin.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v' } });
+    await offerFor(suite.admin, 'mo', routingId);
+    assert.equal((await suite.admin.accept(routingId, 'mo')).status, 200);
+    await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`);
 
-    const response = await fetch(`${service.baseUrl}/metrics`);
+    const response = await fetch(`${suite.service.baseUrl}/metrics`);
     assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
     const text = await response.text();
     // Counters are process-wide and other test files share this process only through their own services,

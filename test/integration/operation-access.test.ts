@@ -2,10 +2,10 @@
 // credential its `security` does not list, and a rep token that acts for another rep than the request names.
 // Operations come from the served contract, so a new one is covered the day it is declared.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import type { HttpClient } from '../support/http';
+import { useTestService } from '../support/suite-service';
 
 interface DocumentedOperation {
   method: string;
@@ -18,8 +18,7 @@ interface DocumentedOperation {
 }
 
 describe('operation access', () => {
-  let service: TestService;
-  let admin: HttpClient;
+  const suite = useTestService();
   let experience: HttpClient;
   /** A rep token of a rep that no request below acts for. */
   let otherRep: HttpClient;
@@ -28,22 +27,20 @@ describe('operation access', () => {
   let operations: DocumentedOperation[];
 
   before(async () => {
-    service = await startTestService();
-    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
-    experience = admin.withToken(service.keys.experienceKey);
-    await putReps(admin, ['ana', 'ben']);
-    otherRep = await admin.asRep('ben');
-    await createRule(admin, { name: 'ana only', routeTo: { users: ['ana'] }, offerTimeoutSeconds: 60 });
+    experience = suite.admin.withToken(suite.service.keys.experienceKey);
+    await putReps(suite.admin, ['ana', 'ben']);
+    otherRep = await suite.admin.asRep('ben');
+    await createRule(suite.admin, { name: 'ana only', routeTo: { users: ['ana'] }, offerTimeoutSeconds: 60 });
     routingId = uniqueRoutingId('access');
     assert.equal(
       (await experience.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: 'v-access' } })).status,
       202,
     );
-    await offerFor(admin, 'ana', routingId);
-    assert.equal((await admin.accept(routingId, 'ana')).status, 200);
-    assert.equal((await admin.get(`/v1/routings/${routingId}?waitSeconds=10`)).body.status, 'connected');
+    await offerFor(suite.admin, 'ana', routingId);
+    assert.equal((await suite.admin.accept(routingId, 'ana')).status, 200);
+    assert.equal((await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`)).body.status, 'connected');
 
-    const document = (await admin.get('/openapi.json')).body;
+    const document = (await suite.admin.get('/openapi.json')).body;
     operations = Object.entries<Record<string, any>>(document.paths)
       .filter(([path]) => path.startsWith('/v1/'))
       .flatMap(([path, item]) =>
@@ -64,7 +61,6 @@ describe('operation access', () => {
       );
     assert.ok(operations.length > 25, `the contract lists ${operations.length} /v1 operations`);
   });
-  after(() => service.stop());
 
   /** The operation on things that exist, acting for `ana`: a refusal can only be about the credential. */
   function send(client: HttpClient, { method, path, listedPathValues }: DocumentedOperation) {
@@ -83,7 +79,7 @@ describe('operation access', () => {
     const checked: string[] = [];
     for (const operation of operations) {
       for (const [scheme, client] of [
-        ['adminKey', admin],
+        ['adminKey', suite.admin],
         ['experienceKey', experience],
       ] as const) {
         if (operation.schemes.includes(scheme)) continue;
@@ -104,13 +100,13 @@ describe('operation access', () => {
   });
 
   test('the credentials the contract lists are let through', async () => {
-    const ana = await admin.asRep('ana');
+    const ana = await suite.admin.asRep('ana');
     const reads = operations.filter(
       (operation) => operation.method === 'GET' && !operation.path.endsWith('/events'), // a stream never ends
     );
     for (const operation of reads) {
       for (const [scheme, client] of [
-        ['adminKey', admin],
+        ['adminKey', suite.admin],
         ['experienceKey', experience],
         ['repToken', ana],
       ] as const) {

@@ -4,25 +4,21 @@
 // altered, replayed and unsigned inputs refused. Also the minted link (Salesloft's documented tracking design).
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { fetch } from 'undici';
 import { clickTokenHash } from '../../connectors/link-tracking/link-tokens';
 import { redeemClick } from '../../store/outbound-tracking';
 import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 const EXTENSION_SECRET = 'outreach-app-webhook-secret-for-tests';
 
 describe('outbound click tracking', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['sender', 'desk']);
-    await createRule(http, {
+    await putReps(suite.admin, ['sender', 'desk']);
+    await createRule(suite.admin, {
       name: 'outbound',
       criteria: { all: [{ field: 'country', op: 'equals', value: 'outbound' }] },
       outbound: { enabled: true, routeTo: 'sender' },
@@ -30,20 +26,19 @@ describe('outbound click tracking', () => {
       offerTimeoutSeconds: 60,
     });
     for (const provider of ['outreach', 'salesloft']) {
-      const tracker = await http.put(`/v1/outbound-tracking/${provider}`, {
-        publicBaseUrl: service.baseUrl,
+      const tracker = await suite.admin.put(`/v1/outbound-tracking/${provider}`, {
+        publicBaseUrl: suite.service.baseUrl,
         landingHosts: ['landing.test'],
         ...(provider === 'outreach' && { extensionSecret: EXTENSION_SECRET }),
       });
       assert.equal(tracker.status, 200, JSON.stringify(tracker.body));
     }
   });
-  after(() => service.stop());
 
   /** Outreach's call before sending an email (developers.outreach.io, mailing links custom tracker). */
   async function extensionCall(payload: unknown, secret: string | null = EXTENSION_SECRET) {
     const body = JSON.stringify(payload);
-    const response = await fetch(`${service.baseUrl}/tracking/outreach/links`, {
+    const response = await fetch(`${suite.service.baseUrl}/tracking/outreach/links`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -73,11 +68,11 @@ describe('outbound click tracking', () => {
 
   async function routeAndAccept(visitor: Record<string, unknown>, expectedRep: string) {
     const routingId = uniqueRoutingId('tracked');
-    const started = await http.post('/v1/routings', { routingId, type: 'inbound', visitor });
+    const started = await suite.admin.post('/v1/routings', { routingId, type: 'inbound', visitor });
     assert.ok([200, 201, 202].includes(started.status), JSON.stringify(started.body));
-    await offerFor(http, expectedRep, routingId);
-    assert.equal((await http.accept(routingId, expectedRep)).status, 200);
-    return (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+    await offerFor(suite.admin, expectedRep, routingId);
+    assert.equal((await suite.admin.accept(routingId, expectedRep)).status, 200);
+    return (await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
   }
 
   test('the extension call is answered with tracked links; a click lands on the original link with its token', async () => {
@@ -87,7 +82,7 @@ describe('outbound click tracking', () => {
     assert.equal(answer.status, 200);
     assert.deepEqual(Object.keys(answer.body.data).sort(), [elsewhere, pricing].sort(), 'only http(s) links');
     const tracked = answer.body.data[pricing] as string;
-    assert.ok(tracked.startsWith(`${service.baseUrl}/tracking/click/`));
+    assert.ok(tracked.startsWith(`${suite.service.baseUrl}/tracking/click/`));
 
     const landed = await click(tracked);
     assert.equal(landed.status, 302);
@@ -120,7 +115,7 @@ describe('outbound click tracking', () => {
 
     // Past its 24 hours the token names nobody, not even to the visitor who claimed it.
     const dayAndHourLater = new Date(Date.now() + 25 * 3_600_000);
-    assert.deepEqual(await redeemClick(service.db, clickTokenHash(token), visitorId, dayAndHourLater), {
+    assert.deepEqual(await redeemClick(suite.service.db, clickTokenHash(token), visitorId, dayAndHourLater), {
       refused: 'expired',
     });
   });
@@ -132,7 +127,7 @@ describe('outbound click tracking', () => {
       'desk',
     );
     assert.deepEqual(state.stages[0].candidates, [], 'a forged token names no sender');
-    const invalid = await http.post('/v1/routings', {
+    const invalid = await suite.admin.post('/v1/routings', {
       routingId: uniqueRoutingId('bad-token'),
       type: 'inbound',
       visitor: { id: 'x', outbound: { provider: 'outreach', token: 'not a token' } },
@@ -152,16 +147,16 @@ describe('outbound click tracking', () => {
     const [payload, signature] = token.split('.') as [string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const redirected = Buffer.from(JSON.stringify({ ...claims, url: 'https://evil.example/' })).toString('base64url');
-    assert.equal((await click(`${service.baseUrl}/tracking/click/${redirected}.${signature}`)).status, 404);
+    assert.equal((await click(`${suite.service.baseUrl}/tracking/click/${redirected}.${signature}`)).status, 404);
     const resent = Buffer.from(JSON.stringify({ ...claims, senderEmail: 'desk@example.test' })).toString('base64url');
-    assert.equal((await click(`${service.baseUrl}/tracking/click/${resent}.${signature}`)).status, 404);
+    assert.equal((await click(`${suite.service.baseUrl}/tracking/click/${resent}.${signature}`)).status, 404);
     const ownKey = createHmac('sha256', randomBytes(32)).update(payload).digest('base64url');
-    assert.equal((await click(`${service.baseUrl}/tracking/click/${payload}.${ownKey}`)).status, 404);
-    assert.equal((await click(`${service.baseUrl}/tracking/click/garbage`)).status, 404);
+    assert.equal((await click(`${suite.service.baseUrl}/tracking/click/${payload}.${ownKey}`)).status, 404);
+    assert.equal((await click(`${suite.service.baseUrl}/tracking/click/garbage`)).status, 404);
   });
 
   test('Salesloft: an admin-minted tracked link routes its clicker to the sender it names', async () => {
-    const minted = await http.post('/v1/outbound-tracking/salesloft/links', {
+    const minted = await suite.admin.post('/v1/outbound-tracking/salesloft/links', {
       url: 'https://landing.test/webinar',
       senderEmail: 'sender@example.test',
     });
@@ -174,7 +169,7 @@ describe('outbound click tracking', () => {
       'sender',
     );
     assert.equal(state.stages[0].name, 'outbound');
-    const unknown = await http.post('/v1/outbound-tracking/salesloft/links', {
+    const unknown = await suite.admin.post('/v1/outbound-tracking/salesloft/links', {
       url: 'ftp://x.test/',
       senderEmail: 'a@b.test',
     });

@@ -1,21 +1,17 @@
 // Owner stages in real routings: outbound sender/owner and Salesforce owner/account team, winning or skipped.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 describe('owner stages', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['owner', 'sender', 'ae', 'sdr', 'desk']);
-    const bot = await http.put('/v1/users/bot', { name: 'Bot', email: 'bot@example.test', chatUser: false });
+    await putReps(suite.admin, ['owner', 'sender', 'ae', 'sdr', 'desk']);
+    const bot = await suite.admin.put('/v1/users/bot', { name: 'Bot', email: 'bot@example.test', chatUser: false });
     assert.equal(bot.status, 201);
-    const salesforce = await http.put('/v1/integrations/salesforce', {
+    const salesforce = await suite.admin.put('/v1/integrations/salesforce', {
       contacts: [
         { id: 'c1', email: 'known@client.test', ownerEmail: 'OWNER@example.test' },
         { id: 'c2', email: 'orphan@client.test', ownerEmail: 'gone@example.test' },
@@ -28,14 +24,14 @@ describe('owner stages', () => {
       ],
     });
     assert.equal(salesforce.status, 200, JSON.stringify(salesforce.body));
-    const outreach = await http.put('/v1/integrations/outreach', {
+    const outreach = await suite.admin.put('/v1/integrations/outreach', {
       prospects: [
         { email: 'prospect@lead.test', ownerEmail: 'owner@example.test', lastSenderEmail: 'sender@example.test' },
       ],
     });
     assert.equal(outreach.status, 200, JSON.stringify(outreach.body));
     const rule = (country: string, extra: Record<string, unknown>) =>
-      createRule(http, {
+      createRule(suite.admin, {
         name: country,
         criteria: { all: [{ field: 'country', op: 'equals', value: country }] },
         routeTo: { users: ['desk'] },
@@ -46,18 +42,21 @@ describe('owner stages', () => {
     await rule('sf-team', { salesforce: { enabled: true, target: 'account_team', teamRoles: ['ae'] } });
     await rule('outbound', { outbound: { enabled: true, routeTo: 'sender' } });
   });
-  after(() => service.stop());
 
   async function route(visitor: Record<string, unknown>) {
     const routingId = uniqueRoutingId('owner');
-    await http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: `v-${routingId}`, ...visitor } });
+    await suite.admin.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: `v-${routingId}`, ...visitor },
+    });
     return routingId;
   }
 
   async function acceptAndRead(routingId: string, repId: string) {
-    await offerFor(http, repId, routingId);
-    assert.equal((await http.accept(routingId, repId)).status, 200);
-    return (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+    await offerFor(suite.admin, repId, routingId);
+    assert.equal((await suite.admin.accept(routingId, repId)).status, 200);
+    return (await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
   }
 
   test('the Salesforce contact owner is offered first, matched by email case-insensitively', async () => {

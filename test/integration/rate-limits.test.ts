@@ -3,11 +3,10 @@
 // affected. Windows are a minute long, far longer than the test, so no count resets while it runs.
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { RateLimits } from '../../api/rate-limits';
 import { putReps } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 const limits: RateLimits = { windowSeconds: 60, experience: 3, rep: 3, admin: 12, unauthenticated: 3 };
 
@@ -62,44 +61,44 @@ function assertLimited(answer: Answer) {
 }
 
 describe('rate limits', () => {
-  let service: TestService;
-  let admin: HttpClient;
+  const suite = useTestService({ rateLimits: limits });
   let tokens: { ann: string; annAgain: string; bob: string; cy: string };
 
   before(async () => {
-    service = await startTestService({ rateLimits: limits });
-    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(admin, ['ann', 'bob', 'cy']);
-    const mint = async (repId: string) => (await admin.post(`/v1/users/${repId}/tokens`)).body.token as string;
+    await putReps(suite.admin, ['ann', 'bob', 'cy']);
+    const mint = async (repId: string) => (await suite.admin.post(`/v1/users/${repId}/tokens`)).body.token as string;
     tokens = { ann: await mint('ann'), annAgain: await mint('ann'), bob: await mint('bob'), cy: await mint('cy') };
   });
-  after(() => service?.stop());
 
   test('the experience key is refused past its limit; reps and the admin are not', async () => {
     for (let i = 0; i < limits.experience; i++) {
       assert.equal(
-        (await get(service.baseUrl, '/v1/routings/none', { token: service.keys.experienceKey })).status,
+        (await get(suite.service.baseUrl, '/v1/routings/none', { token: suite.service.keys.experienceKey })).status,
         404,
       );
     }
-    assertLimited(await get(service.baseUrl, '/v1/routings/none', { token: service.keys.experienceKey }));
-    assert.equal((await get(service.baseUrl, '/v1/reps/ann/offers', { token: tokens.ann })).status, 200);
-    assert.equal((await get(service.baseUrl, '/v1/users', { token: service.keys.adminKey })).status, 200);
+    assertLimited(await get(suite.service.baseUrl, '/v1/routings/none', { token: suite.service.keys.experienceKey }));
+    assert.equal((await get(suite.service.baseUrl, '/v1/reps/ann/offers', { token: tokens.ann })).status, 200);
+    assert.equal((await get(suite.service.baseUrl, '/v1/users', { token: suite.service.keys.adminKey })).status, 200);
   });
 
   test('a rep is counted across all their tokens; other reps are not affected', async () => {
     // ann used one request above; her second token shares her count.
-    assert.equal((await get(service.baseUrl, '/v1/reps/ann/offers', { token: tokens.annAgain })).status, 200);
-    assert.equal((await get(service.baseUrl, '/v1/users/ann', { token: tokens.ann })).status, 200);
-    assertLimited(await get(service.baseUrl, '/v1/reps/ann/offers', { token: tokens.annAgain }));
-    assertLimited(await get(service.baseUrl, '/v1/reps/ann/offers', { token: tokens.ann }));
-    assert.equal((await get(service.baseUrl, '/v1/reps/bob/offers', { token: tokens.bob })).status, 200);
+    assert.equal((await get(suite.service.baseUrl, '/v1/reps/ann/offers', { token: tokens.annAgain })).status, 200);
+    assert.equal((await get(suite.service.baseUrl, '/v1/users/ann', { token: tokens.ann })).status, 200);
+    assertLimited(await get(suite.service.baseUrl, '/v1/reps/ann/offers', { token: tokens.annAgain }));
+    assertLimited(await get(suite.service.baseUrl, '/v1/reps/ann/offers', { token: tokens.ann }));
+    assert.equal((await get(suite.service.baseUrl, '/v1/reps/bob/offers', { token: tokens.bob })).status, 200);
   });
 
   test('an open event stream counts once, however long it stays open', async () => {
     const stream = await new Promise<IncomingMessage>((resolve, reject) => {
       http
-        .get(`${service.baseUrl}/v1/reps/cy/events`, { headers: { authorization: `Bearer ${tokens.cy}` } }, resolve)
+        .get(
+          `${suite.service.baseUrl}/v1/reps/cy/events`,
+          { headers: { authorization: `Bearer ${tokens.cy}` } },
+          resolve,
+        )
         .on('error', reject);
     });
     try {
@@ -112,9 +111,9 @@ describe('rate limits', () => {
           if (heartbeats >= 3) resolve();
         });
       });
-      assert.equal((await get(service.baseUrl, '/v1/reps/cy/offers', { token: tokens.cy })).status, 200);
-      assert.equal((await get(service.baseUrl, '/v1/users/cy', { token: tokens.cy })).status, 200);
-      assertLimited(await get(service.baseUrl, '/v1/reps/cy/offers', { token: tokens.cy }));
+      assert.equal((await get(suite.service.baseUrl, '/v1/reps/cy/offers', { token: tokens.cy })).status, 200);
+      assert.equal((await get(suite.service.baseUrl, '/v1/users/cy', { token: tokens.cy })).status, 200);
+      assertLimited(await get(suite.service.baseUrl, '/v1/reps/cy/offers', { token: tokens.cy }));
     } finally {
       stream.destroy();
     }
@@ -124,36 +123,36 @@ describe('rate limits', () => {
     let answer: Answer;
     let accepted = 0;
     for (;;) {
-      answer = await get(service.baseUrl, '/v1/users', { token: service.keys.adminKey });
+      answer = await get(suite.service.baseUrl, '/v1/users', { token: suite.service.keys.adminKey });
       if (answer.status !== 200) break;
       accepted++;
       assert.ok(accepted <= limits.admin, 'the admin key is never refused');
     }
     assertLimited(answer);
-    assert.equal((await get(service.baseUrl, '/v1/reps/bob/offers', { token: tokens.bob })).status, 200);
+    assert.equal((await get(suite.service.baseUrl, '/v1/reps/bob/offers', { token: tokens.bob })).status, 200);
   });
 
   test('an address without valid credentials is refused, then not even a valid key is checked from it', async () => {
     // Everything above came from 127.0.0.1 with valid credentials: none of it counts against its address.
-    assert.equal((await get(service.baseUrl, '/v1/users')).status, 401);
+    assert.equal((await get(suite.service.baseUrl, '/v1/users')).status, 401);
 
     const guesser = '127.0.0.2';
-    assert.equal((await get(service.baseUrl, '/v1/users', { from: guesser })).status, 401);
-    assert.equal((await get(service.baseUrl, '/v1/users', { from: guesser, token: 'admin_guess' })).status, 401);
-    assert.equal((await get(service.baseUrl, '/v1/users', { from: guesser, token: 'rep_guess' })).status, 401);
-    assertLimited(await get(service.baseUrl, '/v1/users', { from: guesser, token: 'rep_guess_again' }));
+    assert.equal((await get(suite.service.baseUrl, '/v1/users', { from: guesser })).status, 401);
+    assert.equal((await get(suite.service.baseUrl, '/v1/users', { from: guesser, token: 'admin_guess' })).status, 401);
+    assert.equal((await get(suite.service.baseUrl, '/v1/users', { from: guesser, token: 'rep_guess' })).status, 401);
+    assertLimited(await get(suite.service.baseUrl, '/v1/users', { from: guesser, token: 'rep_guess_again' }));
     // Had the right key been guessed now, it would not be found out: it gets the same 429.
-    assertLimited(await get(service.baseUrl, '/v1/reps/bob/offers', { from: guesser, token: tokens.bob }));
+    assertLimited(await get(suite.service.baseUrl, '/v1/reps/bob/offers', { from: guesser, token: tokens.bob }));
 
     // Other addresses, and credentials used from them, carry on.
-    assert.equal((await get(service.baseUrl, '/v1/reps/bob/offers', { token: tokens.bob })).status, 200);
-    assert.equal((await get(service.baseUrl, '/v1/users', { from: '127.0.0.3' })).status, 401);
+    assert.equal((await get(suite.service.baseUrl, '/v1/reps/bob/offers', { token: tokens.bob })).status, 200);
+    assert.equal((await get(suite.service.baseUrl, '/v1/users', { from: '127.0.0.3' })).status, 401);
   });
 
   test('health, metrics, the contract and the console are never limited', async () => {
     for (const path of ['/healthz', '/metrics', '/openapi.json', '/']) {
       for (let i = 0; i <= limits.unauthenticated; i++) {
-        assert.equal((await get(service.baseUrl, path)).status, 200, path);
+        assert.equal((await get(suite.service.baseUrl, path)).status, 200, path);
       }
     }
   });

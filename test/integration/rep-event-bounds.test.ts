@@ -3,12 +3,11 @@
 // not written to and is then disconnected, and one failing stream never stops delivery to the others.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { RepEventHub } from '../../api/rep-event-hub';
 import { appendRepEvents, latestRepEventId, type RepEvent } from '../../store/rep-events';
 import { eventually, putReps } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 interface Received {
   id: string | undefined;
@@ -65,18 +64,15 @@ async function streamsOpen(baseUrl: string): Promise<number> {
 }
 
 describe('bounded rep event streams', () => {
-  let service: TestService;
-  let admin: HttpClient;
+  const suite = useTestService();
   const tokens: Record<string, string> = {};
   let sequence = 0;
 
   before(async () => {
-    service = await startTestService();
-    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(admin, ['gil', 'hal', 'ivy']);
-    for (const rep of ['gil', 'hal', 'ivy']) tokens[rep] = (await admin.post(`/v1/users/${rep}/tokens`)).body.token;
+    await putReps(suite.admin, ['gil', 'hal', 'ivy']);
+    for (const rep of ['gil', 'hal', 'ivy'])
+      tokens[rep] = (await suite.admin.post(`/v1/users/${rep}/tokens`)).body.token;
   });
-  after(() => service.stop());
 
   /** Appends `count` events to `repId`'s stream, as a worker would; returns the last one's id. */
   const append = async (repId: string, count: number, data: Record<string, unknown> = {}) => {
@@ -85,14 +81,17 @@ describe('bounded rep event streams', () => {
       type: 'presence.changed' as const,
       data: { status: 'available', n: ++sequence, ...data },
     }));
-    await appendRepEvents(service.db, events);
-    return latestRepEventId(service.db);
+    await appendRepEvents(suite.service.db, events);
+    return latestRepEventId(suite.service.db);
   };
   const received = async (stream: { events: () => Received[] }, count: number) =>
     eventually(async () => (stream.events().length >= count ? stream.events() : undefined));
 
   test('a resume replays up to the event cap; one more missed event and the stream says reset', async () => {
-    const api = await service.startAnotherApi({ wakeOnAppendsTo: service.database, limits: { replayMaxEvents: 5 } });
+    const api = await suite.service.startAnotherApi({
+      wakeOnAppendsTo: suite.service.database,
+      limits: { replayMaxEvents: 5 },
+    });
     const cursor = await append('gil', 1);
     await append('gil', 5);
     const replay = await openStream(api, 'gil', tokens.gil as string, { 'last-event-id': String(cursor) });
@@ -117,14 +116,14 @@ describe('bounded rep event streams', () => {
   });
 
   test('a resume whose first missed event is older than the age cap says reset', async () => {
-    const api = await service.startAnotherApi({
-      wakeOnAppendsTo: service.database,
+    const api = await suite.service.startAnotherApi({
+      wakeOnAppendsTo: suite.service.database,
       limits: { replayMaxAgeMs: 60_000 },
     });
     const cursor = await append('gil', 1);
     await append('gil', 2);
     const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
-    await service.db
+    await suite.service.db
       .updateTable('rep_events')
       .set({ created_at: anHourAgo })
       .where('rep_id', '=', 'gil')
@@ -139,13 +138,13 @@ describe('bounded rep event streams', () => {
   test('an id that names no stored event says reset; an empty Last-Event-ID replays nothing', async () => {
     await append('gil', 3); // history an unbounded replay would send
     for (const unknown of ['0', '999999999999']) {
-      const stream = await openStream(service.baseUrl, 'gil', tokens.gil as string, { 'last-event-id': unknown });
+      const stream = await openStream(suite.service.baseUrl, 'gil', tokens.gil as string, { 'last-event-id': unknown });
       const [first] = await received(stream, 1);
       stream.close();
       assert.deepEqual([first?.type, first?.data.reason], ['reset', 'unknown_event_id'], `Last-Event-ID: ${unknown}`);
     }
 
-    const fresh = await openStream(service.baseUrl, 'gil', tokens.gil as string, { 'last-event-id': '' });
+    const fresh = await openStream(suite.service.baseUrl, 'gil', tokens.gil as string, { 'last-event-id': '' });
     assert.equal(fresh.status, 200);
     await append('gil', 1, { status: 'away' });
     const events = await received(fresh, 1);
@@ -157,14 +156,14 @@ describe('bounded rep event streams', () => {
   });
 
   test('a credential holds a bounded number of open streams; more answer 429 too_many_streams', async () => {
-    const api = await service.startAnotherApi({ limits: { streamsPerPrincipal: 2 } });
+    const api = await suite.service.startAnotherApi({ limits: { streamsPerPrincipal: 2 } });
     const first = await openStream(api, 'hal', tokens.hal as string);
     const second = await openStream(api, 'hal', tokens.hal as string);
     assert.deepEqual([first.status, second.status], [200, 200]);
     const third = await openStream(api, 'hal', tokens.hal as string);
     assert.deepEqual([third.status, third.error?.code], [429, 'too_many_streams']);
     // Other credentials have their own allowance.
-    const asAdmin = await openStream(api, 'hal', service.keys.adminKey);
+    const asAdmin = await openStream(api, 'hal', suite.service.keys.adminKey);
     const otherRep = await openStream(api, 'ivy', tokens.ivy as string);
     assert.deepEqual([asAdmin.status, otherRep.status], [200, 200]);
     // A closed stream gives its place back.
@@ -177,7 +176,10 @@ describe('bounded rep event streams', () => {
   });
 
   test('a client that stops reading is not written to, then disconnected; it resumes from what it read', async () => {
-    const api = await service.startAnotherApi({ wakeOnAppendsTo: service.database, limits: { stallTimeoutMs: 500 } });
+    const api = await suite.service.startAnotherApi({
+      wakeOnAppendsTo: suite.service.database,
+      limits: { stallTimeoutMs: 500 },
+    });
     await eventually(async () => ((await streamsOpen(api)) === 0 ? true : undefined));
     const cursor = await append('hal', 1);
     const url = new URL(`${api}/v1/reps/hal/events`);
@@ -198,7 +200,7 @@ describe('bounded rep event streams', () => {
     // 12 MB of events: more than the socket buffers on both sides hold (about 4 MB here).
     const big = 'x'.repeat(120_000);
     for (let i = 0; i < 10; i++) await append('hal', 10, { big });
-    const last = await latestRepEventId(service.db);
+    const last = await latestRepEventId(suite.service.db);
     // Megabytes to write and read back (this test takes about 20 s on PostgreSQL on a busy machine): generous limits.
     await eventually(async () => ((await streamsOpen(api)) === 0 ? true : undefined), 60_000);
 
@@ -223,9 +225,9 @@ describe('bounded rep event streams', () => {
   });
 
   test('a stream whose delivery throws is dropped; the others still get every event', async () => {
-    const hub = new RepEventHub(service.db, { pollIntervalMs: 20 });
+    const hub = new RepEventHub(suite.service.db, { pollIntervalMs: 20 });
     try {
-      const after = await latestRepEventId(service.db);
+      const after = await latestRepEventId(suite.service.db);
       let brokenEnded = false;
       const delivered: RepEvent[] = [];
       hub.subscribe(

@@ -1,13 +1,12 @@
 // Reps' live events over SSE: offers as they are made, resumption with Last-Event-ID, heartbeats, and delivery by
 // an API server that did not write the events (as when API and worker are separate processes).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { EventSource } from 'eventsource';
 import { openDatabase } from '../../store/database';
 import { setPresence } from '../../store/directory';
 import { createRule, eventually, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 interface Received {
   id: string;
@@ -42,31 +41,31 @@ function listen(baseUrl: string, repId: string, token: string, lastEventId?: str
 }
 
 describe('rep event streams', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
   let tokens: Record<string, string>;
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['eli', 'fay']);
-    await createRule(http, { name: 'all', routeTo: { users: ['eli', 'fay'] }, offerTimeoutSeconds: 60 });
+    await putReps(suite.admin, ['eli', 'fay']);
+    await createRule(suite.admin, { name: 'all', routeTo: { users: ['eli', 'fay'] }, offerTimeoutSeconds: 60 });
     tokens = {};
-    for (const rep of ['eli', 'fay']) tokens[rep] = (await http.post(`/v1/users/${rep}/tokens`)).body.token;
+    for (const rep of ['eli', 'fay']) tokens[rep] = (await suite.admin.post(`/v1/users/${rep}/tokens`)).body.token;
   });
-  after(() => service.stop());
 
   const startRouting = async () => {
     const routingId = uniqueRoutingId('sse');
-    await http.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: `v-${routingId}`, name: 'Jo' } });
+    await suite.admin.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: `v-${routingId}`, name: 'Jo' },
+    });
     return routingId;
   };
   const ofRouting = (received: Received[], routingId: string) =>
     received.filter((event) => event.data.routingId === routingId).map((event) => event.type);
 
   test('an offer reaches the rep’s stream, then the connection or the withdrawal', async () => {
-    const eli = listen(service.baseUrl, 'eli', tokens.eli as string);
-    const fay = listen(service.baseUrl, 'fay', tokens.fay as string);
+    const eli = listen(suite.service.baseUrl, 'eli', tokens.eli as string);
+    const fay = listen(suite.service.baseUrl, 'fay', tokens.fay as string);
     await Promise.all([eli.opened, fay.opened]);
     const routingId = await startRouting();
     const offer = await eventually(async () => eli.received.find((event) => event.data.routingId === routingId));
@@ -75,7 +74,7 @@ describe('rep event streams', () => {
     assert.equal(offer.data.repId, 'eli');
     assert.match(offer.id, /^\d+$/);
 
-    assert.equal((await http.accept(routingId, 'eli')).status, 200);
+    assert.equal((await suite.admin.accept(routingId, 'eli')).status, 200);
     await eventually(async () => (ofRouting(eli.received, routingId).length === 2 ? true : undefined));
     await eventually(async () => (ofRouting(fay.received, routingId).length === 2 ? true : undefined));
     assert.deepEqual(ofRouting(eli.received, routingId), ['offer.created', 'routing.connected']);
@@ -86,7 +85,7 @@ describe('rep event streams', () => {
   });
 
   test('reconnecting with Last-Event-ID delivers exactly what was missed, once', async () => {
-    const first = listen(service.baseUrl, 'eli', tokens.eli as string);
+    const first = listen(suite.service.baseUrl, 'eli', tokens.eli as string);
     await first.opened;
     const before = await startRouting();
     await eventually(async () => (ofRouting(first.received, before).length === 1 ? true : undefined));
@@ -94,15 +93,15 @@ describe('rep event streams', () => {
     first.source.close();
 
     // While disconnected: a presence change, the first routing withdrawn by a cancel, a new offer.
-    await http.put('/v1/users/eli/presence', { status: 'available' });
-    await http.post(`/v1/routings/${before}/cancel`);
+    await suite.admin.put('/v1/users/eli/presence', { status: 'available' });
+    await suite.admin.post(`/v1/routings/${before}/cancel`);
     const missed = await startRouting();
     await eventually(async () => {
-      const { body } = await http.get('/v1/reps/eli/offers');
+      const { body } = await suite.admin.get('/v1/reps/eli/offers');
       return body.offers.some((offer: { routingId: string }) => offer.routingId === missed) ? true : undefined;
     });
 
-    const resumed = listen(service.baseUrl, 'eli', tokens.eli as string, lastSeen);
+    const resumed = listen(suite.service.baseUrl, 'eli', tokens.eli as string, lastSeen);
     await resumed.opened;
     await eventually(async () => (ofRouting(resumed.received, missed).length === 1 ? true : undefined));
     assert.deepEqual(
@@ -116,25 +115,28 @@ describe('rep event streams', () => {
     const ids = resumed.received.map((event) => Number(event.id));
     assert.ok(ids.every((id, i) => id > Number(lastSeen) && (i === 0 || id > (ids[i - 1] as number))));
     resumed.source.close();
-    await http.post(`/v1/routings/${missed}/cancel`);
+    await suite.admin.post(`/v1/routings/${missed}/cancel`);
   });
 
   test('an API server that only polls delivers events written elsewhere', async () => {
-    const pollingApi = await service.startAnotherApi({ pollIntervalMs: 50 });
+    const pollingApi = await suite.service.startAnotherApi({ pollIntervalMs: 50 });
     const fay = listen(pollingApi, 'fay', tokens.fay as string);
     await fay.opened;
     const routingId = await startRouting();
     await eventually(async () => (ofRouting(fay.received, routingId).includes('offer.created') ? true : undefined));
     fay.source.close();
-    await http.post(`/v1/routings/${routingId}/cancel`);
+    await suite.admin.post(`/v1/routings/${routingId}/cancel`);
   });
 
   test('a commit by another connection wakes a stream at once, with no poll to find it', async () => {
     // Polling every hour: only the database's signal can deliver these within the test.
-    const wokenApi = await service.startAnotherApi({ wakeOnAppendsTo: service.database, pollIntervalMs: 3_600_000 });
+    const wokenApi = await suite.service.startAnotherApi({
+      wakeOnAppendsTo: suite.service.database,
+      pollIntervalMs: 3_600_000,
+    });
     const fay = listen(wokenApi, 'fay', tokens.fay as string);
     await fay.opened;
-    const otherProcess = await openDatabase(service.database);
+    const otherProcess = await openDatabase(suite.service.database);
     try {
       await setPresence(otherProcess, 'fay', 'away');
       await eventually(async () =>
@@ -149,11 +151,11 @@ describe('rep event streams', () => {
     const routingId = await startRouting();
     await eventually(async () => (ofRouting(fay.received, routingId).includes('offer.created') ? true : undefined));
     fay.source.close();
-    await http.post(`/v1/routings/${routingId}/cancel`);
+    await suite.admin.post(`/v1/routings/${routingId}/cancel`);
   });
 
   test('streams send heartbeats, and only the rep or an admin may listen', async () => {
-    const response = await fetch(`${service.baseUrl}/v1/reps/eli/events`, {
+    const response = await fetch(`${suite.service.baseUrl}/v1/reps/eli/events`, {
       headers: { authorization: `Bearer ${tokens.eli}` },
     });
     assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
@@ -167,11 +169,13 @@ describe('rep event streams', () => {
     assert.ok(text.includes(': heartbeat'), text);
     await reader.cancel();
 
-    const other = await fetch(`${service.baseUrl}/v1/reps/fay/events`, {
+    const other = await fetch(`${suite.service.baseUrl}/v1/reps/fay/events`, {
       headers: { authorization: `Bearer ${tokens.eli}` },
     });
     assert.equal(other.status, 403);
-    const badCursor = await http.request('GET', '/v1/reps/eli/events', undefined, { 'last-event-id': 'yesterday' });
+    const badCursor = await suite.admin.request('GET', '/v1/reps/eli/events', undefined, {
+      'last-event-id': 'yesterday',
+    });
     assert.equal(badCursor.status, 400);
     assert.equal(badCursor.body.error.details.issues[0].field, 'Last-Event-ID');
   });

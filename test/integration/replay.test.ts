@@ -4,31 +4,26 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 const historiesDir = path.resolve(__dirname, '..', 'histories');
 const replayOptions = () => ({ workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string } });
 
 describe('workflow replay', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['ray', 'sky']);
+    await putReps(suite.admin, ['ray', 'sky']);
     const rule = (name: string, extra: Record<string, unknown>) =>
-      createRule(http, { name, criteria: { all: [{ field: 'country', op: 'equals', value: name }] }, ...extra });
+      createRule(suite.admin, { name, criteria: { all: [{ field: 'country', op: 'equals', value: name }] }, ...extra });
     await rule('first', { routeTo: { users: ['ray', 'sky'] }, offerTimeoutSeconds: 60 });
     await rule('turns', { routeTo: { users: ['ray', 'sky'] }, distribution: 'round_robin', offerTimeoutSeconds: 1 });
     await rule('booker', { routeTo: { users: ['ray'] }, offerTimeoutSeconds: 0.3 });
   });
-  after(() => service.stop());
 
   /** Routes one visitor through `drive`, waits for the outcome, and returns the routing's history. */
   async function scenario(
@@ -38,10 +33,10 @@ describe('workflow replay', () => {
     type = 'inbound',
   ) {
     const routingId = uniqueRoutingId(name);
-    await http.post('/v1/routings', { routingId, type, visitor: { id: `v-${routingId}`, country } });
+    await suite.admin.post('/v1/routings', { routingId, type, visitor: { id: `v-${routingId}`, country } });
     await drive(routingId);
-    await http.get(`/v1/routings/${routingId}?waitSeconds=20`);
-    const history = await service.env.client.workflow.getHandle(routingId).fetchHistory();
+    await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=20`);
+    const history = await suite.service.env.client.workflow.getHandle(routingId).fetchHistory();
     if (process.env.RECORD_HISTORIES === '1') {
       writeFileSync(path.join(historiesDir, `${name}.json`), `${historyToJSON(history)}\n`);
     }
@@ -51,18 +46,18 @@ describe('workflow replay', () => {
   test('fresh histories of every outcome replay without nondeterminism', async () => {
     const scenarios = [
       await scenario('connected-first-offer', 'first', async (id) => {
-        await offerFor(http, 'ray', id);
-        await Promise.all([http.accept(id, 'ray'), http.accept(id, 'sky')]);
+        await offerFor(suite.admin, 'ray', id);
+        await Promise.all([suite.admin.accept(id, 'ray'), suite.admin.accept(id, 'sky')]);
       }),
       await scenario('round-robin-decline-timeout', 'turns', async (id) => {
         // The first rep in turn declines (if the offer has not already timed out); the next one lets it time out.
-        const first = await eventually(async () => (await http.get(`/v1/routings/${id}`)).body.offers[0]?.repId);
-        await http.decline(id, first);
+        const first = await eventually(async () => (await suite.admin.get(`/v1/routings/${id}`)).body.offers[0]?.repId);
+        await suite.admin.decline(id, first);
       }),
       await scenario('meeting-booker', 'booker', async () => {}),
       await scenario('cancelled', 'first', async (id) => {
-        await offerFor(http, 'sky', id);
-        await http.post(`/v1/routings/${id}/cancel`);
+        await offerFor(suite.admin, 'sky', id);
+        await suite.admin.post(`/v1/routings/${id}/cancel`);
       }),
       await scenario('no-match', 'nowhere', async () => {}),
     ];

@@ -3,10 +3,9 @@
 // delays and their percentiles are worked out here from the timestamps each routing recorded (its state), never from
 // the wall clock.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 interface Offer {
   repId: string;
@@ -51,8 +50,7 @@ function expectedDelays(states: readonly State[], delay: (state: State) => numbe
 }
 
 describe('reports', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
   let window: string;
   const rules: Record<'fa' | 'rr' | 'rrTimeout', string> = { fa: '', rr: '', rrTimeout: '' };
   const states: State[] = [];
@@ -61,29 +59,27 @@ describe('reports', () => {
 
   const start = async (country: string, type = 'inbound', visitorId = `v-${uniqueRoutingId(country)}`) => {
     const routingId = uniqueRoutingId(country);
-    const response = await http.post('/v1/routings', { routingId, type, visitor: { id: visitorId, country } });
+    const response = await suite.admin.post('/v1/routings', { routingId, type, visitor: { id: visitorId, country } });
     assert.equal(response.status, 202, JSON.stringify(response.body));
     return routingId;
   };
   const finalState = async (routingId: string, status: string): Promise<State> => {
-    const { body } = await http.get(`/v1/routings/${routingId}?waitSeconds=20`);
+    const { body } = await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=20`);
     assert.equal(body.status, status, JSON.stringify(body));
     return body;
   };
   /** The rep the routing offered (or last offered), once it has. */
   const offeredRep = (routingId: string, count: number) =>
     eventually(async () => {
-      const { body } = await http.get(`/v1/routings/${routingId}`);
+      const { body } = await suite.admin.get(`/v1/routings/${routingId}`);
       return body.offers.length >= count ? (body.offers[count - 1].repId as string) : undefined;
     });
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     const since = new Date(Date.now() - 60_000).toISOString();
-    await putReps(http, ['ann', 'ben', 'cat', 'dan']);
+    await putReps(suite.admin, ['ann', 'ben', 'cat', 'dan']);
     rules.fa = (
-      await createRule(http, {
+      await createRule(suite.admin, {
         name: 'first available',
         criteria: { all: [{ field: 'country', op: 'equals', value: 'fa' }] },
         routeTo: { users: ['ann', 'ben'] },
@@ -91,7 +87,7 @@ describe('reports', () => {
       })
     ).id;
     rules.rr = (
-      await createRule(http, {
+      await createRule(suite.admin, {
         name: 'round robin',
         criteria: { all: [{ field: 'country', op: 'equals', value: 'rr' }] },
         routeTo: { users: ['cat', 'dan'] },
@@ -100,7 +96,7 @@ describe('reports', () => {
       })
     ).id;
     rules.rrTimeout = (
-      await createRule(http, {
+      await createRule(suite.admin, {
         name: 'round robin, nobody answers',
         criteria: { all: [{ field: 'country', op: 'equals', value: 'rr-timeout' }] },
         routeTo: { users: ['cat', 'dan'] },
@@ -117,39 +113,39 @@ describe('reports', () => {
 
     // First available: ann wins, ben wins, both decline, the visitor leaves.
     const annWins = await start('fa');
-    await offerFor(http, 'ann', annWins);
-    assert.equal((await http.accept(annWins, 'ann')).status, 200);
+    await offerFor(suite.admin, 'ann', annWins);
+    assert.equal((await suite.admin.accept(annWins, 'ann')).status, 200);
     states.push(await finalState(annWins, 'connected'));
     count('ann', 'accepted');
     count('ben', 'withdrawn');
     const benWins = await start('fa');
-    await offerFor(http, 'ben', benWins);
-    assert.equal((await http.accept(benWins, 'ben')).status, 200);
+    await offerFor(suite.admin, 'ben', benWins);
+    assert.equal((await suite.admin.accept(benWins, 'ben')).status, 200);
     states.push(await finalState(benWins, 'connected'));
     count('ben', 'accepted');
     count('ann', 'withdrawn');
     const bothDecline = await start('fa');
-    await offerFor(http, 'ann', bothDecline);
-    await offerFor(http, 'ben', bothDecline);
-    assert.equal((await http.decline(bothDecline, 'ann')).status, 200);
-    assert.equal((await http.decline(bothDecline, 'ben')).status, 200);
+    await offerFor(suite.admin, 'ann', bothDecline);
+    await offerFor(suite.admin, 'ben', bothDecline);
+    assert.equal((await suite.admin.decline(bothDecline, 'ann')).status, 200);
+    assert.equal((await suite.admin.decline(bothDecline, 'ben')).status, 200);
     states.push(await finalState(bothDecline, 'meeting_booker'));
     count('ann', 'declined');
     count('ben', 'declined');
     const visitorLeft = await start('fa');
-    await offerFor(http, 'ann', visitorLeft);
-    assert.equal((await http.post(`/v1/routings/${visitorLeft}/cancel`)).status, 200);
+    await offerFor(suite.admin, 'ann', visitorLeft);
+    assert.equal((await suite.admin.post(`/v1/routings/${visitorLeft}/cancel`)).status, 200);
     states.push(await finalState(visitorLeft, 'cancelled'));
     count('ann', 'withdrawn');
     count('ben', 'withdrawn');
     // A pounce superseded by the same visitor's inbound routing, which is then cancelled too.
     const visitorId = `v-${uniqueRoutingId('pounce')}`;
     const pounce = await start('fa', 'pounce', visitorId);
-    await offerFor(http, 'ann', pounce);
+    await offerFor(suite.admin, 'ann', pounce);
     const inbound = await start('fa', 'inbound', visitorId);
     states.push(await finalState(pounce, 'superseded'));
-    await offerFor(http, 'ann', inbound);
-    assert.equal((await http.post(`/v1/routings/${inbound}/cancel`)).status, 200);
+    await offerFor(suite.admin, 'ann', inbound);
+    assert.equal((await suite.admin.post(`/v1/routings/${inbound}/cancel`)).status, 200);
     states.push(await finalState(inbound, 'cancelled'));
     for (let routing = 0; routing < 2; routing++) {
       count('ann', 'withdrawn');
@@ -159,17 +155,17 @@ describe('reports', () => {
     // Round robin: the first rep offered accepts; then the first declines and the other accepts.
     const firstAccepts = await start('rr');
     const first = await offeredRep(firstAccepts, 1);
-    await offerFor(http, first, firstAccepts);
-    assert.equal((await http.accept(firstAccepts, first)).status, 200);
+    await offerFor(suite.admin, first, firstAccepts);
+    assert.equal((await suite.admin.accept(firstAccepts, first)).status, 200);
     states.push(await finalState(firstAccepts, 'connected'));
     count(first, 'accepted');
     const secondAccepts = await start('rr');
     const declining = await offeredRep(secondAccepts, 1);
-    await offerFor(http, declining, secondAccepts);
-    assert.equal((await http.decline(secondAccepts, declining)).status, 200);
+    await offerFor(suite.admin, declining, secondAccepts);
+    assert.equal((await suite.admin.decline(secondAccepts, declining)).status, 200);
     const accepting = await offeredRep(secondAccepts, 2);
-    await offerFor(http, accepting, secondAccepts);
-    assert.equal((await http.accept(secondAccepts, accepting)).status, 200);
+    await offerFor(suite.admin, accepting, secondAccepts);
+    assert.equal((await suite.admin.accept(secondAccepts, accepting)).status, 200);
     states.push(await finalState(secondAccepts, 'connected'));
     count(declining, 'declined');
     count(accepting, 'accepted');
@@ -186,17 +182,16 @@ describe('reports', () => {
     window = `since=${since}&until=${until}`;
     // Every routing's row carries its outcome before the reports read them.
     await eventually(async () => {
-      const { body } = await http.get(`/v1/reports/outcomes?${window}`);
+      const { body } = await suite.admin.get(`/v1/reports/outcomes?${window}`);
       const open = body.rows.reduce((sum: number, row: { open: number }) => sum + row.open, 0);
       return open === 0 && body.rows.length > 0 ? true : undefined;
     });
   });
-  after(() => service.stop());
 
   const ofRule = (ruleId: string | null) => states.filter((state) => (state.rule?.id ?? null) === ruleId);
 
   test('outcomes per rule are the outcomes the routings reached', async () => {
-    const { status, body } = await http.get(`/v1/reports/outcomes?${window}&groupBy=rule`);
+    const { status, body } = await suite.admin.get(`/v1/reports/outcomes?${window}&groupBy=rule`);
     assert.equal(status, 200, JSON.stringify(body));
     const zero = {
       connected: 0,
@@ -220,15 +215,15 @@ describe('reports', () => {
     ].sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : 1));
     assert.deepEqual(body.rows, expected);
     // A rule filter keeps that rule's routings only.
-    const { body: filtered } = await http.get(`/v1/reports/outcomes?${window}&groupBy=rule&ruleId=${rules.rr}`);
+    const { body: filtered } = await suite.admin.get(`/v1/reports/outcomes?${window}&groupBy=rule&ruleId=${rules.rr}`);
     assert.deepEqual(filtered.rows, [expected.find((row) => row.key === rules.rr)]);
     // By type: one pounce, superseded.
-    const { body: pounces } = await http.get(`/v1/reports/outcomes?${window}&groupBy=rule&type=pounce`);
+    const { body: pounces } = await suite.admin.get(`/v1/reports/outcomes?${window}&groupBy=rule&type=pounce`);
     assert.deepEqual(pounces.rows, [{ key: rules.fa, routings: 1, open: 0, outcomes: { ...zero, superseded: 1 } }]);
   });
 
   test('speed to lead per rule: median and p90 of the recorded delays', async () => {
-    const { status, body } = await http.get(`/v1/reports/speed-to-lead?${window}&groupBy=rule`);
+    const { status, body } = await suite.admin.get(`/v1/reports/speed-to-lead?${window}&groupBy=rule`);
     assert.equal(status, 200, JSON.stringify(body));
     const rows = [rules.fa, rules.rr, rules.rrTimeout, null].map((ruleId) => {
       const routings = ofRule(ruleId);
@@ -254,7 +249,7 @@ describe('reports', () => {
       ['hour', 13, ':00:00.000Z'],
     ] as const) {
       const buckets = [...new Set(states.map((state) => state.startedAt.slice(0, length)))].sort();
-      const { body } = await http.get(`/v1/reports/speed-to-lead?${window}&groupBy=${groupBy}`);
+      const { body } = await suite.admin.get(`/v1/reports/speed-to-lead?${window}&groupBy=${groupBy}`);
       assert.deepEqual(
         body.rows,
         buckets.map((bucket) => {
@@ -271,7 +266,7 @@ describe('reports', () => {
     const reps = [...new Set(states.map((state) => state.repId))].sort((a, b) =>
       a === null ? 1 : b === null ? -1 : a < b ? -1 : 1,
     );
-    const { body } = await http.get(`/v1/reports/speed-to-lead?${window}&groupBy=rep`);
+    const { body } = await suite.admin.get(`/v1/reports/speed-to-lead?${window}&groupBy=rep`);
     assert.deepEqual(
       body.rows,
       reps.map((repId) => {
@@ -287,7 +282,7 @@ describe('reports', () => {
   });
 
   test('offers per rep: made, accepted, declined, timed out, withdrawn', async () => {
-    const { status, body } = await http.get(`/v1/reports/reps?${window}`);
+    const { status, body } = await suite.admin.get(`/v1/reports/reps?${window}`);
     assert.equal(status, 200, JSON.stringify(body));
     const expected = [...expectedResults.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -319,7 +314,7 @@ describe('reports', () => {
   });
 
   test('first-offer shares against fair shares, per rule and stage', async () => {
-    const { status, body } = await http.get(`/v1/reports/first-offer-shares?${window}`);
+    const { status, body } = await suite.admin.get(`/v1/reports/first-offer-shares?${window}`);
     assert.equal(status, 200, JSON.stringify(body));
     // Round robin: each routing's first offer went to one of its two eligible reps.
     const firstOffered = (ruleId: string) =>
@@ -360,16 +355,16 @@ describe('reports', () => {
   test('a window that holds none of the routings reports nothing; reports are for admins only', async () => {
     const empty = 'since=2020-01-01T00:00:00Z&until=2020-01-02T00:00:00%2B01:00';
     for (const report of ['speed-to-lead', 'outcomes', 'first-offer-shares']) {
-      const { status, body } = await http.get(`/v1/reports/${report}?${empty}`);
+      const { status, body } = await suite.admin.get(`/v1/reports/${report}?${empty}`);
       assert.equal(status, 200, JSON.stringify(body));
       assert.deepEqual(body, {
         window: { since: '2020-01-01T00:00:00.000Z', until: '2020-01-01T23:00:00.000Z' },
         rows: [],
       });
     }
-    assert.deepEqual((await http.get(`/v1/reports/reps?${empty}`)).body.reps, []);
-    const experience = http.withToken(service.keys.experienceKey);
-    const rep = await http.asRep('ann');
+    assert.deepEqual((await suite.admin.get(`/v1/reports/reps?${empty}`)).body.reps, []);
+    const experience = suite.admin.withToken(suite.service.keys.experienceKey);
+    const rep = await suite.admin.asRep('ann');
     for (const client of [experience, rep]) {
       for (const report of ['speed-to-lead', 'outcomes', 'reps', 'first-offer-shares']) {
         assert.equal((await client.get(`/v1/reports/${report}`)).status, 403);
@@ -387,7 +382,7 @@ describe('reports', () => {
       ['first-offer-shares?timeZone=Europe/Paris', 'timeZone'],
     ];
     for (const [query, field] of cases) {
-      const { status, body } = await http.get(`/v1/reports/${query}`);
+      const { status, body } = await suite.admin.get(`/v1/reports/${query}`);
       assert.equal(status, 400, query);
       assert.deepEqual(
         body.error.details.issues.map((issue: { field: string }) => issue.field),

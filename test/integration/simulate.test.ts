@@ -1,21 +1,17 @@
 // POST /v1/rules/simulate explains a routing without starting one.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRule, putReps } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 describe('routing simulation', () => {
-  let service: TestService;
-  let http: HttpClient;
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['sam', 'tia']);
-    await putReps(http, ['uma'], 'away');
-    await http.put('/v1/groups/backup', { name: 'Backup', members: ['sam', 'uma'] });
-    await createRule(http, {
+    await putReps(suite.admin, ['sam', 'tia']);
+    await putReps(suite.admin, ['uma'], 'away');
+    await suite.admin.put('/v1/groups/backup', { name: 'Backup', members: ['sam', 'uma'] });
+    await createRule(suite.admin, {
       name: 'germany',
       criteria: { any: [{ field: 'country', op: 'in', value: ['DE', 'AT'] }] },
       routeTo: { users: ['sam', 'tia'] },
@@ -23,10 +19,9 @@ describe('routing simulation', () => {
       distribution: 'round_robin',
     });
   });
-  after(() => service.stop());
 
   test('shows the matched rule, each stage’s candidates with reasons, and the fallback outcome', async () => {
-    const { status, body } = await http.post('/v1/rules/simulate', {
+    const { status, body } = await suite.admin.post('/v1/rules/simulate', {
       type: 'inbound',
       visitor: { id: 'v', country: 'de' },
     });
@@ -56,18 +51,18 @@ describe('routing simulation', () => {
   });
 
   test('a visitor no rule matches, and a refused request', async () => {
-    const { body } = await http.post('/v1/rules/simulate', { visitor: { id: 'v', country: 'FR' } });
+    const { body } = await suite.admin.post('/v1/rules/simulate', { visitor: { id: 'v', country: 'FR' } });
     assert.deepEqual([body.rule, body.outcomeIfNobodyAccepts], [null, 'no_match']);
-    const bad = await http.post('/v1/rules/simulate', { type: 'inbound' });
+    const bad = await suite.admin.post('/v1/rules/simulate', { type: 'inbound' });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.details.issues[0].field, 'visitor');
   });
 
   test('simulating starts no routing and changes nothing', async () => {
-    const before = await service.env.client.workflow.count(`TaskQueue = '${service.taskQueue}'`);
-    await http.post('/v1/rules/simulate', { visitor: { id: 'v', country: 'AT' } });
-    const after = await service.env.client.workflow.count(`TaskQueue = '${service.taskQueue}'`);
+    const before = await suite.service.env.client.workflow.count(`TaskQueue = '${suite.service.taskQueue}'`);
+    await suite.admin.post('/v1/rules/simulate', { visitor: { id: 'v', country: 'AT' } });
+    const after = await suite.service.env.client.workflow.count(`TaskQueue = '${suite.service.taskQueue}'`);
     assert.equal(after.count, before.count);
-    assert.equal((await http.get('/v1/reps/sam/offers')).body.offers.length, 0);
+    assert.equal((await suite.admin.get('/v1/reps/sam/offers')).body.offers.length, 0);
   });
 });
