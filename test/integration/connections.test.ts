@@ -5,12 +5,12 @@
 // a revoked grant shows up as the connection's status with the provider's reason.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { ConnectionAuthError, ConnectionSessions } from '../../connectors/sessions';
 import { outboundPolicy } from '../../outbound/destination-policy';
 import { LocalOAuthProvider } from '../providers/oauth-provider';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import type { TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 const CLIENT_SECRET = 'client-secret-8f3a0c2e9b';
 
@@ -31,34 +31,31 @@ async function grantAccess(authorizeUrl: string): Promise<Response> {
 }
 
 describe('connections', () => {
-  let service: TestService;
-  let admin: HttpClient;
   let provider: LocalOAuthProvider;
   let sessions: ConnectionSessions;
+  const suite = useTestService({
+    cleanUp: async () => {
+      // Deleting them removes their sync Schedules from the shared Temporal server.
+      for (const { id } of (await suite.admin.get('/v1/connections')).body.connections) {
+        await suite.admin.delete(`/v1/connections/${id}`);
+      }
+      await sessions?.close();
+      await provider?.close();
+    },
+  });
 
   before(async () => {
-    service = await startTestService();
-    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
     provider = await new LocalOAuthProvider().start();
     sessions = new ConnectionSessions({
-      db: service.db,
-      secrets: service.connectionSecrets,
+      db: suite.service.db,
+      secrets: suite.service.connectionSecrets,
       outbound: outboundPolicy(['127.0.0.1']),
     });
-  });
-  after(async () => {
-    // Deleting them removes their sync Schedules from the shared Temporal server.
-    for (const { id } of (await admin.get('/v1/connections')).body.connections) {
-      await admin.delete(`/v1/connections/${id}`);
-    }
-    await sessions?.close();
-    await provider?.close();
-    await service?.stop();
   });
 
   test('Salesforce over OAuth with PKCE: authorize, callback, connected; secrets never shown nor stored in clear', async () => {
     provider.clients.set('sf-app', { clientSecret: CLIENT_SECRET });
-    const created = await admin.post('/v1/connections', {
+    const created = await suite.admin.post('/v1/connections', {
       provider: 'salesforce',
       auth: { type: 'oauth', clientId: 'sf-app', clientSecret: CLIENT_SECRET },
       loginUrl: provider.url,
@@ -70,7 +67,7 @@ describe('connections', () => {
     assert.equal(`${authorizeUrl.origin}${authorizeUrl.pathname}`, `${provider.url}/services/oauth2/authorize`);
     assert.equal(authorizeUrl.searchParams.get('response_type'), 'code');
     assert.equal(authorizeUrl.searchParams.get('client_id'), 'sf-app');
-    assert.equal(authorizeUrl.searchParams.get('redirect_uri'), `${service.baseUrl}/connections/oauth/callback`);
+    assert.equal(authorizeUrl.searchParams.get('redirect_uri'), `${suite.service.baseUrl}/connections/oauth/callback`);
     assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
     assert.match(authorizeUrl.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
     const state = authorizeUrl.searchParams.get('state') ?? '';
@@ -89,20 +86,20 @@ describe('connections', () => {
       authorizeUrl.searchParams.get('code_challenge'),
     );
 
-    const read = await admin.get(`/v1/connections/${created.body.id}`);
+    const read = await suite.admin.get(`/v1/connections/${created.body.id}`);
     assert.equal(read.status, 200);
     assert.equal(read.body.status, 'connected');
     assert.equal(read.body.instanceUrl, provider.url);
     assert.deepEqual(read.body.records, {});
     // Authorized: its Schedule of incremental syncs exists.
-    const schedule = await service.env.client.schedule
+    const schedule = await suite.service.env.client.schedule
       .getHandle(`connection-sync-schedule-${created.body.id}`)
       .describe();
     assert.equal(schedule.action.type, 'startWorkflow');
 
     // The state was single use.
     const replayed = await fetch(
-      `${service.baseUrl}/connections/oauth/callback?state=${encodeURIComponent(state)}&code=again`,
+      `${suite.service.baseUrl}/connections/oauth/callback?state=${encodeURIComponent(state)}&code=again`,
       { redirect: 'manual' },
     );
     assert.equal(replayed.status, 400);
@@ -113,8 +110,8 @@ describe('connections', () => {
     assert.ok(provider.accessTokens.has(session.accessToken), 'the stored token is the one the provider issued');
     const tokenCalls = provider.tokenRequests.length;
     const secrets = [CLIENT_SECRET, session.accessToken, verifier];
-    const responses = JSON.stringify([created.body, read.body, (await admin.get('/v1/connections')).body]);
-    const stored = await storedConnectionText(service);
+    const responses = JSON.stringify([created.body, read.body, (await suite.admin.get('/v1/connections')).body]);
+    const stored = await storedConnectionText(suite.service);
     for (const secret of secrets) {
       assert.ok(!responses.includes(secret), 'no secret in any response');
       assert.ok(!stored.includes(secret), 'no secret in clear in the database');
@@ -124,7 +121,7 @@ describe('connections', () => {
 
   test('refresh on demand uses the refresh token; a revoked grant sets error with the provider’s reason', async () => {
     provider.clients.set('sf-refresh', { clientSecret: CLIENT_SECRET });
-    const created = await admin.post('/v1/connections', {
+    const created = await suite.admin.post('/v1/connections', {
       provider: 'salesforce',
       auth: { type: 'oauth', clientId: 'sf-refresh', clientSecret: CLIENT_SECRET },
       loginUrl: `${provider.url}/`,
@@ -150,22 +147,22 @@ describe('connections', () => {
       assert.equal(error.nonRetryable, true);
       return true;
     });
-    const read = await admin.get(`/v1/connections/${created.body.id}`);
+    const read = await suite.admin.get(`/v1/connections/${created.body.id}`);
     assert.equal(read.body.status, 'error');
     assert.equal(read.body.statusReason, 'expired access/refresh token');
 
     // A new authorization brings it back.
-    const again = await admin.post(`/v1/connections/${created.body.id}/authorize`, {});
+    const again = await suite.admin.post(`/v1/connections/${created.body.id}/authorize`, {});
     assert.equal(again.status, 200);
     await grantAccess(again.body.authorizeUrl);
-    assert.equal((await admin.get(`/v1/connections/${created.body.id}`)).body.status, 'connected');
+    assert.equal((await suite.admin.get(`/v1/connections/${created.body.id}`)).body.status, 'connected');
   });
 
   test('Salesforce JWT bearer: an RS256 assertion the provider verifies; a wrong user is refused with its reason', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     provider.clients.set('sf-jwt', { publicKey, username: 'integration@acme.test' });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const created = await admin.post('/v1/connections', {
+    const created = await suite.admin.post('/v1/connections', {
       provider: 'salesforce',
       auth: { type: 'jwt', clientId: 'sf-jwt', username: 'integration@acme.test', privateKey: pem },
       loginUrl: provider.url,
@@ -181,12 +178,12 @@ describe('connections', () => {
     const refreshed = await sessions.refresh(created.body.id);
     assert.equal(provider.tokenRequests.at(-1)?.form.grant_type, 'urn:ietf:params:oauth:grant-type:jwt-bearer');
     assert.ok(provider.accessTokens.has(refreshed.accessToken));
-    const stored = await storedConnectionText(service);
+    const stored = await storedConnectionText(suite.service);
     const key = pem.split('\n')[1] ?? '';
     assert.ok(key.length > 20 && !stored.includes(key), 'the private key is not stored in clear');
-    assert.ok(!JSON.stringify((await admin.get('/v1/connections')).body).includes(key));
+    assert.ok(!JSON.stringify((await suite.admin.get('/v1/connections')).body).includes(key));
 
-    const wrongUser = await admin.post('/v1/connections', {
+    const wrongUser = await suite.admin.post('/v1/connections', {
       provider: 'salesforce',
       auth: { type: 'jwt', clientId: 'sf-jwt', username: 'someone-else@acme.test', privateKey: pem },
       loginUrl: provider.url,
@@ -198,7 +195,7 @@ describe('connections', () => {
 
   test('Outreach over OAuth (no PKCE): tokenUrl and apiBaseUrl overrides; the rotated refresh token is kept', async () => {
     provider.clients.set('outreach-app', { clientSecret: CLIENT_SECRET });
-    const created = await admin.post('/v1/connections', {
+    const created = await suite.admin.post('/v1/connections', {
       provider: 'outreach',
       auth: { type: 'oauth', clientId: 'outreach-app', clientSecret: CLIENT_SECRET },
       tokenUrl: `${provider.url}/oauth/token`,
@@ -214,48 +211,48 @@ describe('connections', () => {
 
     const refreshed = await sessions.refresh(created.body.id);
     const refresh = provider.tokenRequests.at(-1);
-    assert.equal(refresh?.form.redirect_uri, `${service.baseUrl}/connections/oauth/callback`);
+    assert.equal(refresh?.form.redirect_uri, `${suite.service.baseUrl}/connections/oauth/callback`);
     // The provider rotated the refresh token: the next refresh works only with the new one.
     const again = await sessions.refresh(created.body.id);
     assert.notEqual(again.accessToken, refreshed.accessToken);
-    assert.equal((await admin.get(`/v1/connections/${created.body.id}`)).body.status, 'connected');
+    assert.equal((await suite.admin.get(`/v1/connections/${created.body.id}`)).body.status, 'connected');
   });
 
   test('a refused consent becomes the status; sync needs a grant, then starts syncConnection; delete', async () => {
-    const created = await admin.post('/v1/connections', {
+    const created = await suite.admin.post('/v1/connections', {
       provider: 'salesforce',
       auth: { type: 'oauth', clientId: 'unknown-app', clientSecret: CLIENT_SECRET },
       loginUrl: provider.url,
     });
-    const notYet = await admin.post(`/v1/connections/${created.body.id}/sync`, {});
+    const notYet = await suite.admin.post(`/v1/connections/${created.body.id}/sync`, {});
     assert.equal(notYet.status, 409);
     assert.equal(notYet.body.error.code, 'not_authorized');
 
     const callback = await grantAccess(created.body.authorizeUrl);
     assert.equal(callback.status, 303);
-    const read = await admin.get(`/v1/connections/${created.body.id}`);
+    const read = await suite.admin.get(`/v1/connections/${created.body.id}`);
     assert.equal(read.body.status, 'error');
     assert.equal(read.body.statusReason, 'client identifier invalid');
 
-    const started = await admin.post(`/v1/connections/${created.body.id}/sync`, { full: true });
+    const started = await suite.admin.post(`/v1/connections/${created.body.id}/sync`, { full: true });
     assert.equal(started.status, 202, JSON.stringify(started.body));
     assert.deepEqual(started.body, {
       connectionId: created.body.id,
       workflowId: `connection-sync-${created.body.id}`,
       full: true,
     });
-    const handle = service.env.client.workflow.getHandle(started.body.workflowId);
+    const handle = suite.service.env.client.workflow.getHandle(started.body.workflowId);
     const description = await handle.describe();
     assert.equal(description.type, 'syncConnection');
-    assert.equal(description.taskQueue, service.taskQueue);
+    assert.equal(description.taskQueue, suite.service.taskQueue);
     await handle.terminate('test: the sync itself is tested elsewhere').catch(() => undefined);
 
-    const schedule = service.env.client.schedule.getHandle(`connection-sync-schedule-${created.body.id}`);
+    const schedule = suite.service.env.client.schedule.getHandle(`connection-sync-schedule-${created.body.id}`);
     await schedule.describe();
-    assert.equal((await admin.delete(`/v1/connections/${created.body.id}`)).status, 204);
-    assert.equal((await admin.get(`/v1/connections/${created.body.id}`)).status, 404);
+    assert.equal((await suite.admin.delete(`/v1/connections/${created.body.id}`)).status, 204);
+    assert.equal((await suite.admin.get(`/v1/connections/${created.body.id}`)).status, 404);
     await assert.rejects(schedule.describe(), 'the Schedule went with the connection');
-    assert.equal((await admin.delete(`/v1/connections/${created.body.id}`)).status, 404);
+    assert.equal((await suite.admin.delete(`/v1/connections/${created.body.id}`)).status, 404);
   });
 
   test('bad input answers 400 naming the field; internal hosts are refused; only admins', async () => {
@@ -282,23 +279,23 @@ describe('connections', () => {
       [{ provider: 'salesloft', auth: { type: 'oauth', clientId: 'a', clientSecret: 'b' }, extra: 1 }, 'extra'],
     ];
     for (const [body, field] of cases) {
-      const answer = await admin.post('/v1/connections', body);
+      const answer = await suite.admin.post('/v1/connections', body);
       assert.equal(answer.status, 400, `${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`);
       const fields = (answer.body.error.details.issues as { field: string }[]).map((issue) => issue.field);
       assert.ok(fields.includes(field), `${field} named in ${JSON.stringify(fields)}`);
     }
-    const badSync = await admin.post('/v1/connections/whatever/sync', { full: 'yes' });
+    const badSync = await suite.admin.post('/v1/connections/whatever/sync', { full: 'yes' });
     assert.equal(badSync.status, 400);
 
     const valid = { provider: 'salesforce', auth: { type: 'oauth', clientId: 'a', clientSecret: 'b' } };
-    const experience = admin.withToken(service.keys.experienceKey);
+    const experience = suite.admin.withToken(suite.service.keys.experienceKey);
     assert.equal((await experience.post('/v1/connections', valid)).status, 403);
     assert.equal((await experience.get('/v1/connections')).status, 403);
-    assert.equal((await admin.withToken(undefined).get('/v1/connections')).status, 401);
-    assert.equal((await admin.withToken('nope-not-a-valid-key').post('/v1/connections', valid)).status, 401);
+    assert.equal((await suite.admin.withToken(undefined).get('/v1/connections')).status, 401);
+    assert.equal((await suite.admin.withToken('nope-not-a-valid-key').post('/v1/connections', valid)).status, 401);
 
     // The callback needs no credential, but a state it issued.
-    const forged = await fetch(`${service.baseUrl}/connections/oauth/callback?state=forged&code=x`, {
+    const forged = await fetch(`${suite.service.baseUrl}/connections/oauth/callback?state=forged&code=x`, {
       redirect: 'manual',
     });
     assert.equal(forged.status, 400);

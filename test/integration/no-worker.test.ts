@@ -2,31 +2,30 @@
 // is an outage the client can wait out (503 with Retry-After), not a server bug.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { routingWorkflowType } from '../../workflows/messages';
 import { uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 describe('no worker polling a routing', () => {
-  let service: TestService;
   let experience: HttpClient;
   let routingId: string;
+  const suite = useTestService({
+    cleanUp: async () => {
+      await suite.service.env.client.workflow.getHandle(routingId).terminate();
+    },
+  });
 
   before(async () => {
-    service = await startTestService();
-    experience = new HttpClient(service.baseUrl, service.keys.experienceKey);
+    experience = new HttpClient(suite.service.baseUrl, suite.service.keys.experienceKey);
     // A routing on a task queue no worker has ever polled, as after every worker of a deployment stopped.
     routingId = uniqueRoutingId('no-worker');
-    await service.env.client.workflow.start(routingWorkflowType, {
+    await suite.service.env.client.workflow.start(routingWorkflowType, {
       taskQueue: `nobody-polls-${randomUUID()}`,
       workflowId: routingId,
       args: [{ routingId, type: 'inbound', visitor: { id: 'v-no-worker' } }],
     });
-  });
-  after(async () => {
-    await service.env.client.workflow.getHandle(routingId).terminate();
-    await service.stop();
   });
 
   test("reading the routing's state answers 503 with Retry-After once its bound is over, never 500", async () => {

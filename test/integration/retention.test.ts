@@ -13,35 +13,31 @@ import { startWorker } from '../../worker/start-worker';
 import type { PurgeCounts, PurgeInput, RetentionPolicy } from '../../workflows/purge-expired-data';
 import { purgeExpiredDataWorkflowType } from '../../workflows/purge-expired-data';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import type { HttpClient } from '../support/http';
+import { useTestService } from '../support/suite-service';
 
 const DAY_MS = 86_400_000;
 const defaults: RetentionPolicy = { finishedRoutingsDays: 90, repEventsDays: 7, webhookDeliveriesDays: 30 };
 const keepForever: RetentionPolicy = { finishedRoutingsDays: 0, repEventsDays: 0, webhookDeliveriesDays: 0 };
 
 describe('retention', () => {
-  let service: TestService;
-  let admin: HttpClient;
   let experience: HttpClient;
   let receiver: Server;
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
-    experience = admin.withToken(service.keys.experienceKey);
+    experience = suite.admin.withToken(suite.service.keys.experienceKey);
     receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const { port } = receiver.address() as { port: number };
     const events = ['offer.created', 'offer.withdrawn', 'routing.connected', 'routing.finished', 'presence.changed'];
-    const registered = await admin.post('/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events });
+    const registered = await suite.admin.post('/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events });
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
     // cy is in no rule: her presence changes nothing but her own event and delivery.
-    await putReps(admin, ['ann', 'bob', 'cy']);
-    await createRule(admin, { name: 'everyone', routeTo: { users: ['ann', 'bob'] }, offerTimeoutSeconds: 600 });
+    await putReps(suite.admin, ['ann', 'bob', 'cy']);
+    await createRule(suite.admin, { name: 'everyone', routeTo: { users: ['ann', 'bob'] }, offerTimeoutSeconds: 600 });
   });
   after(async () => {
-    await service?.stop();
     await new Promise((resolve) => receiver?.close(resolve));
   });
 
@@ -50,39 +46,39 @@ describe('retention', () => {
     const routingId = uniqueRoutingId(label);
     const started = await experience.post('/v1/routings', { routingId, type: 'inbound', visitor: { id: label } });
     assert.equal(started.status, 202, JSON.stringify(started.body));
-    await offerFor(admin, repId, routingId);
+    await offerFor(suite.admin, repId, routingId);
     return routingId;
   }
 
   function purge(input: PurgeInput): Promise<PurgeCounts> {
-    return service.env.client.workflow.execute(purgeExpiredDataWorkflowType, {
-      taskQueue: service.taskQueue,
+    return suite.service.env.client.workflow.execute(purgeExpiredDataWorkflowType, {
+      taskQueue: suite.service.taskQueue,
       workflowId: uniqueRoutingId('purge'),
       args: [input],
     });
   }
 
   const routingIds = async () =>
-    (await service.db.selectFrom('routings').select('routing_id').execute()).map((row) => row.routing_id);
+    (await suite.service.db.selectFrom('routings').select('routing_id').execute()).map((row) => row.routing_id);
   const offersOf = async (routingId: string) =>
-    (await service.db.selectFrom('offers').select('rep_id').where('routing_id', '=', routingId).execute()).length;
+    (await suite.service.db.selectFrom('offers').select('rep_id').where('routing_id', '=', routingId).execute()).length;
   const conversationOf = (routingId: string) =>
-    service.db.selectFrom('conversations').selectAll().where('routing_id', '=', routingId).executeTakeFirst();
+    suite.service.db.selectFrom('conversations').selectAll().where('routing_id', '=', routingId).executeTakeFirst();
 
   test('old finished data goes in bounded batches; open, active, pending and recent data stays', async () => {
     const cancelled = await routingOfferedTo('old-cancelled', 'ann');
     assert.equal((await experience.post(`/v1/routings/${cancelled}/cancel`)).status, 200);
     const ended = await routingOfferedTo('old-ended', 'ann');
-    assert.equal((await admin.accept(ended, 'ann')).status, 200);
-    assert.equal((await (await admin.asRep('ann')).post(`/v1/routings/${ended}/end`)).status, 200);
+    assert.equal((await suite.admin.accept(ended, 'ann')).status, 200);
+    assert.equal((await (await suite.admin.asRep('ann')).post(`/v1/routings/${ended}/end`)).status, 200);
     const active = await routingOfferedTo('old-active', 'bob');
-    assert.equal((await admin.accept(active, 'bob')).status, 200);
+    assert.equal((await suite.admin.accept(active, 'bob')).status, 200);
     const open = await routingOfferedTo('open', 'ann');
     const recent = await routingOfferedTo('recent', 'ann');
     assert.equal((await experience.post(`/v1/routings/${recent}/cancel`)).status, 200);
     // Every delivery so far has been sent (the receiver answers 204).
     await eventually(async () => {
-      const pending = await service.db
+      const pending = await suite.service.db
         .selectFrom('webhook_deliveries')
         .select('id')
         .where('status', '=', 'pending')
@@ -94,24 +90,28 @@ describe('retention', () => {
     // that long ago too. One old delivery is still being retried (as one to a dead endpoint would be).
     const longAgo = new Date(Date.now() - 100 * DAY_MS).toISOString();
     const old = [cancelled, ended, active];
-    await service.db
+    await suite.service.db
       .updateTable('routings')
       .set({ started_at: longAgo, ended_at: longAgo })
       .where('routing_id', 'in', old)
       .execute();
-    await service.db.updateTable('routings').set({ started_at: longAgo }).where('routing_id', '=', open).execute();
-    await service.db.updateTable('rep_events').set({ created_at: longAgo }).execute();
-    await service.db.updateTable('webhook_deliveries').set({ created_at: longAgo }).execute();
-    const oldDeliveries = await service.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
+    await suite.service.db
+      .updateTable('routings')
+      .set({ started_at: longAgo })
+      .where('routing_id', '=', open)
+      .execute();
+    await suite.service.db.updateTable('rep_events').set({ created_at: longAgo }).execute();
+    await suite.service.db.updateTable('webhook_deliveries').set({ created_at: longAgo }).execute();
+    const oldDeliveries = await suite.service.db.selectFrom('webhook_deliveries').select('id').orderBy('id').execute();
     const stillSending = oldDeliveries[0]?.id as string;
-    await service.db
+    await suite.service.db
       .updateTable('webhook_deliveries')
       .set({ status: 'pending' })
       .where('id', '=', stillSending)
       .execute();
-    const oldEvents = (await service.db.selectFrom('rep_events').select('id').execute()).length;
+    const oldEvents = (await suite.service.db.selectFrom('rep_events').select('id').execute()).length;
     // Something recent: a presence change is a rep event and a webhook delivery of today.
-    assert.equal((await admin.put('/v1/users/cy/presence', { status: 'away' })).status, 200);
+    assert.equal((await suite.admin.put('/v1/users/cy/presence', { status: 'away' })).status, 200);
 
     // 0 keeps everything.
     assert.deepEqual(await purge({ policy: keepForever }), {
@@ -141,16 +141,18 @@ describe('retention', () => {
     assert.equal(await conversationOf(ended), undefined);
     assert.ok((await offersOf(active)) > 0 && (await offersOf(open)) > 0 && (await offersOf(recent)) > 0);
     assert.equal((await conversationOf(active))?.ended_at, null, 'the active conversation is kept');
-    assert.equal((await admin.get('/v1/reps/bob/conversations')).body.conversations.length, 1);
-    assert.ok((await admin.get('/v1/reps/ann/offers')).body.offers.some((offer: any) => offer.routingId === open));
+    assert.equal((await suite.admin.get('/v1/reps/bob/conversations')).body.conversations.length, 1);
+    assert.ok(
+      (await suite.admin.get('/v1/reps/ann/offers')).body.offers.some((offer: any) => offer.routingId === open),
+    );
 
-    const events = await service.db.selectFrom('rep_events').select(['type', 'created_at']).execute();
+    const events = await suite.service.db.selectFrom('rep_events').select(['type', 'created_at']).execute();
     assert.deepEqual(
       events.map((event) => event.type),
       ['presence.changed'],
       'only the recent event is left',
     );
-    const deliveries = await service.db.selectFrom('webhook_deliveries').select(['id', 'event_type']).execute();
+    const deliveries = await suite.service.db.selectFrom('webhook_deliveries').select(['id', 'event_type']).execute();
     assert.ok(
       deliveries.some((delivery) => delivery.id === stillSending),
       'the delivery still being sent is kept',
@@ -160,7 +162,7 @@ describe('retention', () => {
       'the recent one is kept',
     );
     assert.equal(deliveries.length, 2);
-    const orphanAttempts = await service.db
+    const orphanAttempts = await suite.service.db
       .selectFrom('webhook_attempts')
       .select('delivery_id')
       .where(
@@ -181,13 +183,13 @@ describe('retention', () => {
       startWorker({
         target: { connection: { address: process.env.TEST_TEMPORAL_ADDRESS as string }, namespace: 'default' },
         taskQueue,
-        db: service.db,
+        db: suite.service.db,
         workflowBundle,
         logger: pino({ level: 'silent' }),
         lifecycle,
         retention,
       });
-    const schedule = service.env.client.schedule.getHandle(retentionScheduleId(taskQueue));
+    const schedule = suite.service.env.client.schedule.getHandle(retentionScheduleId(taskQueue));
     after(() => schedule.delete());
 
     await start(defaults);
@@ -212,7 +214,7 @@ describe('retention', () => {
     // Its action really purges: triggered now, the run completes on the worker.
     await schedule.trigger();
     const action = await eventually(async () => (await schedule.describe()).info.recentActions[0]);
-    const run = service.env.client.workflow.getHandle(
+    const run = suite.service.env.client.workflow.getHandle(
       action.action.workflow.workflowId,
       action.action.workflow.firstExecutionRunId,
     );

@@ -2,10 +2,9 @@
 // with pages that stay put while new routings start. The expected order comes from the start times the routings
 // recorded, never from the wall clock.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createRule, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 interface Summary {
   routingId: string;
@@ -18,10 +17,13 @@ const newestFirst = (a: { startedAt: string; routingId: string }, b: { startedAt
   a.startedAt !== b.startedAt ? (a.startedAt < b.startedAt ? 1 : -1) : a.routingId < b.routingId ? 1 : -1;
 
 describe('routing search', () => {
-  let service: TestService;
-  let http: HttpClient;
   let ruleFa: string;
   let ruleSolo: string;
+  const suite = useTestService({
+    cleanUp: async () => {
+      for (const { routingId } of Object.values(routings)) await suite.admin.post(`/v1/routings/${routingId}/cancel`);
+    },
+  });
   /** Each routing's id, visitor and recorded start, by name. */
   const routings: Record<string, { routingId: string; visitorId: string; startedAt: string }> = {};
 
@@ -29,14 +31,14 @@ describe('routing search', () => {
     const routingId = uniqueRoutingId(name);
     const visitorId = `v-${routingId}`;
     const visitor = { id: visitorId, country, ...(email && { email }) };
-    const response = await http.post('/v1/routings', { routingId, type, visitor });
+    const response = await suite.admin.post('/v1/routings', { routingId, type, visitor });
     assert.equal(response.status, 202, JSON.stringify(response.body));
-    const { body: state } = await http.get(`/v1/routings/${routingId}`);
+    const { body: state } = await suite.admin.get(`/v1/routings/${routingId}`);
     routings[name] = { routingId, visitorId, startedAt: state.startedAt };
     return routingId;
   };
   const settled = async (routingId: string, status: string) => {
-    const { body } = await http.get(`/v1/routings/${routingId}?waitSeconds=20`);
+    const { body } = await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=20`);
     assert.equal(body.status, status, JSON.stringify(body));
   };
   const ids = (...names: string[]) =>
@@ -45,18 +47,16 @@ describe('routing search', () => {
       .sort(newestFirst)
       .map((routing) => routing.routingId);
   const search = async (query: string) => {
-    const response = await http.get(`/v1/routings?${query}`);
+    const response = await suite.admin.get(`/v1/routings?${query}`);
     assert.equal(response.status, 200, JSON.stringify(response.body));
     return response.body as { routings: Summary[]; nextCursor: string | null };
   };
   const found = async (query: string) => (await search(query)).routings.map((routing) => routing.routingId);
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
-    await putReps(http, ['ann', 'ben', 'cat']);
+    await putReps(suite.admin, ['ann', 'ben', 'cat']);
     ruleFa = (
-      await createRule(http, {
+      await createRule(suite.admin, {
         name: 'both',
         criteria: { all: [{ field: 'country', op: 'equals', value: 'fa' }] },
         routeTo: { users: ['ann', 'ben'] },
@@ -64,7 +64,7 @@ describe('routing search', () => {
       })
     ).id;
     ruleSolo = (
-      await createRule(http, {
+      await createRule(suite.admin, {
         name: 'cat alone',
         criteria: { all: [{ field: 'country', op: 'equals', value: 'solo' }] },
         routeTo: { users: ['cat'] },
@@ -73,23 +73,19 @@ describe('routing search', () => {
     ).id;
     // a: ann wins over ben; b: a pounce the visitor leaves; c: cat's; d: no rule; e: still routing.
     const a = await start('a', 'fa', 'inbound', 'Jo.Doe@Example.test');
-    await offerFor(http, 'ann', a);
-    assert.equal((await http.accept(a, 'ann')).status, 200);
+    await offerFor(suite.admin, 'ann', a);
+    assert.equal((await suite.admin.accept(a, 'ann')).status, 200);
     await settled(a, 'connected');
     const b = await start('b', 'fa', 'pounce');
-    await offerFor(http, 'ben', b);
-    assert.equal((await http.post(`/v1/routings/${b}/cancel`)).status, 200);
+    await offerFor(suite.admin, 'ben', b);
+    assert.equal((await suite.admin.post(`/v1/routings/${b}/cancel`)).status, 200);
     await settled(b, 'cancelled');
     const c = await start('c', 'solo');
-    await offerFor(http, 'cat', c);
-    assert.equal((await http.accept(c, 'cat')).status, 200);
+    await offerFor(suite.admin, 'cat', c);
+    assert.equal((await suite.admin.accept(c, 'cat')).status, 200);
     await settled(c, 'connected');
     await settled(await start('d', 'nowhere'), 'no_match');
-    await offerFor(http, 'ben', await start('e', 'fa'));
-  });
-  after(async () => {
-    for (const { routingId } of Object.values(routings)) await http.post(`/v1/routings/${routingId}/cancel`);
-    await service.stop();
+    await offerFor(suite.admin, 'ben', await start('e', 'fa'));
   });
 
   test('all routings, newest first, with what they ended as', async () => {
@@ -160,7 +156,7 @@ describe('routing search', () => {
   test('routings started at the same instant are paged by routing id, none twice and none skipped', async () => {
     const startedAt = '2020-05-05T05:05:05.005Z';
     const tied = ['tie-1', 'tie-2', 'tie-3', 'tie-4', 'tie-5'];
-    await service.db
+    await suite.service.db
       .insertInto('routings')
       .values(
         tied.map((routingId) => ({
@@ -205,7 +201,7 @@ describe('routing search', () => {
       ['sort=oldest', 'sort'],
     ];
     for (const [query, field] of cases) {
-      const { status, body } = await http.get(`/v1/routings?${query}`);
+      const { status, body } = await suite.admin.get(`/v1/routings?${query}`);
       assert.equal(status, 400, query);
       // Every issue names the parameter (an empty id breaks two of its rules).
       assert.deepEqual(
@@ -217,14 +213,14 @@ describe('routing search', () => {
   });
 
   test('admins only: the experience key reads routings by id but cannot list them, nor can reps', async () => {
-    const experience = http.withToken(service.keys.experienceKey);
+    const experience = suite.admin.withToken(suite.service.keys.experienceKey);
     assert.equal((await experience.get(`/v1/routings/${routings.a?.routingId}`)).status, 200);
     assert.equal((await experience.get('/v1/routings')).status, 403);
-    assert.equal((await (await http.asRep('ann')).get('/v1/routings?repId=ann')).status, 403);
+    assert.equal((await (await suite.admin.asRep('ann')).get('/v1/routings?repId=ann')).status, 403);
   });
 
   test('/openapi.json states every constraint of the search', async () => {
-    const { body: document } = await http.get('/openapi.json');
+    const { body: document } = await suite.admin.get('/openapi.json');
     const parameters = document.paths['/v1/routings'].get.parameters as {
       name: string;
       in: string;

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { sql } from 'kysely';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import type { TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 /** Every row of every table, as text: what a search for the visitor's data has to look through. */
 async function everyStoredRow(service: TestService): Promise<string[]> {
@@ -25,23 +25,22 @@ async function everyStoredRow(service: TestService): Promise<string[]> {
 }
 
 describe('erasing a visitor', () => {
-  let service: TestService;
-  let http: HttpClient;
   let receiver: Server;
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const { port } = receiver.address() as { port: number };
     const events = ['offer.created', 'offer.withdrawn', 'routing.connected', 'routing.finished'];
-    assert.equal((await http.post('/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events })).status, 201);
-    await putReps(http, ['ada', 'bo']);
-    await createRule(http, { routeTo: { users: ['ada', 'bo'] }, offerTimeoutSeconds: 600 });
+    assert.equal(
+      (await suite.admin.post('/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events })).status,
+      201,
+    );
+    await putReps(suite.admin, ['ada', 'bo']);
+    await createRule(suite.admin, { routeTo: { users: ['ada', 'bo'] }, offerTimeoutSeconds: 600 });
   });
   after(async () => {
-    await service.stop();
     receiver.close();
   });
 
@@ -55,27 +54,33 @@ describe('erasing a visitor', () => {
 
     // One routing connected (its workflow closed, its conversation open), one still offering, and another visitor's.
     assert.equal(
-      (await http.post('/v1/routings', { routingId: connected, type: 'inbound', visitor: erased })).status,
+      (await suite.admin.post('/v1/routings', { routingId: connected, type: 'inbound', visitor: erased })).status,
       202,
     );
-    await offerFor(await http.asRep('ada'), 'ada', connected);
-    assert.equal((await http.accept(connected, 'ada')).status, 200);
-    assert.equal((await http.post('/v1/routings', { routingId: open, type: 'pounce', visitor: erased })).status, 202);
-    assert.equal((await http.post('/v1/routings', { routingId: other, type: 'pounce', visitor: kept })).status, 202);
-    await offerFor(await http.asRep('bo'), 'bo', open);
-    await offerFor(await http.asRep('bo'), 'bo', other);
+    await offerFor(await suite.admin.asRep('ada'), 'ada', connected);
+    assert.equal((await suite.admin.accept(connected, 'ada')).status, 200);
+    assert.equal(
+      (await suite.admin.post('/v1/routings', { routingId: open, type: 'pounce', visitor: erased })).status,
+      202,
+    );
+    assert.equal(
+      (await suite.admin.post('/v1/routings', { routingId: other, type: 'pounce', visitor: kept })).status,
+      202,
+    );
+    await offerFor(await suite.admin.asRep('bo'), 'bo', open);
+    await offerFor(await suite.admin.asRep('bo'), 'bo', other);
     // Webhook deliveries about both routings have been recorded.
     await eventually(async () => {
-      const rows = await everyStoredRow(service);
+      const rows = await everyStoredRow(suite.service);
       const delivered = (id: string) => rows.some((row) => row.startsWith('webhook_deliveries') && row.includes(id));
       return (delivered(connected) && delivered(open)) || undefined;
     });
-    assert.ok((await everyStoredRow(service)).some((row) => row.includes(secret.email)));
+    assert.ok((await everyStoredRow(suite.service)).some((row) => row.includes(secret.email)));
 
-    const experience = http.withToken(service.keys.experienceKey);
+    const experience = suite.admin.withToken(suite.service.keys.experienceKey);
     assert.equal((await experience.delete(`/v1/visitors/${erased.id}`)).status, 403);
 
-    const response = await http.delete(`/v1/visitors/${erased.id}`);
+    const response = await suite.admin.delete(`/v1/visitors/${erased.id}`);
     assert.equal(response.status, 200, JSON.stringify(response.body));
     assert.equal(response.body.visitorId, erased.id);
     assert.equal(response.body.cancelledRoutings, 1);
@@ -87,7 +92,7 @@ describe('erasing a visitor', () => {
     assert.ok(counts.repEvents >= 4, JSON.stringify(counts));
     assert.ok(counts.webhookDeliveries >= 4, JSON.stringify(counts));
 
-    const remaining = await everyStoredRow(service);
+    const remaining = await everyStoredRow(suite.service);
     for (const value of [secret.email, secret.name, secret.fieldValue, erased.id, connected, open]) {
       const found = remaining.filter((row) => row.includes(value));
       assert.deepEqual(found, [], `${value} is still stored`);
@@ -99,25 +104,25 @@ describe('erasing a visitor', () => {
     for (const routingId of [connected, open]) {
       await eventually(async () => {
         try {
-          await service.env.client.workflow.getHandle(routingId).describe();
+          await suite.service.env.client.workflow.getHandle(routingId).describe();
           return undefined;
         } catch (error) {
           if (error instanceof WorkflowNotFoundError) return true;
           throw error;
         }
       }, 120_000);
-      assert.equal((await http.get(`/v1/routings/${routingId}`)).status, 404);
+      assert.equal((await suite.admin.get(`/v1/routings/${routingId}`)).status, 404);
     }
 
     // The other visitor's routing carries on, still shown with its visitor.
-    const stillOffered = await offerFor(await http.asRep('bo'), 'bo', other);
+    const stillOffered = await offerFor(await suite.admin.asRep('bo'), 'bo', other);
     assert.deepEqual(stillOffered.visitor, kept);
-    assert.equal((await service.env.client.workflow.getHandle(other).describe()).status.name, 'RUNNING');
+    assert.equal((await suite.service.env.client.workflow.getHandle(other).describe()).status.name, 'RUNNING');
 
     // Ada's capacity is freed with the erased conversation; repeating the request finds nothing more.
-    const { body } = await (await http.asRep('ada')).get('/v1/reps/ada/conversations');
+    const { body } = await (await suite.admin.asRep('ada')).get('/v1/reps/ada/conversations');
     assert.deepEqual(body.conversations, []);
-    const again = await http.delete(`/v1/visitors/${erased.id}`);
+    const again = await suite.admin.delete(`/v1/visitors/${erased.id}`);
     assert.deepEqual(again.body, {
       visitorId: erased.id,
       cancelledRoutings: 0,

@@ -10,13 +10,27 @@ export interface SuiteService {
   readonly admin: HttpClient;
 }
 
-/** Call at the top of a describe block, before its own hooks, so they see the service already started. */
-export function useTestService(options?: Parameters<typeof startTestService>[0]): SuiteService {
+/**
+ * Call at the top of a describe block, before its own hooks, so they see the service already started. Its `after`
+ * hook runs before the block's own (node:test runs them in order): what must still reach the service goes in
+ * `cleanUp`, which runs before the service stops.
+ */
+export function useTestService(
+  options: Parameters<typeof startTestService>[0] & { cleanUp?: (suite: SuiteService) => Promise<void> } = {},
+): SuiteService {
+  const { cleanUp, ...serviceOptions } = options;
   const suite = {} as { service: TestService; admin: HttpClient };
   before(async () => {
-    suite.service = await startTestService(options);
+    suite.service = await startTestService(serviceOptions);
     suite.admin = new HttpClient(suite.service.baseUrl, suite.service.keys.adminKey);
   });
-  after(() => suite.service?.stop());
+  after(async () => {
+    if (!suite.service) return;
+    try {
+      await cleanUp?.(suite);
+    } finally {
+      await suite.service.stop();
+    }
+  });
   return suite;
 }
