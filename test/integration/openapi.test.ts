@@ -11,7 +11,8 @@ import { errorResponseSchema } from '../../api/schemas/errors';
 import { routingStartedSchema, routingStateSchema, userSchema } from '../../api/schemas/responses';
 import packageJson from '../../package.json';
 import { HttpClient } from '../support/http';
-import { startTestService, type TestService, testRateLimits } from '../support/service';
+import { testRateLimits } from '../support/service';
+import { useTestService } from '../support/suite-service';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
@@ -67,21 +68,17 @@ function assertDocuments(schema: z.ZodObject, body: Record<string, unknown>) {
 }
 
 describe('OpenAPI document', () => {
-  let service: TestService;
+  const suite = useTestService();
   let anonymous: HttpClient;
-  let admin: HttpClient;
   let document: any;
 
   before(async () => {
-    service = await startTestService();
-    anonymous = new HttpClient(service.baseUrl);
-    admin = new HttpClient(service.baseUrl, service.keys.adminKey);
+    anonymous = new HttpClient(suite.service.baseUrl);
     const response = await anonymous.get('/openapi.json');
     assert.equal(response.status, 200, 'served without credentials');
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     document = response.body;
   });
-  after(() => service.stop());
 
   test('is OpenAPI 3.1 named and versioned after the package', () => {
     assert.match(document.openapi, /^3\.1\.\d+$/);
@@ -97,14 +94,14 @@ describe('OpenAPI document', () => {
 
   test('documents every route the app serves, and nothing it does not', () => {
     const api = createApiServer({
-      db: service.db,
-      client: service.env.client,
-      taskQueue: service.taskQueue,
-      keys: service.keys,
+      db: suite.service.db,
+      client: suite.service.env.client,
+      taskQueue: suite.service.taskQueue,
+      keys: suite.service.keys,
       logger: pino({ level: 'silent' }),
       isReady: () => true,
       rateLimits: testRateLimits,
-      events: { wakeOnAppendsTo: service.database },
+      events: { wakeOnAppendsTo: suite.service.database },
     });
     after(() => api.close(0));
     const served = servedRoutes(api.app);
@@ -179,7 +176,7 @@ describe('OpenAPI document', () => {
     assert.equal(unauthenticated.status, 401);
     errorResponseSchema.parse(unauthenticated.body);
 
-    const invalid = await admin.post('/v1/routings', { type: 'inbound', visitor: {} });
+    const invalid = await suite.admin.post('/v1/routings', { type: 'inbound', visitor: {} });
     assert.equal(invalid.status, 400);
     const { error } = errorResponseSchema.parse(invalid.body);
     assert.deepEqual(
@@ -189,15 +186,15 @@ describe('OpenAPI document', () => {
   });
 
   test('real success bodies have the documented shapes', async () => {
-    const user = await admin.put('/v1/users/ann', { name: 'Ann', email: 'ann@acme.test', status: 'available' });
+    const user = await suite.admin.put('/v1/users/ann', { name: 'Ann', email: 'ann@acme.test', status: 'available' });
     assert.equal(user.status, 201);
     assertDocuments(userSchema, user.body);
 
-    const started = await admin.post('/v1/routings', { type: 'inbound', visitor: { id: 'v-openapi' } });
+    const started = await suite.admin.post('/v1/routings', { type: 'inbound', visitor: { id: 'v-openapi' } });
     assert.equal(started.status, 202);
     assertDocuments(routingStartedSchema, started.body);
 
-    const state = await admin.get(`/v1/routings/${started.body.routingId}?waitSeconds=10`);
+    const state = await suite.admin.get(`/v1/routings/${started.body.routingId}?waitSeconds=10`);
     assert.equal(state.status, 200);
     assert.equal(state.body.status, 'no_match', 'no rules, so nothing matches');
     assertDocuments(routingStateSchema, state.body);
@@ -223,11 +220,11 @@ describe('OpenAPI document', () => {
   });
 
   test('the server refuses what the document says it refuses', async () => {
-    const nul = await admin.put('/v1/users/nul', { name: 'A\u0000B', email: 'nul@acme.test' });
+    const nul = await suite.admin.put('/v1/users/nul', { name: 'A\u0000B', email: 'nul@acme.test' });
     assert.deepEqual([nul.status, nul.body.error.details.issues[0].field], [400, 'name']);
-    const email = await admin.put('/v1/users/bang', { name: 'Bang', email: 'a!b@acme.test' });
+    const email = await suite.admin.put('/v1/users/bang', { name: 'Bang', email: 'a!b@acme.test' });
     assert.deepEqual([email.status, email.body.error.details.issues[0].field], [400, 'email']);
-    const emptyWait = await admin.get('/v1/routings/any?waitSeconds=');
+    const emptyWait = await suite.admin.get('/v1/routings/any?waitSeconds=');
     assert.deepEqual([emptyWait.status, emptyWait.body.error.details.issues[0].field], [400, 'waitSeconds']);
   });
 
@@ -255,19 +252,19 @@ describe('OpenAPI document', () => {
   });
 
   test('an undeclared method on a declared path is 405 with Allow; OPTIONS lists the declared methods', async () => {
-    const patch = await admin.request('PATCH', '/v1/users');
+    const patch = await suite.admin.request('PATCH', '/v1/users');
     assert.equal(patch.status, 405);
     assert.equal(patch.headers.get('allow'), 'GET, HEAD, OPTIONS');
     assert.equal(errorResponseSchema.parse(patch.body).error.code, 'method_not_allowed');
     // The literal path wins over the templated one, as OpenAPI resolves them: DELETE is declared on /v1/rules/{id}.
-    const order = await admin.request('DELETE', '/v1/rules/order');
+    const order = await suite.admin.request('DELETE', '/v1/rules/order');
     assert.deepEqual([order.status, order.headers.get('allow')], [405, 'PUT, OPTIONS']);
-    const options = await admin.request('OPTIONS', '/v1/users/ann');
+    const options = await suite.admin.request('OPTIONS', '/v1/users/ann');
     assert.deepEqual([options.status, options.headers.get('allow')], [204, 'GET, HEAD, PUT, DELETE, OPTIONS']);
     const health = await anonymous.request('POST', '/healthz');
     assert.deepEqual([health.status, health.headers.get('allow')], [405, 'GET, HEAD, OPTIONS']);
     // Credentials are still checked first on /v1, and paths the contract does not declare are still 404.
     assert.equal((await anonymous.request('PATCH', '/v1/users')).status, 401);
-    assert.equal((await admin.request('PATCH', '/v1/nowhere')).status, 404);
+    assert.equal((await suite.admin.request('PATCH', '/v1/nowhere')).status, 404);
   });
 });
