@@ -3,7 +3,7 @@
 // first sync, an update, an owner's changed email, a delete seen by a full re-sync, a token expiring mid-sync, a
 // 429 whose Retry-After is honoured, and a revoked grant shown on the connection.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { outreachApi } from '../../connectors/outreach/api';
 import { salesloftApi } from '../../connectors/salesloft/api';
 import type { OutboundProvider } from '../../domain/integrations';
@@ -19,8 +19,7 @@ import { OutreachData, outreachServer } from '../providers/outreach-server';
 import type { ProviderServer } from '../providers/provider-server';
 import { SalesloftData, salesloftServer } from '../providers/salesloft-server';
 import { createRule, offerFor, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 import { type SyncWorker, startSyncWorker } from '../support/sync-worker';
 
 /** One provider's server and records, driven the same way for both. */
@@ -105,26 +104,25 @@ describe('the connectors read the providers’ documented pages', () => {
 });
 
 describe('Outreach and Salesloft sync', () => {
-  let service: TestService;
   let secrets: SecretBox;
   let syncWorker: SyncWorker;
   const servers: ProviderServer[] = [];
+  const suite = useTestService({
+    cleanUp: async () => {
+      await syncWorker.stop();
+      for (const server of servers) await server.stop();
+    },
+  });
 
   before(async () => {
-    service = await startTestService();
     secrets = new SecretBox(parseEncryptionKey(newEncryptionKey()));
-    syncWorker = await startSyncWorker(service, secrets);
-  });
-  after(async () => {
-    await syncWorker.stop();
-    for (const server of servers) await server.stop();
-    await service.stop();
+    syncWorker = await startSyncWorker(suite.service, secrets);
   });
 
   async function connect(provider: Provider): Promise<string> {
     servers.push(provider.server);
     const { accessToken, refreshToken } = provider.server.grant();
-    const connection = await createConnection(service.db, secrets, {
+    const connection = await createConnection(suite.service.db, secrets, {
       provider: provider.name,
       authType: 'oauth',
       settings: {
@@ -142,7 +140,7 @@ describe('Outreach and Salesloft sync', () => {
 
   /** A prospect's owner as the outbound stage reads it (undefined: no row). */
   async function ownerOf(provider: Provider, email: string): Promise<string | undefined> {
-    return (await prospectByEmail(service.db, provider.name, email))?.ownerEmail;
+    return (await prospectByEmail(suite.service.db, provider.name, email))?.ownerEmail;
   }
 
   const recordsRead = (server: ProviderServer, from: number, resource: string) =>
@@ -154,7 +152,7 @@ describe('Outreach and Salesloft sync', () => {
   for (const make of [outreach, salesloft]) {
     test(`${make.name}: a visitor is routed to the owner of a prospect that arrived only through a sync`, async () => {
       const provider = await make();
-      const http = new HttpClient(service.baseUrl, service.keys.adminKey);
+      const http = suite.admin;
       const rep = `owner-${provider.name}`;
       const repEmail = `${rep}@routing.${provider.name}.test`;
       assert.equal(
@@ -217,8 +215,8 @@ describe('Outreach and Salesloft sync', () => {
       assert.equal(await ownerOf(provider, `p1@lead.${domain}`), `ann@${domain}`);
       assert.equal(await ownerOf(provider, `P2@LEAD.${domain}`), `bob@${domain}`);
       assert.equal(await ownerOf(provider, `p5@lead.${domain}`), undefined);
-      assert.deepEqual(await syncedRecordCounts(service.db, id), { users: 2, [provider.prospectsObject]: 5 });
-      const connection = await getConnection(service.db, id);
+      assert.deepEqual(await syncedRecordCounts(suite.service.db, id), { users: 2, [provider.prospectsObject]: 5 });
+      const connection = await getConnection(suite.service.db, id);
       assert.equal(connection?.status, 'connected');
       assert.ok(connection?.lastSyncAt);
 
@@ -246,7 +244,7 @@ describe('Outreach and Salesloft sync', () => {
       assert.equal(full.removed, 1);
       assert.equal(await ownerOf(provider, `p3@lead.${domain}`), undefined);
       assert.equal(await ownerOf(provider, `p1@lead.${domain}`), `bob@${domain}`);
-      assert.deepEqual(await syncedRecordCounts(service.db, id), { users: 2, [provider.prospectsObject]: 4 });
+      assert.deepEqual(await syncedRecordCounts(suite.service.db, id), { users: 2, [provider.prospectsObject]: 4 });
     });
 
     test(`${make.name}: a token expiring mid-sync is refreshed and the sync carries on`, async () => {
@@ -292,7 +290,7 @@ describe('Outreach and Salesloft sync', () => {
       provider.server.revoke();
 
       await assert.rejects(sync(id));
-      const connection = await getConnection(service.db, id);
+      const connection = await getConnection(suite.service.db, id);
       assert.equal(connection?.status, 'error');
       assert.match(connection?.statusReason ?? '', /invalid_grant|authorization grant/i);
     });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createOwnerActivities } from '../../activities/owners';
 import { SalesforceLiveLookup } from '../../connectors/salesforce/live-lookup';
 import { outboundPolicy } from '../../outbound/destination-policy';
@@ -24,28 +24,24 @@ import {
 } from '../../workflows/sync-connection';
 import { SalesforceTestServer } from '../providers/salesforce-server';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
+import { useTestService } from '../support/suite-service';
 import { fastPacing, type SyncWorker, startSyncWorker } from '../support/sync-worker';
 
 describe('Salesforce sync', () => {
-  let service: TestService;
-  let http: HttpClient;
   let secrets: SecretBox;
   let syncWorker: SyncWorker;
   const orgs: SalesforceTestServer[] = [];
   const encryptionKey = newEncryptionKey();
+  const suite = useTestService({
+    cleanUp: async () => {
+      await syncWorker.stop();
+      for (const org of orgs) await org.stop();
+    },
+  });
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     secrets = new SecretBox(parseEncryptionKey(encryptionKey));
-    syncWorker = await startSyncWorker(service, secrets);
-  });
-  after(async () => {
-    await syncWorker.stop();
-    for (const org of orgs) await org.stop();
-    await service.stop();
+    syncWorker = await startSyncWorker(suite.service, secrets);
   });
 
   async function newOrg(): Promise<SalesforceTestServer> {
@@ -56,7 +52,7 @@ describe('Salesforce sync', () => {
 
   async function connect(org: SalesforceTestServer): Promise<string> {
     const { refreshToken, accessToken } = org.grant();
-    const connection = await createConnection(service.db, secrets, {
+    const connection = await createConnection(suite.service.db, secrets, {
       provider: 'salesforce',
       authType: 'oauth',
       settings: { clientId: 'test-client', loginUrl: org.baseUrl, instanceUrl: org.baseUrl },
@@ -75,20 +71,20 @@ describe('Salesforce sync', () => {
 
     const first = await sync(id);
     assert.equal(first.status, 'synced');
-    assert.deepEqual(await syncedRecordCounts(service.db, id), {
+    assert.deepEqual(await syncedRecordCounts(suite.service.db, id), {
       User: 3,
       Account: 1,
       Contact: 1,
       Lead: 1,
       AccountTeamMember: 1,
     });
-    const [contact] = await contactsByEmail(service.db, ['known@client.test']);
+    const [contact] = await contactsByEmail(suite.service.db, ['known@client.test']);
     assert.equal(contact?.ownerEmail, 'owner@example.test');
     assert.equal(contact?.accountId, '001000000000001AAA');
-    assert.deepEqual(await accountTeam(service.db, '001000000000001AAA'), [
+    assert.deepEqual(await accountTeam(suite.service.db, '001000000000001AAA'), [
       { accountId: '001000000000001AAA', userEmail: 'ae@example.test', role: 'Account Executive' },
     ]);
-    const connection = await getConnection(service.db, id);
+    const connection = await getConnection(suite.service.db, id);
     assert.equal(connection?.status, 'connected');
     assert.deepEqual(connection?.records, { User: 3, Account: 1, Contact: 1, Lead: 1, AccountTeamMember: 1 });
     assert.deepEqual(connection?.apiBudget, { used: org.apiUsed, limit: org.apiLimit });
@@ -97,24 +93,24 @@ describe('Salesforce sync', () => {
     org.upsert('Contact', { Id: '003000000000001AAA', OwnerId: '005000000000002AAA' });
     const pagesBefore = org.pages.length;
     await sync(id);
-    assert.equal((await contactsByEmail(service.db, ['known@client.test']))[0]?.ownerEmail, 'ae@example.test');
+    assert.equal((await contactsByEmail(suite.service.db, ['known@client.test']))[0]?.ownerEmail, 'ae@example.test');
     const read = org.pages.slice(pagesBefore).reduce((sum, page) => sum + page.records, 0);
     assert.equal(read, 1, 'only the changed contact was read again');
 
     // A delete: the lead goes to the recycle bin; queryAll reports it and the sync removes it.
     org.delete('Lead', '00Q000000000001AAA');
     await sync(id);
-    assert.deepEqual(await leadsByEmail(service.db, ['lead@prospect.test']), []);
-    assert.equal((await syncedRecordCounts(service.db, id)).Lead, undefined);
+    assert.deepEqual(await leadsByEmail(suite.service.db, ['lead@prospect.test']), []);
+    assert.equal((await syncedRecordCounts(suite.service.db, id)).Lead, undefined);
 
     // A record purged from the recycle bin is never reported deleted: only a full re-sync finds it gone.
     org.purge('AccountTeamMember', '01M000000000001AAA');
     await sync(id);
-    assert.equal((await accountTeam(service.db, '001000000000001AAA')).length, 1);
+    assert.equal((await accountTeam(suite.service.db, '001000000000001AAA')).length, 1);
     const full = await sync(id, { full: true });
     assert.equal(full.status, 'synced');
-    assert.deepEqual(await accountTeam(service.db, '001000000000001AAA'), []);
-    assert.equal((await contactsByEmail(service.db, ['known@client.test'])).length, 1);
+    assert.deepEqual(await accountTeam(suite.service.db, '001000000000001AAA'), []);
+    assert.equal((await contactsByEmail(suite.service.db, ['known@client.test'])).length, 1);
   });
 
   test('a token expiring mid-sync is refreshed and the sync carries on', async () => {
@@ -127,8 +123,8 @@ describe('Salesforce sync', () => {
     const id = await connect(org);
     const result = await sync(id);
     assert.equal(result.status, 'synced');
-    assert.equal((await syncedRecordCounts(service.db, id)).Contact, 30);
-    assert.equal((await contactsByEmail(service.db, ['expiring29@client.test'])).length, 1);
+    assert.equal((await syncedRecordCounts(suite.service.db, id)).Contact, 30);
+    assert.equal((await contactsByEmail(suite.service.db, ['expiring29@client.test'])).length, 1);
     assert.equal(org.refusedSessions, 1, 'Salesforce answered INVALID_SESSION_ID once');
     assert.equal(org.refreshes, 1, 'and the session was refreshed once');
   });
@@ -146,7 +142,7 @@ describe('Salesforce sync', () => {
     org.apiLimit = 100;
     const result = await syncing;
     assert.equal(result.status, 'synced');
-    assert.equal((await syncedRecordCounts(service.db, id)).Lead, 20);
+    assert.equal((await syncedRecordCounts(suite.service.db, id)).Lead, 20);
     assert.ok(org.refusedForLimit >= 1, 'Salesforce answered REQUEST_LIMIT_EXCEEDED');
     const leadPages = org.pages.filter((page) => page.object === 'Lead').map((page) => page.offset);
     assert.deepEqual(leadPages, [0, 5, 10, 15], 'each page read once: the pause resumed from the saved cursor');
@@ -158,7 +154,7 @@ describe('Salesforce sync', () => {
     for (let i = 0; i < 25; i++) org.upsert('Lead', { Email: `long${i}@lead.test`, OwnerId: user.Id });
     org.pageSize = 5;
     const id = await connect(org);
-    const handle = await service.env.client.workflow.start(syncConnectionWorkflowType, {
+    const handle = await suite.service.env.client.workflow.start(syncConnectionWorkflowType, {
       taskQueue: syncWorker.taskQueue,
       workflowId: connectionSyncWorkflowId(id),
       args: [
@@ -167,9 +163,11 @@ describe('Salesforce sync', () => {
     });
     const result: SyncConnectionResult = await handle.result();
     assert.equal(result.status, 'synced');
-    const first = await service.env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    const first = await suite.service.env.client.workflow
+      .getHandle(handle.workflowId, handle.firstExecutionRunId)
+      .describe();
     assert.equal(first.status.name, 'CONTINUED_AS_NEW');
-    assert.equal((await syncedRecordCounts(service.db, id)).Lead, 25);
+    assert.equal((await syncedRecordCounts(suite.service.db, id)).Lead, 25);
     const leadPages = org.pages.filter((page) => page.object === 'Lead').map((page) => page.offset);
     assert.deepEqual(leadPages, [0, 5, 10, 15, 20], 'each page read once across the runs');
   });
@@ -182,7 +180,7 @@ describe('Salesforce sync', () => {
     org.delayMs = 40;
     const id = await connect(org);
     const queue = `sync-kill-${randomUUID()}`;
-    const config = service.database;
+    const config = suite.service.database;
     const dying = spawnProjectProcess({
       role: 'worker',
       entry: 'test/support/connection-sync-worker.ts',
@@ -194,7 +192,7 @@ describe('Salesforce sync', () => {
         ...(config.kind === 'postgres' ? { DATABASE_URL: config.url } : { DATA_DIR: path.dirname(config.file) }),
       },
     });
-    const handle = await service.env.client.workflow.start(syncConnectionWorkflowType, {
+    const handle = await suite.service.env.client.workflow.start(syncConnectionWorkflowType, {
       taskQueue: queue,
       workflowId: connectionSyncWorkflowId(id),
       args: [
@@ -202,17 +200,20 @@ describe('Salesforce sync', () => {
       ],
     });
     // Killed with some pages committed and more to come.
-    await eventually(async () => ((await syncedRecordCounts(service.db, id)).Contact ?? 0) >= 60 || undefined, 60_000);
+    await eventually(
+      async () => ((await syncedRecordCounts(suite.service.db, id)).Contact ?? 0) >= 60 || undefined,
+      60_000,
+    );
     dying.child.kill('SIGKILL');
     await dying.exited;
-    const committedAtKill = (await syncedRecordCounts(service.db, id)).Contact ?? 0;
+    const committedAtKill = (await syncedRecordCounts(suite.service.db, id)).Contact ?? 0;
     assert.ok(committedAtKill < 200, 'the sync was under way when its worker died');
 
     const replacement = await createRoutingWorker({
-      connection: service.env.nativeConnection,
+      connection: suite.service.env.nativeConnection,
       namespace: 'default',
       taskQueue: queue,
-      db: service.db,
+      db: suite.service.db,
       workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
       connectionSync: { sessions: syncWorker.sessions, dispatcher: guardedDispatcher(outboundPolicy(['127.0.0.1'])) },
     });
@@ -220,12 +221,12 @@ describe('Salesforce sync', () => {
     assert.equal(result.status, 'synced');
 
     const stored = await contactsByEmail(
-      service.db,
+      suite.service.db,
       Array.from({ length: 200 }, (_, i) => `killed${i}@client.test`),
     );
     assert.equal(stored.length, 200, 'no page lost');
     assert.equal(new Set(stored.map((contact) => contact.id)).size, 200, 'no record stored twice');
-    assert.equal((await syncedRecordCounts(service.db, id)).Contact, 200);
+    assert.equal((await syncedRecordCounts(suite.service.db, id)).Contact, 200);
     // Every page served; only the one in flight when the worker died may have been served twice.
     const offsets = org.pages.filter((page) => page.object === 'Contact').map((page) => page.offset);
     const expected = Array.from({ length: 20 }, (_, i) => i * 10);
@@ -244,7 +245,7 @@ describe('Salesforce sync', () => {
     const started = performance.now();
     const result = await sync(id);
     const seconds = (performance.now() - started) / 1000;
-    assert.equal((await syncedRecordCounts(service.db, id)).Contact, 10_000);
+    assert.equal((await syncedRecordCounts(suite.service.db, id)).Contact, 10_000);
     // Pages of 2,000: five for the contacts, one for the user, one (empty) for each other object.
     assert.equal(org.apiRequests, 5 + 1 + 3);
     assert.equal(result.calls, org.apiRequests);
@@ -262,8 +263,8 @@ describe('Salesforce sync', () => {
     const dispatcher = guardedDispatcher(outboundPolicy(['127.0.0.1']));
     const ownersWithin = (budgetMs: number) =>
       createOwnerActivities(
-        service.db,
-        new SalesforceLiveLookup(service.db, syncWorker.sessions, dispatcher, { budgetMs, connectionId: id }),
+        suite.service.db,
+        new SalesforceLiveLookup(suite.service.db, syncWorker.sessions, dispatcher, { budgetMs, connectionId: id }),
       );
     const owners = ownersWithin(5_000);
     const visitor = (email: string) => ({ id: `v-${email}`, email });
@@ -320,8 +321,8 @@ describe('Salesforce sync', () => {
     await sync(id);
     org.upsert('Contact', { Email: 'live-visitor@later.test', OwnerId: rep.Id });
     org.upsert('Contact', { Email: 'slow-visitor@later.test', OwnerId: rep.Id });
-    await putReps(http, ['live-routed', 'live-desk']);
-    await createRule(http, {
+    await putReps(suite.admin, ['live-routed', 'live-desk']);
+    await createRule(suite.admin, {
       name: 'live owner',
       criteria: { all: [{ field: 'country', op: 'equals', value: 'sf-live' }] },
       routeTo: { users: ['live-desk'] },
@@ -331,10 +332,10 @@ describe('Salesforce sync', () => {
     // A worker whose Salesforce stages ask this org live, within a second; routings started on its queue.
     const queue = `live-${randomUUID()}`;
     const worker = await createRoutingWorker({
-      connection: service.env.nativeConnection,
+      connection: suite.service.env.nativeConnection,
       namespace: 'default',
       taskQueue: queue,
-      db: service.db,
+      db: suite.service.db,
       workflowBundle: { codePath: process.env.TEST_WORKFLOW_BUNDLE as string },
       connectionSync: {
         sessions: syncWorker.sessions,
@@ -344,14 +345,14 @@ describe('Salesforce sync', () => {
     });
     const route = async (email: string, repId: string) => {
       const routingId = uniqueRoutingId('live');
-      await service.env.client.workflow.start('routeVisitor', {
+      await suite.service.env.client.workflow.start('routeVisitor', {
         taskQueue: queue,
         workflowId: routingId,
         args: [{ routingId, type: 'inbound', visitor: { id: `v-${routingId}`, email, country: 'sf-live' } }],
       });
-      await offerFor(http, repId, routingId);
-      assert.equal((await http.accept(routingId, repId)).status, 200);
-      return (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+      await offerFor(suite.admin, repId, routingId);
+      assert.equal((await suite.admin.accept(routingId, repId)).status, 200);
+      return (await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
     };
     await worker.runUntil(async () => {
       const found = await route('live-visitor@later.test', 'live-routed');
@@ -372,8 +373,8 @@ describe('Salesforce sync', () => {
     const rep = org.upsert('User', { Email: 'synced-owner@example.test' });
     org.upsert('Contact', { Email: 'only-synced@client.test', OwnerId: rep.Id });
     const id = await connect(org);
-    await putReps(http, ['synced-owner', 'fallback-desk']);
-    await createRule(http, {
+    await putReps(suite.admin, ['synced-owner', 'fallback-desk']);
+    await createRule(suite.admin, {
       name: 'synced owner',
       criteria: { all: [{ field: 'country', op: 'equals', value: 'sf-synced' }] },
       routeTo: { users: ['fallback-desk'] },
@@ -382,15 +383,15 @@ describe('Salesforce sync', () => {
     });
     await sync(id);
     const routingId = uniqueRoutingId('synced-owner');
-    const started = await http.post('/v1/routings', {
+    const started = await suite.admin.post('/v1/routings', {
       routingId,
       type: 'inbound',
       visitor: { id: `v-${routingId}`, email: 'only-synced@client.test', country: 'sf-synced' },
     });
     assert.equal(started.status, 202, JSON.stringify(started.body));
-    await offerFor(http, 'synced-owner', routingId);
-    assert.equal((await http.accept(routingId, 'synced-owner')).status, 200);
-    const state = (await http.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+    await offerFor(suite.admin, 'synced-owner', routingId);
+    assert.equal((await suite.admin.accept(routingId, 'synced-owner')).status, 200);
+    const state = (await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
     assert.equal(state.stages[0].identifiedBy, 'contact_email');
     assert.deepEqual(state.stages[0].candidates, [{ userId: 'synced-owner', eligible: true }]);
   });
