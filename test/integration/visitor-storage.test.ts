@@ -12,8 +12,6 @@ import { liveOffersForRep } from '../../store/projection';
 import { repEventsAfter } from '../../store/rep-events';
 import { createTestDatabase } from '../support/database';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
-import { HttpClient } from '../support/http';
-import { startTestService, type TestService } from '../support/service';
 import { useTestService } from '../support/suite-service';
 
 const issueFields = (body: { error: { details?: { issues: { field: string }[] } } }) =>
@@ -69,14 +67,11 @@ describe('visitor size limits', () => {
 });
 
 describe('the visitor stored once per routing', () => {
-  let service: TestService;
-  let http: HttpClient;
   let receiver: Server;
   const received: { type: string; data: Record<string, unknown> }[] = [];
+  const suite = useTestService();
 
   before(async () => {
-    service = await startTestService();
-    http = new HttpClient(service.baseUrl, service.keys.adminKey);
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (chunk) => {
@@ -89,35 +84,34 @@ describe('the visitor stored once per routing', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-    assert.equal((await http.post('/v1/webhooks', { url, events: ['offer.created'] })).status, 201);
-    await putReps(http, ['ada', 'bo']);
-    await createRule(http, { routeTo: { users: ['ada', 'bo'] }, offerTimeoutSeconds: 600 });
+    assert.equal((await suite.admin.post('/v1/webhooks', { url, events: ['offer.created'] })).status, 201);
+    await putReps(suite.admin, ['ada', 'bo']);
+    await createRule(suite.admin, { routeTo: { users: ['ada', 'bo'] }, offerTimeoutSeconds: 600 });
   });
-  after(async () => {
-    await service.stop();
+  after(() => {
     receiver.close();
   });
 
   test('offers, events and conversations show the visitor; only the routing row stores it', async () => {
     const visitor = { id: 'v-once', email: 'once@visitor.test', name: 'Once', fields: { plan: 'pro' } };
     const routingId = uniqueRoutingId('once');
-    const ada = await http.asRep('ada');
-    assert.equal((await http.post('/v1/routings', { routingId, type: 'inbound', visitor })).status, 202);
+    const ada = await suite.admin.asRep('ada');
+    assert.equal((await suite.admin.post('/v1/routings', { routingId, type: 'inbound', visitor })).status, 202);
     const offer = await offerFor(ada, 'ada', routingId);
     assert.deepEqual(offer.visitor, visitor);
 
-    const events = await repEventsAfter(service.db, ['ada'], 0);
+    const events = await repEventsAfter(suite.service.db, ['ada'], 0);
     const created = events.find((event) => event.type === 'offer.created' && event.data.routingId === routingId);
     assert.deepEqual(created?.data.visitor, visitor);
 
-    const offerColumns = await service.db
+    const offerColumns = await suite.service.db
       .selectFrom('offers')
       .selectAll()
       .where('routing_id', '=', routingId)
       .execute();
     assert.equal(offerColumns.length, 2);
     for (const row of offerColumns) assert.ok(!JSON.stringify(row).includes('once@visitor.test'));
-    const storedEvents = await service.db
+    const storedEvents = await suite.service.db
       .selectFrom('rep_events')
       .select('data')
       .where('routing_id', '=', routingId)
@@ -130,21 +124,21 @@ describe('the visitor stored once per routing', () => {
       return mine.length === 2 ? mine : undefined;
     });
     for (const hook of hooks) assert.deepEqual([hook.type, hook.data.visitor], ['offer.created', visitor]);
-    const deliveries = await service.db
+    const deliveries = await suite.service.db
       .selectFrom('webhook_deliveries')
       .select('payload')
       .where('routing_id', '=', routingId)
       .execute();
     assert.equal(deliveries.length, 2);
     for (const row of deliveries) assert.ok(!row.payload.includes('once@visitor.test'), row.payload);
-    const routing = await service.db
+    const routing = await suite.service.db
       .selectFrom('routings')
       .select('visitor')
       .where('routing_id', '=', routingId)
       .executeTakeFirstOrThrow();
     assert.deepEqual(JSON.parse(routing.visitor ?? 'null'), visitor);
 
-    assert.equal((await http.accept(routingId, 'ada')).status, 200);
+    assert.equal((await suite.admin.accept(routingId, 'ada')).status, 200);
     const { body } = await ada.get('/v1/reps/ada/conversations');
     assert.deepEqual(
       body.conversations.map((c: { routingId: string; visitor: unknown }) => [c.routingId, c.visitor]),
