@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { type DevServer, startDevServer } from '../../embedded/temporal-dev-server';
@@ -125,6 +126,18 @@ describe('faults', () => {
     await assertRecordedOnce(routingId, state.repId);
   });
 
+  /** Resolves once the instrumented worker says it polls (it has no health endpoint to wait for). */
+  function saysPolling(instrumented: ProjectProcess): Promise<void> {
+    return new Promise((resolve, reject) => {
+      createInterface({ input: instrumented.child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        if (line === 'polling') resolve();
+      });
+      void instrumented.exited.then((code) =>
+        reject(new Error(`the instrumented worker exited (${code}) before polling`)),
+      );
+    });
+  }
+
   test('worker killed after showing offers, before its task was recorded: the retry withdraws what it no longer offers', async () => {
     worker.child.kill('SIGKILL');
     await worker.exited;
@@ -132,7 +145,10 @@ describe('faults', () => {
       role: 'worker',
       entry: 'test/support/worker-dying-after-offer.ts',
       env: { ...env, DIE_AFTER_OFFER_PREFIX: 'fault-dying-' },
+      stdout: 'pipe',
     });
+    // Routed only once it polls: loading the project takes seconds on a busy machine, more than an offer's wait.
+    await saysPolling(dying);
     const routingId = `fault-dying-${randomUUID()}`;
     await http.post('/v1/routings', {
       routingId,

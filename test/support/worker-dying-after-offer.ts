@@ -47,6 +47,8 @@ async function main() {
     },
   });
   const running = worker.run();
+  // It serves no health endpoint: this line tells the test it polls (its JSON log lines never equal it).
+  process.stdout.write('polling\n');
   if (process.env.WITH_API === '1') {
     await startApi({ config, target, db, logger, lifecycle, isReady: () => true, workerConnection: connection });
   }
