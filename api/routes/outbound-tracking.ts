@@ -44,7 +44,7 @@ const hostName = z
   .string()
   .min(1)
   .max(253)
-  .regex(/^[a-z0-9.-]+$/i, 'a host name');
+  .regex(/^[A-Za-z0-9.-]+$/, 'a host name'); // no flags: a JSON Schema pattern cannot carry one
 
 const providerParams = z.strictObject({ provider: outboundProviderSchema });
 
