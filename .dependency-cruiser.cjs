@@ -65,6 +65,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '^(node_modules|\\.test-artifacts|test-results)/' },
+    exclude: { path: '^(node_modules|dist|\\.test-artifacts|test-results)/' },
   },
 };

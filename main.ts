@@ -9,8 +9,8 @@ import { startDevServer } from './embedded/temporal-dev-server';
 import { Lifecycle } from './runtime/lifecycle';
 import { installSdkRuntime, type TemporalTarget, temporalTargetFromEnvironment } from './runtime/temporal';
 import { openDatabase } from './store/database';
-import { bundleRoutingWorkflows } from './worker/create-worker';
 import { startConfiguredWorker } from './worker/start-configured-worker';
+import { routingWorkflowCode } from './worker/workflow-code';
 
 async function main() {
   const config = loadConfig();
@@ -21,8 +21,8 @@ async function main() {
   lifecycle.stopOnSignals();
   lifecycle.logFatalErrors();
 
-  // Bundling takes seconds: do it while the dev server starts.
-  const workflowBundle = bundleRoutingWorkflows(logger);
+  // Run from the sources, bundling takes seconds: do it while the dev server starts.
+  const workflowBundle = routingWorkflowCode(logger);
   let target: TemporalTarget;
   if (config.TEMPORAL_ADDRESS) {
     target = temporalTargetFromEnvironment(config.TEMPORAL_NAMESPACE);

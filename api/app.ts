@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { registerPresenceGauge, registry } from '../observability/metrics';
 import { type OutboundPolicy, outboundPolicy } from '../outbound/destination-policy';
+import { projectRoot } from '../runtime/project-root';
 import { databaseCheck } from '../runtime/readiness';
 import type { Db } from '../store/database';
 import { type ApiKeys, identifyCaller, requireCaller } from './auth';
@@ -48,7 +49,7 @@ export interface ApiDependencies {
 
 const MAX_BODY = '1mb';
 /** Plain ES modules, HTML and CSS, served as they are: no build step. */
-const CONSOLE_DIR = path.join(__dirname, '..', 'console');
+const CONSOLE_DIR = path.join(projectRoot, 'console');
 /** Integration syncs carry up to 10,000 records per array in one request. */
 const MAX_SYNC_BODY = '20mb';
 

@@ -1,10 +1,10 @@
-// The one way to run a process of this project (the API, a worker, or the all-in-one service) as a deployment runs
-// it, `node --import tsx <entry>`, and wait until its health endpoint answers 200. Used by the tests, the bench, the
-// soak and `npm run start:cluster`.
+// The one way to run a process of this project (the API, a worker, or the all-in-one service): from its sources,
+// `node --import tsx <entry>` (the tests), or from the build as a deployment runs it, `node dist/<entry>.js` (after
+// scripts/build.sh), and wait until its health endpoint answers 200. Used by the tests, the bench, the soak and
+// `npm run start:cluster`.
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import path from 'node:path';
-
-const root = path.resolve(__dirname, '..');
+import { projectRoot } from '../runtime/project-root';
 
 /** What it runs, the port variable its health endpoints are served on, and its entry point. */
 const roles = {
@@ -16,6 +16,11 @@ export type ProjectRole = keyof typeof roles;
 
 export interface ProjectProcessOptions {
   role: ProjectRole;
+  /**
+   * `sources` (the default): the TypeScript through tsx, as the tests run it; `build`: the compiled entry in dist/
+   * and the workflow bundle built with it (build it first: scripts/build.sh --if-stale).
+   */
+  code?: 'sources' | 'build';
   /** Another entry point playing that role (e.g. a test's instrumented worker); by default the role's own. */
   entry?: string;
   /** Its health port (the API's PORT, the worker's METRICS_PORT): set in its environment, and where it is probed. */
@@ -72,12 +77,19 @@ export function spawnProjectProcess(options: ProjectProcessOptions): ProjectProc
   if (options.port !== undefined) env[role.portVariable] = String(options.port);
   const stdout = options.stdout === 'stderr' ? 2 : (options.stdout ?? 'ignore');
   const stdio: StdioOptions = ['ignore', stdout, options.stderr ?? 'inherit'];
-  const args = [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry ?? role.entry];
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio });
+  const entry = options.entry ?? role.entry;
+  if (options.code === 'build' && options.entry) throw new Error(`${entry}: only a role's own entry is built`);
+  const args = [
+    ...(options.nodeArgs ?? []),
+    ...(options.code === 'build'
+      ? ['--enable-source-maps', path.join('dist', entry.replace(/\.ts$/, '.js'))]
+      : ['--import', 'tsx', entry]),
+  ];
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio });
   killOnExit(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = options.port === undefined ? undefined : `http://127.0.0.1:${options.port}`;
-  const name = options.entry ?? role.entry;
+
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
 
   return {
@@ -86,16 +98,16 @@ export function spawnProjectProcess(options: ProjectProcessOptions): ProjectProc
     url,
     exited,
     async healthy(timeoutMs = 120_000) {
-      if (!url) throw new Error(`${name}: no port given, so no health endpoint to wait for`);
+      if (!url) throw new Error(`${entry}: no port given, so no health endpoint to wait for`);
       const probe = `${url}${options.health ?? '/readyz'}`;
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         if (hasExited())
-          throw new Error(`${name}: exited (${child.exitCode ?? child.signalCode}) before ${probe} answered`);
+          throw new Error(`${entry}: exited (${child.exitCode ?? child.signalCode}) before ${probe} answered`);
         const response = await fetch(probe).catch(() => undefined);
         await response?.body?.cancel();
         if (response?.ok) return;
-        if (Date.now() > deadline) throw new Error(`${name}: ${probe} did not answer 200 within ${timeoutMs} ms`);
+        if (Date.now() > deadline) throw new Error(`${entry}: ${probe} did not answer 200 within ${timeoutMs} ms`);
         await sleep(100);
       }
     },

@@ -7,10 +7,9 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { prepareNamespace } from '../runtime/prepare-namespace';
+import { projectRoot } from '../runtime/project-root';
 import { type LocalCluster, type PostgresServer, startLocalCluster } from './cluster/local-cluster';
 import { type ProjectProcessOptions, startProjectProcess } from './project-process';
-
-const root = path.resolve(__dirname, '..');
 
 function required(name: string): string {
   const value = process.env[name];
@@ -31,7 +30,7 @@ function serverOf(databaseUrl: string): PostgresServer {
 
 /** A PostgreSQL server kept under DATA_DIR (created on first use), for when DATABASE_URL names none. */
 function startLocalPostgres(dir: string, port: number): { url: string; stop(): void } {
-  const script = path.join(root, 'scripts', 'postgres.sh');
+  const script = path.join(projectRoot, 'scripts', 'postgres.sh');
   const output = execFileSync('bash', [script, 'serve', dir, String(port)], { encoding: 'utf8' });
   const url = /^DATABASE_URL=(.*)$/m.exec(output)?.[1];
   if (!url) throw new Error(`scripts/postgres.sh serve printed no DATABASE_URL: ${output}`);
@@ -78,7 +77,7 @@ async function main() {
 
     const env = { TEMPORAL_ADDRESS: cluster.address, DATABASE_URL: databaseUrl };
     const start = async (options: Pick<ProjectProcessOptions, 'role' | 'health'> & { port: number }) => {
-      const started = await startProjectProcess({ ...options, env, stdout: 'inherit' });
+      const started = await startProjectProcess({ ...options, code: 'build', env, stdout: 'inherit' });
       stops.push(() => started.stop());
       return started.child;
     };

@@ -10,7 +10,7 @@ import { startDevServer } from '../embedded/temporal-dev-server';
 import { freePort } from '../runtime/ports';
 import { prepareNamespace } from '../runtime/prepare-namespace';
 import { freeClusterPort, startLocalCluster } from '../scripts/cluster/local-cluster';
-import { bundleRoutingWorkflows } from '../worker/create-worker';
+import { bundleRoutingWorkflows } from '../worker/workflow-code';
 
 const root = path.resolve(__dirname, '..');
 const artifacts = path.join(root, '.test-artifacts');

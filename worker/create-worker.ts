@@ -1,13 +1,7 @@
 // A routing worker: the routing workflow plus the activities that reach the database.
 
 import { Client } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  type NativeConnection,
-  Worker,
-  type WorkerInterceptors,
-  type WorkflowBundle,
-} from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { type ActivityOptions, createActivities } from '../activities';
 import {
@@ -19,14 +13,15 @@ import { createOwnerActivities } from '../activities/owners';
 import { RoutingRows } from '../activities/routing-rows';
 import { dataConverter } from '../runtime/payload-compression';
 import type { Db } from '../store/database';
+import type { WorkflowCode } from './workflow-code';
 
 export interface RoutingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   db: Db;
-  /** The bundled workflow code, from `bundleRoutingWorkflows` or (tests share one) a file written earlier. */
-  workflowBundle: WorkflowBundle | { codePath: string };
+  /** The bundled workflow code (worker/workflow-code.ts), in memory or a file written earlier (tests share one). */
+  workflowBundle: WorkflowCode;
   activities?: ActivityOptions;
   /** Routings kept in memory between tasks; the SDK's default when unset. */
   maxCachedWorkflows?: number;
@@ -35,22 +30,6 @@ export interface RoutingWorkerOptions {
   interceptors?: WorkerInterceptors;
   /** Sessions and outbound guard for the connections' syncs (workflows/sync-connection.ts); without, none runs here. */
   connectionSync?: ConnectionSyncOptions;
-}
-
-/** Bundles the workflow code once; webpack's module listing is dropped, its warnings and errors are kept. */
-export function bundleRoutingWorkflows(logger: Pick<Logger, 'warn' | 'error'>): Promise<WorkflowBundle> {
-  const ignore = () => undefined;
-  return bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    logger: {
-      log: ignore,
-      trace: ignore,
-      debug: ignore,
-      info: ignore,
-      warn: (message, meta) => logger.warn(meta ?? {}, message),
-      error: (message, meta) => logger.error(meta ?? {}, message),
-    },
-  });
 }
 
 export async function createRoutingWorker(options: RoutingWorkerOptions): Promise<Worker> {

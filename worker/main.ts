@@ -5,15 +5,15 @@ import { createServer } from 'node:http';
 import { registry } from '../observability/metrics';
 import { startProcess } from '../runtime/process';
 import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../runtime/readiness';
-import { bundleRoutingWorkflows } from './create-worker';
 import { startConfiguredWorker } from './start-configured-worker';
+import { routingWorkflowCode } from './workflow-code';
 
 async function main() {
   const { config, logger, lifecycle, target, db } = await startProcess('worker');
   const worker = await startConfiguredWorker(config, {
     target,
     db,
-    workflowBundle: bundleRoutingWorkflows(logger),
+    workflowBundle: routingWorkflowCode(logger),
     logger,
     lifecycle,
   });

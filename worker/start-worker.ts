@@ -1,7 +1,7 @@
 // Starts a routing worker in this process and registers its orderly stop: on shutdown it stops polling and lets
 // the tasks it holds finish before the process exits.
 import { Client } from '@temporalio/client';
-import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { ConnectionSyncOptions } from '../activities/connection-sync';
 import { ConnectionSessions } from '../connectors/sessions';
@@ -15,6 +15,7 @@ import type { SecretBox } from '../store/secret-box';
 import type { RetentionPolicy } from '../workflows/purge-expired-data';
 import { createRoutingWorker } from './create-worker';
 import { ensureRetentionSchedule } from './retention-schedule';
+import type { WorkflowCode } from './workflow-code';
 
 export interface StartedWorker {
   isRunning: () => boolean;
@@ -26,7 +27,7 @@ export async function startWorker(options: {
   target: TemporalTarget;
   taskQueue: string;
   db: Db;
-  workflowBundle: WorkflowBundle | Promise<WorkflowBundle>;
+  workflowBundle: WorkflowCode | Promise<WorkflowCode>;
   logger: Logger;
   lifecycle: Lifecycle;
   maxCachedWorkflows?: number;

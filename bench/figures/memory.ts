@@ -28,7 +28,7 @@ export interface MemoryResult {
 const MiB = 1024 * 1024;
 
 /** VmRSS and VmHWM from /proc (Linux). */
-function procMemory(pid: number): ProcessMemory {
+export function procMemory(pid: number): ProcessMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? Number.NaN);
   return { rssMiB: kib('VmRSS') / 1024, peakRssMiB: kib('VmHWM') / 1024 };

@@ -2,13 +2,12 @@
 // (nextRecordsUrl, through queryMore) or a new query from the cursor's high-water mark. API limits and session
 // expiry are handled here: the budget Sforce-Limit-Info reports is returned with the page, REQUEST_LIMIT_EXCEEDED
 // becomes a `SalesforceLimitExceeded` the workflow pauses on, INVALID_SESSION_ID refreshes the session and retries.
-import { Connection } from 'jsforce';
+import type { Connection } from 'jsforce';
 import type { Dispatcher } from 'undici';
 import type { ApiBudget } from '../../domain/connections';
 import type { SalesforcePage } from '../../domain/salesforce-records';
 import type { SyncCursor } from '../../store/connection-sync';
 import type { SessionSource } from '../provider-client';
-import { GuardedTransport } from './guarded-transport';
 import { incrementalSoql, objectReadings, pageOf, type SalesforceObject, type SalesforceRow } from './objects';
 
 /** The REST API version the connector speaks. */
@@ -50,6 +49,8 @@ export async function openSalesforceConnection(
   sessions: SessionSource,
   dispatcher: Dispatcher,
 ): Promise<Connection> {
+  // jsforce takes a fifth of a second to load: loaded on first use, so workers that never sync start without it.
+  const [{ Connection }, { GuardedTransport }] = await Promise.all([import('jsforce'), import('./guarded-transport')]);
   const session = await sessions.current(connectionId);
   let refreshes = 0;
   const connection = new Connection({
