@@ -8,6 +8,12 @@ const int = (name: string, fallback: number): number => {
   return value;
 };
 
+const share = (name: string, fallback: number): number => {
+  const value = int(name, fallback);
+  if (value <= 0 || value > 1) throw new Error(`${name} must be above 0 and at most 1, got ${value}`);
+  return value;
+};
+
 const list = (name: string, fallback: number[]): number[] => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -49,18 +55,19 @@ export function loadBenchConfig() {
     /** The same, through the all-in-one process (API and worker together, eager starts). */
     allInOneSamples: int('BENCH_ALL_IN_ONE_SAMPLES', 100),
     /**
-     * Heavy steady load for trigger to offer; unset, 20/s or the sustained throughput measured just before if
-     * lower: beyond what the service sustains, latency only measures how long the queue has grown.
+     * Moderate steady load for trigger to offer and accept, on the floor and then the service at the same rate: this
+     * share of the floor's sustained throughput (measured just before), or BENCH_MODERATE_RATE routings/s if set.
      */
-    heavyRate: process.env.BENCH_HEAVY_RATE ? int('BENCH_HEAVY_RATE', 20) : undefined,
-    heavySeconds: int('BENCH_HEAVY_SECONDS', 10),
+    moderateShare: share('BENCH_MODERATE_SHARE', 0.5),
+    moderateRate: process.env.BENCH_MODERATE_RATE ? int('BENCH_MODERATE_RATE', 20) : undefined,
+    moderateSeconds: int('BENCH_MODERATE_SECONDS', 10),
     /**
      * Least time between polls of the one simulated rep who watches offers for the trigger-to-offer figures: one
-     * routing at a time, and under heavy load, where each poll's ~1.5 ms of API CPU would otherwise crowd out the
+     * routing at a time, and under moderate load, where each poll's ~1.5 ms of API CPU would otherwise crowd out the
      * service being measured.
      */
     pollMs: int('BENCH_POLL_MS', 5),
-    heavyPollMs: int('BENCH_HEAVY_POLL_MS', 10),
+    moderatePollMs: int('BENCH_MODERATE_POLL_MS', 10),
     /** Reps offered each load routing at once (first available). */
     groupSize: int('BENCH_GROUP_SIZE', 5),
     /**
@@ -78,8 +85,6 @@ export function loadBenchConfig() {
     stepP99LimitMs: int('BENCH_STEP_P99_MS', 1000),
     /** Extra steps bisecting between the last sustained rate and the first that was not. */
     refineSteps: int('BENCH_REFINE_STEPS', 1),
-    noopSeconds: int('BENCH_NOOP_SECONDS', 10),
-    noopConcurrency: int('BENCH_NOOP_CONCURRENCY', 50),
     ruleCounts: list('BENCH_RULE_COUNTS', [10, 1000, 10_000]),
     fairnessRoutings: int('BENCH_FAIRNESS_ROUTINGS', 1000),
     fairnessReps: int('BENCH_FAIRNESS_REPS', 5),

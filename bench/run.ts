@@ -16,8 +16,8 @@ import { measureFairness } from './figures/fairness';
 import { measureMemory } from './figures/memory';
 import { measureRuleMatching } from './figures/rule-matching';
 import { measureThroughput } from './figures/throughput';
-import { measureHeavyLoad, measureLightLoad, measureLightLoadAllInOne } from './figures/trigger-to-offer';
-import { bundleFloorWorkflows, startFloorWorker } from './floor/floor-worker';
+import { measureLightLoad, measureLightLoadAllInOne, measureModerateLoad } from './figures/trigger-to-offer';
+import { startFloor } from './floor/floor-process';
 import { exitOnInterrupt, stopOnInterrupt } from './interrupt';
 import { renderProfile, summarizeProfiles } from './report/cpu-profile';
 import type { BenchResults } from './report/results';
@@ -55,31 +55,27 @@ function serviceAlive(service: BenchService, results: BenchResults, phaseName: s
   return false;
 }
 
-/** The heavy load's rate: as configured, else 20/s or, if lower, the throughput just measured. */
-function heavyRate(config: BenchConfig, results: BenchResults): number {
-  if (config.heavyRate !== undefined) return config.heavyRate;
-  const throughput = results.throughput;
-  if (!throughput) return 20;
-  // Nothing sustained within the latency limit: the highest rate it kept up with, else the lowest step.
-  return Math.min(20, throughput.sustainedRate || throughput.keptUpRate || (config.steps[0] as number));
+/** The moderate load's rate: as configured, else its share of the floor's sustained rate (20/s if not measured). */
+function moderateRate(config: BenchConfig, results: BenchResults): { rate: number; floorShare?: number } {
+  if (config.moderateRate !== undefined) return { rate: config.moderateRate };
+  const floorRate = results.throughput?.floor.sustainedRate;
+  if (!floorRate) return { rate: 20 };
+  return { rate: Math.max(1, Math.round(floorRate * config.moderateShare)), floorShare: config.moderateShare };
 }
 
 async function measureService(config: BenchConfig, results: BenchResults, cpuProfileDir: string | undefined) {
   const temporal = config.onCluster ? 'the local Temporal cluster and PostgreSQL' : 'the Temporal dev server';
-  log(`starting ${temporal}, the worker and API processes, and the floor worker`);
-  const [service, floorBundle] = await Promise.all([
-    startBenchService({
-      keepData: config.keepData,
-      onCluster: config.onCluster,
-      ...(cpuProfileDir && { cpuProfileDir }),
-    }),
-    bundleFloorWorkflows(),
-  ]);
+  log(`starting ${temporal}, the worker and API processes, and the floor service`);
+  const service = await startBenchService({
+    keepData: config.keepData,
+    onCluster: config.onCluster,
+    ...(cpuProfileDir && { cpuProfileDir }),
+  });
   results.layout = service.layout;
   const unregister = stopOnInterrupt(() => service.stop());
   const http = new JsonHttp(service.baseUrl);
   try {
-    const floor = await startFloorWorker(service.address, floorBundle);
+    const floor = await startFloor(service.address, false);
     try {
       const reps = await createBenchReps(http, service.keys.adminKey, config);
       const ctx: BenchContext = { config, service, http, reps, floor, log };
@@ -92,8 +88,8 @@ async function measureService(config: BenchConfig, results: BenchResults, cpuPro
       if (run('cost')) results.cost = await phase(results, 'cost', () => measureCostPerRouting(ctx));
       if (run('throughput')) results.throughput = await phase(results, 'throughput', () => measureThroughput(ctx));
       if (run('latency')) {
-        const rate = heavyRate(config, results);
-        results.heavyLoad = await phase(results, 'heavy load', () => measureHeavyLoad(ctx, rate));
+        const { rate, floorShare } = moderateRate(config, results);
+        results.moderateLoad = await phase(results, 'moderate load', () => measureModerateLoad(ctx, rate, floorShare));
       }
       if (run('fairness')) results.fairness = await phase(results, 'fairness', () => measureFairness(ctx));
       const open = results.fairness?.routings ?? 0;

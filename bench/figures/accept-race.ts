@@ -1,10 +1,9 @@
 // Figure 2: POST /v1/routings/:id/accept round trips when every offered rep accepts at once (one wins, the rest get
-// 409), next to the same race on a trivial workflow with one update handler.
+// 409), next to the same race over HTTP on the floor service, one race at a time on each in turn.
 import type { BenchContext } from '../context';
-import { expectStatus } from '../driver/http';
+import { expectStatus, type JsonHttp } from '../driver/http';
 import { routingRequest } from '../driver/scenarios';
 import { now, sleep } from '../driver/timing';
-import { floorUpdateRace } from '../floor/floor-measures';
 
 export interface AcceptRaceResult {
   reps: number;
@@ -17,8 +16,9 @@ export interface AcceptRaceResult {
 
 const WARMUP = 3;
 
-async function routingRace(ctx: BenchContext, routingId: string) {
-  const { http, service, reps } = ctx;
+/** The service's API, or the floor (which takes any key). */
+async function race(ctx: BenchContext, http: JsonHttp, routingId: string) {
+  const { service, reps } = ctx;
   const started = await http.request(
     'POST',
     '/v1/routings',
@@ -54,8 +54,8 @@ async function routingRace(ctx: BenchContext, routingId: string) {
 }
 
 export async function measureAcceptRace(ctx: BenchContext): Promise<AcceptRaceResult> {
-  const { config, service, floor } = ctx;
-  ctx.log(`accept: ${config.acceptRaces} races of ${ctx.reps.race.length} reps, each next to a bare update race`);
+  const { config, http, floor } = ctx;
+  ctx.log(`accept: ${config.acceptRaces} races of ${ctx.reps.race.length} reps, each next to one on the floor`);
   const result: AcceptRaceResult = {
     reps: ctx.reps.race.length,
     races: config.acceptRaces,
@@ -65,11 +65,11 @@ export async function measureAcceptRace(ctx: BenchContext): Promise<AcceptRaceRe
     floorLoserMs: [],
   };
   for (let index = 0; index < config.acceptRaces + WARMUP; index++) {
-    const race = await routingRace(ctx, `race-${index}`);
-    const bare = await floorUpdateRace(service.client, floor.marks, ctx.reps.race.length);
+    const routing = await race(ctx, http, `race-${index}`);
+    const bare = await race(ctx, floor.http, `floor-race-${index}`);
     if (index < WARMUP) continue;
-    result.winnerMs.push(race.winnerMs);
-    result.loserMs.push(...race.loserMs);
+    result.winnerMs.push(routing.winnerMs);
+    result.loserMs.push(...routing.loserMs);
     result.floorWinnerMs.push(bare.winnerMs);
     result.floorLoserMs.push(...bare.loserMs);
   }

@@ -1,10 +1,10 @@
 // Figure 3: the highest rate of routings driven to `connected` by simulated reps that the service sustains with
-// trigger-to-offer p99 within the limit, found by stepping the rate up; next to the no-op workflow rate.
+// trigger-to-offer p99 within the limit, found by stepping the rate up; next to the same found on the floor service,
+// driven alike.
 import type { BenchContext } from '../context';
 import { runLoadStep, type StepResult } from '../driver/load-step';
 import { RoutingDriver } from '../driver/routing-driver';
 import { sleep } from '../driver/timing';
-import { noopRate } from '../floor/floor-measures';
 import { type CpuSnapshot, cpuMsPer, cpuSnapshot } from '../service/cpu-time';
 import { summarize } from '../stats';
 
@@ -21,22 +21,25 @@ export interface StepOutcome {
   /** Kept up, with trigger-to-offer p99 within the limit. */
   sustained: boolean;
   errors: string[];
-  /** CPU milliseconds each process spent per routing started in the step (including its drain). */
+  /**
+   * CPU milliseconds each process spent per routing started in the step (including its drain); on the floor, its one
+   * process is counted under `worker` and `api` alike.
+   */
   cpuMsPerRouting: CpuSnapshot;
   /** Offer polls the simulated reps made per second. */
   pollsPerSecond: number;
 }
 
-export interface ThroughputResult {
+export interface StepSeries {
   steps: StepOutcome[];
   /** Highest sustained rate, routings connected per second; 0 when even the first step was not. */
   sustainedRate: number;
   /** Highest rate stepped to at which every routing still connected, latency aside. */
   keptUpRate: number;
-  noopRate: number;
-  noopConcurrency: number;
-  /** CPU milliseconds per no-op workflow (the bench column is the floor worker and its client). */
-  noopCpuMs: CpuSnapshot;
+}
+
+export interface ThroughputResult extends StepSeries {
+  floor: StepSeries;
 }
 
 /** How long after a step's last start its routings may still take to connect. */
@@ -59,30 +62,20 @@ function judge(step: StepResult, p99LimitMs: number): Omit<StepOutcome, 'cpuMsPe
   };
 }
 
-export async function measureThroughput(ctx: BenchContext): Promise<ThroughputResult> {
-  const { config, http, service, reps } = ctx;
-  ctx.log(`throughput: no-op workflows, ${config.noopConcurrency} callers for ${config.noopSeconds} s`);
-  const pids = {
-    worker: service.worker.pid,
-    api: service.api.pid,
-    temporal: service.temporalProcesses().flatMap(({ pid }) => (pid === undefined ? [] : [pid])),
-  };
-  const noopBefore = cpuSnapshot(pids);
-  const noop = await noopRate(service.client, config.noopSeconds, config.noopConcurrency);
-  const noopCpuMs = cpuMsPer(noopBefore, cpuSnapshot(pids), noop.completed);
-  const driver = new RoutingDriver(
-    http,
-    service.keys.experienceKey,
-    'load',
-    reps.load.slice(0, config.pollingReps),
-    config.stepPollMs,
-  );
+/** Steps the rate up on one target (the service, or the floor) while it keeps up, then bisects once or more. */
+async function stepUp(
+  ctx: BenchContext,
+  driver: RoutingDriver,
+  label: string,
+  pids: { worker: number; api: number; temporal: number[] },
+): Promise<StepSeries> {
+  const { config } = ctx;
   const steps: StepOutcome[] = [];
   const runStep = async (rate: number) => {
-    ctx.log(`throughput: ${rate} routings/s for ${config.stepSeconds} s`);
+    ctx.log(`throughput, ${label}: ${rate} routings/s for ${config.stepSeconds} s`);
     const cpuBefore = cpuSnapshot(pids);
     const pollsBefore = driver.polls;
-    const step = await runLoadStep(driver, rate, config.stepSeconds, `step-${rate}`, DRAIN_MS);
+    const step = await runLoadStep(driver, rate, config.stepSeconds, `${label}-step-${rate}`, DRAIN_MS);
     const outcome: StepOutcome = {
       ...judge(step, config.stepP99LimitMs),
       cpuMsPerRouting: cpuMsPer(cpuBefore, cpuSnapshot(pids), step.started),
@@ -95,7 +88,7 @@ export async function measureThroughput(ctx: BenchContext): Promise<ThroughputRe
     return outcome;
   };
   try {
-    // Step up while the service keeps up, so its capacity shows even when latency misses the limit early.
+    // Step up while it keeps up, so its capacity shows even when latency misses the limit early.
     let best = 0;
     let keptUpRate = 0;
     let worst: number | undefined;
@@ -114,15 +107,28 @@ export async function measureThroughput(ctx: BenchContext): Promise<ThroughputRe
       else worst = rate;
       if (outcome.keptUp) keptUpRate = Math.max(keptUpRate, rate);
     }
-    return {
-      steps,
-      sustainedRate: best,
-      keptUpRate,
-      noopRate: noop.perSecond,
-      noopConcurrency: config.noopConcurrency,
-      noopCpuMs,
-    };
+    return { steps, sustainedRate: best, keptUpRate };
   } finally {
     await driver.stop();
   }
+}
+
+/** The floor first: its sustained rate also sets the moderate load's rate. */
+export async function measureThroughput(ctx: BenchContext): Promise<ThroughputResult> {
+  const { config, http, service, reps, floor } = ctx;
+  const temporal = service.temporalProcesses().flatMap(({ pid }) => (pid === undefined ? [] : [pid]));
+  const pollingReps = reps.load.slice(0, config.pollingReps);
+  const floorSeries = await stepUp(
+    ctx,
+    new RoutingDriver(floor.http, '', 'load', pollingReps, config.stepPollMs),
+    'floor',
+    { worker: floor.pid, api: floor.pid, temporal },
+  );
+  const series = await stepUp(
+    ctx,
+    new RoutingDriver(http, service.keys.experienceKey, 'load', pollingReps, config.stepPollMs),
+    'service',
+    { worker: service.worker.pid, api: service.api.pid, temporal },
+  );
+  return { ...series, floor: floorSeries };
 }

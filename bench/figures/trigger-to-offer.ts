@@ -1,18 +1,19 @@
-// Figure 1: from POST /v1/routings returning to a rep's poll listing the offer, one at a time and under steady load,
-// next to its floor: a no-op workflow's start returning to its one local activity having run.
+// Figure 1: from POST /v1/routings returning to a rep's poll listing the offer, one at a time and at a moderate
+// steady rate, next to the floor service (bench/floor/floor-service.ts) driven the same way at the same rate.
 import type { BenchContext } from '../context';
 import { JsonHttp } from '../driver/http';
 import { runLoadStep, type StepResult } from '../driver/load-step';
 import { openOfferStream } from '../driver/offer-stream';
 import { RoutingDriver } from '../driver/routing-driver';
-import { floorStartToActivity, floorStartToActivityPaced, type StartSample } from '../floor/floor-measures';
+import { type Floor, startFloor } from '../floor/floor-process';
 import { splitTime, type TimeSplit, toWall } from './first-task';
 
 export interface LatencySet {
   offerMs: number[];
   postMs: number[];
-  floorActivityMs: number[];
-  floorStartMs: number[];
+  /** The floor's trigger to offer and POST round trip, driven the same way. */
+  floorOfferMs: number[];
+  floorPostMs: number[];
 }
 
 export interface LightLatency extends LatencySet {
@@ -24,9 +25,12 @@ export interface LightLatency extends LatencySet {
   sseAfterWriteMs: number[];
 }
 
-export interface HeavyLatency extends LatencySet {
+export interface ModerateLatency extends LatencySet {
   rate: number;
+  /** The rate as a share of the floor's sustained throughput (undefined: set by BENCH_MODERATE_RATE). */
+  floorShare: number | undefined;
   step: StepResult;
+  floorStep: StepResult;
 }
 
 const WARMUP = 5;
@@ -37,38 +41,46 @@ interface LightTarget {
   baseUrl: string;
   /** Routing ids' prefix, unique per target. */
   label: string;
-  /** Start the floor workflows eagerly, as the all-in-one process starts routings. */
-  eagerFloor: boolean;
+  /** The floor in the same layout (its starts eager when the target's are). */
+  floor: Floor;
   samples: number;
 }
 
-/** One routing at a time, each followed by one floor workflow, so drift affects both alike. */
+/** One routing at a time, each followed by one floor routing, so drift affects both alike. */
 async function lightLoad(ctx: BenchContext, target: LightTarget): Promise<LightLatency> {
-  const { config, service, reps, floor } = ctx;
+  const { config, service, reps } = ctx;
   const loadReps = reps.load.slice(0, 1);
   const driver = new RoutingDriver(target.http, service.keys.experienceKey, 'load', loadReps, config.pollMs);
-  const result: LatencySet = { offerMs: [], postMs: [], floorActivityMs: [], floorStartMs: [] };
+  const floorDriver = new RoutingDriver(target.floor.http, '', 'load', loadReps, config.pollMs);
+  const result: LatencySet = { offerMs: [], postMs: [], floorOfferMs: [], floorPostMs: [] };
   const routingTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
   const floorTimes: { workflowId: string; respondedAt: number; seenAt: number }[] = [];
   const sse = { sseOfferMs: [] as number[], sseAfterWriteMs: [] as number[] };
   const stream = openOfferStream(target.baseUrl, loadReps[0] as (typeof loadReps)[number]);
   await stream.opened;
-  const floorClient = target.eagerFloor ? floor.localClient : service.client;
   try {
     for (let index = 0; index < target.samples + WARMUP; index++) {
       const routingId = `${target.label}-${index}`;
       const trace = await driver.route(routingId).done;
       if (!trace.connected || trace.offerMs === undefined) throw new Error(`${routingId}: ${trace.error}`);
       await service.client.workflow.getHandle(routingId).result(); // quiet before the next one
-      const sample = await floorStartToActivity(floorClient, floor.marks, target.eagerFloor);
+      const floorId = `floor-${routingId}`;
+      const floorTrace = await floorDriver.route(floorId).done;
+      if (!floorTrace.connected || floorTrace.offerMs === undefined) throw new Error(`${floorId}: ${floorTrace.error}`);
+      await service.client.workflow.getHandle(floorId).result();
       if (index < WARMUP) continue;
       result.offerMs.push(trace.offerMs);
       result.postMs.push(trace.postMs as number);
-      result.floorActivityMs.push(sample.activityMs);
-      result.floorStartMs.push(sample.startMs);
+      result.floorOfferMs.push(floorTrace.offerMs);
+      result.floorPostMs.push(floorTrace.postMs as number);
       const respondedAt = trace.sentAt + (trace.postMs as number);
       routingTimes.push({ workflowId: routingId, respondedAt, seenAt: respondedAt + trace.offerMs });
-      floorTimes.push({ workflowId: sample.workflowId, respondedAt: sample.respondedAt, seenAt: sample.ranAt });
+      const floorRespondedAt = floorTrace.sentAt + (floorTrace.postMs as number);
+      floorTimes.push({
+        workflowId: floorId,
+        respondedAt: floorRespondedAt,
+        seenAt: floorRespondedAt + floorTrace.offerMs,
+      });
       const arrivedAt = stream.arrivedAt.get(routingId);
       if (arrivedAt === undefined) throw new Error(`${routingId}: the offer never arrived over SSE`);
       sse.sseOfferMs.push(arrivedAt - respondedAt);
@@ -77,6 +89,7 @@ async function lightLoad(ctx: BenchContext, target: LightTarget): Promise<LightL
   } finally {
     stream.close();
     await driver.stop();
+    await floorDriver.stop();
   }
   const split = {
     routing: await splitTime(service.client, routingTimes),
@@ -86,54 +99,66 @@ async function lightLoad(ctx: BenchContext, target: LightTarget): Promise<LightL
 }
 
 /**
- * Steady open-loop load at `rate`: first the floor workflows alone, then routings, one rep polling every
- * `heavyPollMs` and accepting each routing as it shows.
+ * Steady open-loop load at `rate`, first on the floor and then on the service, each driven alike: one rep polling
+ * every `moderatePollMs` and accepting each routing as it shows.
  */
-export async function measureHeavyLoad(ctx: BenchContext, rate: number): Promise<HeavyLatency> {
+export async function measureModerateLoad(
+  ctx: BenchContext,
+  rate: number,
+  floorShare: number | undefined,
+): Promise<ModerateLatency> {
   const { config, http, service, reps, floor } = ctx;
-  ctx.log(`trigger to offer: ${rate} routings/s for ${config.heavySeconds} s, after as many floor workflows`);
-  const floorSamples: StartSample[] = await floorStartToActivityPaced(
-    service.client,
-    floor.marks,
-    rate,
-    config.heavySeconds,
+  ctx.log(`trigger to offer: ${rate} routings/s for ${config.moderateSeconds} s, on the floor and then the service`);
+  const loadReps = reps.load.slice(0, 1);
+  const stepOn = async (driver: RoutingDriver, label: string) => {
+    try {
+      const step = await runLoadStep(driver, rate, config.moderateSeconds, label, 30_000);
+      await driver.settleAll(60_000);
+      return step;
+    } finally {
+      await driver.stop();
+    }
+  };
+  const floorStep = await stepOn(
+    new RoutingDriver(floor.http, '', 'load', loadReps, config.moderatePollMs),
+    'floor-moderate',
   );
-  const driver = new RoutingDriver(http, service.keys.experienceKey, 'load', reps.load.slice(0, 1), config.heavyPollMs);
-  try {
-    const step = await runLoadStep(driver, rate, config.heavySeconds, 'heavy', 30_000);
-    await driver.settleAll(60_000);
-    return {
-      rate,
-      step,
-      offerMs: step.offerMs,
-      postMs: step.postMs,
-      floorActivityMs: floorSamples.map((sample) => sample.activityMs),
-      floorStartMs: floorSamples.map((sample) => sample.startMs),
-    };
-  } finally {
-    await driver.stop();
-  }
+  const step = await stepOn(
+    new RoutingDriver(http, service.keys.experienceKey, 'load', loadReps, config.moderatePollMs),
+    'moderate',
+  );
+  return {
+    rate,
+    floorShare,
+    step,
+    floorStep,
+    offerMs: step.offerMs,
+    postMs: step.postMs,
+    floorOfferMs: floorStep.offerMs,
+    floorPostMs: floorStep.postMs,
+  };
 }
 
 export function measureLightLoad(ctx: BenchContext): Promise<LightLatency> {
   const samples = ctx.config.lightSamples;
-  ctx.log(`trigger to offer: ${samples} routings one at a time, each next to a floor workflow`);
-  return lightLoad(ctx, { http: ctx.http, baseUrl: ctx.service.baseUrl, label: 'light', eagerFloor: false, samples });
+  ctx.log(`trigger to offer: ${samples} routings one at a time, each next to a floor routing`);
+  return lightLoad(ctx, { http: ctx.http, baseUrl: ctx.service.baseUrl, label: 'light', floor: ctx.floor, samples });
 }
 
 /**
  * The same through the all-in-one service `npm start` runs, whose routings start eagerly on the worker in the
- * API's own process; its floor workflows start eagerly too.
+ * API's own process, next to a floor whose starts are eager too.
  */
 export async function measureLightLoadAllInOne(ctx: BenchContext): Promise<LightLatency> {
   const samples = ctx.config.allInOneSamples;
-  ctx.log(`trigger to offer, all-in-one: ${samples} routings one at a time, each next to an eager floor workflow`);
-  const allInOne = await ctx.service.startAllInOne();
+  ctx.log(`trigger to offer, all-in-one: ${samples} routings one at a time, each next to an eager floor routing`);
+  const [allInOne, floor] = await Promise.all([ctx.service.startAllInOne(), startFloor(ctx.service.address, true)]);
   const http = new JsonHttp(allInOne.baseUrl);
   try {
-    return await lightLoad(ctx, { http, baseUrl: allInOne.baseUrl, label: 'all-in-one', eagerFloor: true, samples });
+    return await lightLoad(ctx, { http, baseUrl: allInOne.baseUrl, label: 'all-in-one', floor, samples });
   } finally {
     http.close();
-    await allInOne.process.stop(); // so it takes no CPU from the figures measured after it
+    // Stopped, so they take no CPU from the figures measured after them.
+    await Promise.all([allInOne.process.stop(), floor.stop()]);
   }
 }

@@ -5,13 +5,13 @@ import type { FairnessResult } from '../figures/fairness';
 import type { MemoryResult } from '../figures/memory';
 import type { MatchingCase } from '../figures/rule-matching';
 import type { ThroughputResult } from '../figures/throughput';
-import type { HeavyLatency, LightLatency } from '../figures/trigger-to-offer';
+import type { LightLatency, ModerateLatency } from '../figures/trigger-to-offer';
 
 export interface BenchResults {
   lightLoad?: LightLatency;
-  /** Through the all-in-one process `npm start` runs (eager starts), next to eagerly started floors. */
+  /** Through the all-in-one process `npm start` runs (eager starts), next to a floor whose starts are eager too. */
   lightLoadAllInOne?: LightLatency;
-  heavyLoad?: HeavyLatency;
+  moderateLoad?: ModerateLatency;
   accept?: AcceptRaceResult;
   cost?: OutcomeCost[];
   throughput?: ThroughputResult;

@@ -32,13 +32,16 @@ function latencyRow(figure: string, samples: number[], floorSamples: number[], m
 
 function latencyRows(results: BenchResults): Row[] {
   const rows: Row[] = [];
-  const { lightLoad: light, heavyLoad: heavy } = results;
-  if (light) rows.push(latencyRow('Trigger to offer, light (1 at a time)', light.offerMs, light.floorActivityMs, 1.5));
-  if (heavy) {
-    rows.push(latencyRow(`Trigger to offer, heavy (${heavy.rate}/s)`, heavy.offerMs, heavy.floorActivityMs, 1.5));
+  const { lightLoad: light, moderateLoad: moderate } = results;
+  const moderateLabel = moderate
+    ? `moderate (${moderate.rate}/s${moderate.floorShare === undefined ? '' : `, ${moderate.floorShare}x floor's rate`})`
+    : '';
+  if (light) rows.push(latencyRow('Trigger to offer, light (1 at a time)', light.offerMs, light.floorOfferMs, 1.5));
+  if (moderate) {
+    rows.push(latencyRow(`Trigger to offer, ${moderateLabel}`, moderate.offerMs, moderate.floorOfferMs, 1.5));
   }
   if (light?.sseOfferMs) {
-    rows.push(latencyRow('Trigger to offer over SSE, light', light.sseOfferMs, light.floorActivityMs, 1.5));
+    rows.push(latencyRow('Trigger to offer over SSE, light', light.sseOfferMs, light.floorOfferMs, 1.5));
     rows.push({
       figure: '  SSE arrival after the offer was written',
       measured: medP99(summarize(light.sseAfterWriteMs)),
@@ -50,16 +53,21 @@ function latencyRows(results: BenchResults): Row[] {
   const allInOne = results.lightLoadAllInOne;
   if (allInOne) {
     rows.push(
-      latencyRow('Trigger to offer, light, all-in-one', allInOne.offerMs, allInOne.floorActivityMs, 1.5),
-      latencyRow('Trigger to offer over SSE, light, all-in-one', allInOne.sseOfferMs, allInOne.floorActivityMs, 1.5),
+      latencyRow('Trigger to offer, light, all-in-one', allInOne.offerMs, allInOne.floorOfferMs, 1.5),
+      latencyRow('Trigger to offer over SSE, light, all-in-one', allInOne.sseOfferMs, allInOne.floorOfferMs, 1.5),
     );
   }
-  if (light) rows.push(latencyRow('  (context) POST /v1/routings, light', light.postMs, light.floorStartMs));
-  if (heavy) rows.push(latencyRow('  (context) POST /v1/routings, heavy', heavy.postMs, heavy.floorStartMs));
+  if (light) rows.push(latencyRow('  (context) POST /v1/routings, light', light.postMs, light.floorPostMs));
+  if (moderate) {
+    rows.push(latencyRow('  (context) POST /v1/routings, moderate', moderate.postMs, moderate.floorPostMs));
+  }
   const accept = results.accept;
   if (accept) {
     rows.push(latencyRow(`Accept, winner (${accept.reps}-rep race)`, accept.winnerMs, accept.floorWinnerMs, 1.3));
     rows.push(latencyRow(`Accept, losers (409)`, accept.loserMs, accept.floorLoserMs, 1.3));
+  }
+  if (moderate) {
+    rows.push(latencyRow(`Accept, ${moderateLabel}`, moderate.step.acceptMs, moderate.floorStep.acceptMs, 1.3));
   }
   return rows;
 }
@@ -67,14 +75,14 @@ function latencyRows(results: BenchResults): Row[] {
 function throughputRow(results: BenchResults): Row[] {
   const throughput = results.throughput;
   if (!throughput) return [];
-  const ratio = throughput.sustainedRate / throughput.noopRate;
+  const ratio = throughput.sustainedRate / throughput.floor.sustainedRate;
   return [
     {
       figure: 'Throughput, routings connected (t2o p99 <= 1 s)',
       measured: `${count(throughput.sustainedRate)}/s`,
-      floor: `no-op wf ${count(throughput.noopRate)}/s`,
+      floor: `${count(throughput.floor.sustainedRate)}/s`,
       ratio: times(ratio),
-      target: '>= 0.70x no-op',
+      target: '>= 0.70x floor',
       pass: ratio >= 0.7,
     },
   ];
@@ -160,14 +168,22 @@ export function buildRows(results: BenchResults): Row[] {
 /** Lines under the table: what each summary row is made of. */
 export function detailLines(results: BenchResults): string[] {
   const lines: string[] = [];
-  for (const step of results.throughput?.steps ?? []) {
+  const steps = [
+    ...(results.throughput?.floor.steps ?? []).map((step) => ({ label: 'floor', step })),
+    ...(results.throughput?.steps ?? []).map((step) => ({ label: 'service', step })),
+  ];
+  for (const { label, step } of steps) {
     const cpu = step.cpuMsPerRouting;
+    const processes =
+      label === 'floor'
+        ? `floor process ${cpu.worker.toFixed(1)}`
+        : `worker ${cpu.worker.toFixed(1)}, API ${cpu.api.toFixed(1)}`;
     lines.push(
-      `throughput step ${step.rate}/s: started ${step.started} (${step.achievedRate.toFixed(1)}/s), connected ` +
-        `${step.connected}, t2o med ${ms(step.offerMedianMs)} p99 ${ms(step.offerP99Ms)}, accept p99 ` +
+      `throughput, ${label}, step ${step.rate}/s: started ${step.started} (${step.achievedRate.toFixed(1)}/s), ` +
+        `connected ${step.connected}, t2o med ${ms(step.offerMedianMs)} p99 ${ms(step.offerP99Ms)}, accept p99 ` +
         `${ms(step.acceptP99Ms)}, ${step.pollsPerSecond.toFixed(0)} polls/s; CPU ms per routing: ` +
-        `worker ${cpu.worker.toFixed(1)}, API ${cpu.api.toFixed(1)}, Temporal ${cpu.temporal.toFixed(1)}, ` +
-        `bench ${cpu.bench.toFixed(1)}: ${step.sustained ? 'sustained' : step.keptUp ? 'kept up, too slow' : 'fell behind'}` +
+        `${processes}, Temporal ${cpu.temporal.toFixed(1)}, bench ${cpu.bench.toFixed(1)}: ` +
+        (step.sustained ? 'sustained' : step.keptUp ? 'kept up, too slow' : 'fell behind') +
         (step.errors.length > 0 ? ` (${step.errors.join('; ')})` : ''),
     );
   }
@@ -180,24 +196,22 @@ export function detailLines(results: BenchResults): string[] {
   ] as const) {
     if (!light) continue;
     lines.push(`${label} trigger to offer, medians: ${parts(light.split.routing, 'offer seen by the rep')}`);
-    lines.push(`${label} floor, medians: ${parts(light.split.floor, 'local activity ran')}`);
+    lines.push(`${label} floor, medians: ${parts(light.split.floor, 'offer seen by the rep')}`);
   }
-  const noop = results.throughput;
-  if (noop) {
-    lines.push(`throughput regardless of latency: every routing still connected up to ${noop.keptUpRate}/s`);
+  const throughput = results.throughput;
+  if (throughput) {
     lines.push(
-      `no-op floor: ${noop.noopRate.toFixed(1)} workflows/s from ${noop.noopConcurrency} callers; CPU ms per ` +
-        `workflow: Temporal ${noop.noopCpuMs.temporal.toFixed(1)}, bench (floor worker + client) ` +
-        `${noop.noopCpuMs.bench.toFixed(1)}`,
+      `throughput regardless of latency: every routing still connected up to ${throughput.keptUpRate}/s ` +
+        `(floor: ${throughput.floor.keptUpRate}/s)`,
     );
   }
-  const heavy = results.heavyLoad?.step;
-  if (heavy) {
-    const accept = summarize(heavy.acceptMs);
+  const moderate = results.moderateLoad;
+  if (moderate) {
+    const connected = (step: { started: number; connected: number; achievedRate: number }) =>
+      `${step.started} routings at ${step.achievedRate.toFixed(1)}/s, ${step.connected} connected`;
     lines.push(
-      `heavy load (BENCH_HEAVY_RATE, else 20/s or the sustained throughput if lower): ${heavy.started} routings ` +
-        `at ${heavy.achievedRate.toFixed(1)}/s, ${heavy.connected} connected, ` +
-        `accept under load ${medP99(accept)}`,
+      `moderate load (BENCH_MODERATE_RATE, else BENCH_MODERATE_SHARE of the floor's sustained rate): service ` +
+        `${connected(moderate.step)}; floor ${connected(moderate.floorStep)}`,
     );
   }
   for (const cost of results.cost ?? []) {

@@ -1,5 +1,5 @@
 // The service under test, laid out as a deployment splits it: the worker and the API as two processes (api/main.ts
-// and worker/main.ts, started as the tests and the soak start them), on the embedded default (the Temporal CLI's dev
+// and worker/main.ts, from the build in dist/ as `npm start` runs them), on the embedded default (the Temporal CLI's dev
 // server, SQLite routing data in a temp DATA_DIR) or, with BENCH_TEMPORAL=cluster, on the local Temporal cluster
 // with PostgreSQL routing data (scripts/service-backends.ts).
 import { randomBytes } from 'node:crypto';
@@ -73,10 +73,11 @@ export async function startBenchService(options: {
   const start = async (role: ProjectRole, extraEnv: Record<string, string> = {}) =>
     startProjectProcess({
       role,
+      code: 'build', // as a deployment runs it (bench.sh builds dist/ first)
       port: await freePort(),
       env: { ...env, ...extraEnv },
       stdout: 'stderr', // its error log lines; stdout carries the bench's table
-      // One directory per process: node writes a profile per thread (main, workflow thread, tsx's module loader).
+      // One directory per process: node writes a profile per thread (main, workflow thread).
       ...(options.cpuProfileDir && {
         nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.join(options.cpuProfileDir, role)}`],
       }),
