@@ -1,7 +1,9 @@
 // @ts-check
-// The admin view: puts together the directory, the ordered rules and their editor, simulation and the timeline.
+// The admin view: puts together the directory, the ordered rules and their editor, simulation, the dashboard and
+// the routing search.
 
 import { startConnections } from './connections.js';
+import { startDashboard } from './dashboard.js';
 import { startDirectory } from './directory.js';
 import { announce, byId } from './dom.js';
 import { createRuleEditor } from './rule-editor.js';
@@ -31,6 +33,7 @@ export function startAdminView(api) {
   const rules = startRuleList(api, say, editor);
   startSimulate(api);
   startTimeline(api);
+  const stopDashboard = startDashboard(api);
   const connections = startConnections(api, say);
 
   Promise.all([directory.load(), rules.load(), connections.load()]).catch((error) =>
@@ -38,6 +41,7 @@ export function startAdminView(api) {
   );
   // Signing out leaves nothing behind in the page: a minted token above all.
   return () => {
+    stopDashboard();
     for (const id of [
       'admin-message',
       'rep-token-output',
@@ -45,6 +49,8 @@ export function startAdminView(api) {
       'groups',
       'rules',
       'simulation',
+      'routing-results',
+      'routing-search-status',
       'timeline',
       'connections-list',
     ]) {

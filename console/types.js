@@ -28,4 +28,25 @@
 
 /** @typedef {{ version: number, createdAt: string | null, rules: Rule[] }} RuleSet */
 
+/**
+ * A routing as the search lists it (GET /v1/routings).
+ * @typedef {{ routingId: string, type: string, status: string, ruleId: string | null, repId: string | null,
+ *   visitor: Visitor, startedAt: string, endedAt: string | null, firstOfferAt: string | null,
+ *   acceptedAt: string | null }} RoutingSummary
+ */
+
+/** @typedef {{ routings: RoutingSummary[], nextCursor: string | null }} RoutingPage */
+
+/** @typedef {{ count: number, medianMs: number | null, p90Ms: number | null }} Delays */
+
+/**
+ * Rows of the reports (GET /v1/reports/...); `key` is a UTC day's or hour's start, a rule id or a rep id.
+ * @typedef {{ key: string | null, routings: number, toFirstOffer: Delays, toAccept: Delays }} SpeedToLeadRow
+ * @typedef {{ key: string | null, routings: number, open: number, outcomes: Record<string, number> }} OutcomesRow
+ * @typedef {{ repId: string, offered: number, accepted: number, declined: number, timedOut: number,
+ *   withdrawn: number, pending: number }} RepOffersRow
+ * @typedef {{ ruleId: string, stage: string, repId: string, firstOffers: number, routings: number, share: number,
+ *   fairShare: number }} FirstOfferShareRow
+ */
+
 export {};
