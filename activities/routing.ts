@@ -3,6 +3,14 @@ import { Context } from '@temporalio/activity';
 import { assessCandidates } from '../domain/eligibility';
 import { firstOffersShownAtStart } from '../domain/first-offers';
 import { offerRecord } from '../domain/offers';
+import {
+  leastBusyOrder,
+  type RepLoad,
+  type RotationPeriod,
+  type RotationTurn,
+  rotationPeriodOf,
+  type WeightedRep,
+} from '../domain/rotation';
 import type { Candidate, RoutingType, RuleMatch } from '../domain/routing';
 import { routingRow } from '../domain/routing-row';
 import type { Target } from '../domain/rules';
@@ -10,8 +18,13 @@ import { planStages } from '../domain/stage-plan';
 import type { Visitor } from '../domain/visitor';
 import type { Db } from '../store/database';
 import { targetUserIds, userIdsByEmail, usersByIds } from '../store/directory';
-import { activeConversationCounts, openPounceRoutingIds, type RoutingProjectionChange } from '../store/projection';
-import { takeTurn } from '../store/round-robin';
+import {
+  activeConversationCounts,
+  lastConversationTimes,
+  openPounceRoutingIds,
+  type RoutingProjectionChange,
+} from '../store/projection';
+import { peekWeightedTurn, takeTurn, takeWeightedTurn } from '../store/round-robin';
 import { currentRuleIndex } from '../store/rules';
 import type { RoutingRows } from './routing-rows';
 
@@ -50,6 +63,50 @@ export function createRoutingReads(db: Db) {
     ];
   }
 
+  /**
+   * The reps `repIds` checked again now, and those eligible ordered least busy first (domain/rotation.ts), with the
+   * loads that ordered them.
+   */
+  async function rankLeastBusy({
+    repIds,
+    alreadyTried,
+  }: {
+    repIds: string[];
+    alreadyTried: string[];
+  }): Promise<{ candidates: Candidate[]; order: RepLoad[] }> {
+    const candidates = await resolveStage({ target: { users: repIds, groups: [], allUsers: false }, alreadyTried });
+    const eligible = candidates.filter((candidate) => candidate.eligible).map((candidate) => candidate.userId);
+    const [users, active, last] = await Promise.all([
+      usersByIds(db, eligible),
+      activeConversationCounts(db, eligible),
+      lastConversationTimes(db, eligible),
+    ]);
+    const loads = eligible.map(
+      (repId): RepLoad => ({
+        repId,
+        activeConversations: active.get(repId) ?? 0,
+        capacity: users.get(repId)?.capacity ?? null,
+        lastConversationAt: last.get(repId) ?? null,
+      }),
+    );
+    return { candidates, order: leastBusyOrder(loads) };
+  }
+
+  /** The weighted rotation's next turn over `eligible` as it stands, without taking it: what simulate shows. */
+  function peekRotationTurn({
+    rotationKey,
+    period,
+    at,
+    eligible,
+  }: {
+    rotationKey: string;
+    period: RotationPeriod;
+    at: string;
+    eligible: WeightedRep[];
+  }): Promise<RotationTurn> {
+    return peekWeightedTurn(db, { rotationKey, period: rotationPeriodOf(period, at), eligible });
+  }
+
   return {
     /** The first enabled rule of the current rule set that matches, with the version it came from. */
     async matchRule({ visitor }: { visitor: Visitor }): Promise<RuleMatch> {
@@ -58,6 +115,8 @@ export function createRoutingReads(db: Db) {
     },
 
     resolveStage,
+    rankLeastBusy,
+    peekRotationTurn,
   };
 }
 
@@ -70,9 +129,29 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
   return {
     ...reads,
 
-    /** The next turn of a round-robin rotation; concurrent routings each get their own. */
+    /** The plain rotation's next turn, asked for by routings started before weighted rotation. */
     takeRoundRobinTurn({ rotationKey, routingId }: { rotationKey: string; routingId: string }): Promise<number> {
       return takeTurn(db, rotationKey, routingId);
+    },
+
+    /**
+     * The weighted rotation's next turn over the stage's `eligible` reps, in the period `at` (the workflow's clock)
+     * falls in; concurrent routings each get their own, and a re-run gets the same one.
+     */
+    takeWeightedTurn({
+      rotationKey,
+      routingId,
+      period,
+      at,
+      eligible,
+    }: {
+      rotationKey: string;
+      routingId: string;
+      period: RotationPeriod;
+      at: string;
+      eligible: WeightedRep[];
+    }): Promise<RotationTurn> {
+      return takeWeightedTurn(db, { rotationKey, routingId, period: rotationPeriodOf(period, at), eligible });
     },
 
     /**

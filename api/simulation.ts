@@ -3,22 +3,69 @@
 
 import type { Activities } from '../activities';
 import { outcomeWithoutAccept } from '../domain/outcome';
-import type { Candidate, RoutingType } from '../domain/routing';
+import type { RepLoad, RotationShare } from '../domain/rotation';
+import { rotationKey } from '../domain/rotation';
+import type { Candidate, PlannedStage, RoutingType } from '../domain/routing';
+import type { Distribution, Rule } from '../domain/rules';
 import { planStages } from '../domain/stage-plan';
 import type { Visitor } from '../domain/visitor';
 import { type StageActivities, stageCandidates } from '../workflows/stage-candidates';
 
+/**
+ * In what order a stage's eligible reps would be offered now, and what decided it: everyone at once, the weighted
+ * rotation's next turn (taking none), or the reps' loads.
+ */
+export interface OfferOrder {
+  decidedBy: Distribution;
+  order: string[];
+  shares?: RotationShare[];
+  loads?: RepLoad[];
+}
+
 export interface Simulation {
   ruleSetVersion: number;
   rule: { id: string; name: string; distribution: string; offerTimeoutSeconds: number } | null;
-  stages: { name: string; candidates: Candidate[]; identifiedBy?: string; skipped?: 'nobody_eligible' }[];
+  stages: {
+    name: string;
+    candidates: Candidate[];
+    identifiedBy?: string;
+    skipped?: 'nobody_eligible';
+    offerOrder?: OfferOrder;
+  }[];
   /** What the routing ends as if no offered rep accepts. */
   outcomeIfNobodyAccepts: string;
   meetingBooker: { userIds: string[] } | null;
 }
 
+type SimulationActivities = Pick<Activities, 'matchRule' | 'peekRotationTurn' | 'rankLeastBusy'> & StageActivities;
+
+/** The order `rule`'s distribution would offer `eligible` in, as the workflow would decide it now. */
+async function offerOrder(
+  activities: SimulationActivities,
+  rule: Rule,
+  stage: PlannedStage,
+  eligible: string[],
+): Promise<OfferOrder> {
+  const decidedBy = rule.distribution;
+  if (decidedBy === 'least_busy') {
+    const { order } = await activities.rankLeastBusy({ repIds: eligible, alreadyTried: [] });
+    return { decidedBy, order: order.map((load) => load.repId), loads: order };
+  }
+  if (decidedBy === 'round_robin') {
+    const weights = (stage.source.kind === 'users' && stage.source.target.weights) || {};
+    const turn = await activities.peekRotationTurn({
+      rotationKey: rotationKey(rule.id, stage.name),
+      period: rule.rotationResets,
+      at: new Date().toISOString(),
+      eligible: eligible.map((repId) => ({ repId, weight: weights[repId] ?? 1 })),
+    });
+    return { decidedBy, order: turn.order, shares: turn.shares };
+  }
+  return { decidedBy, order: eligible };
+}
+
 export async function simulateRouting(
-  activities: Pick<Activities, 'matchRule'> & StageActivities,
+  activities: SimulationActivities,
   request: { type: RoutingType; visitor: Visitor },
 ): Promise<Simulation> {
   const match = await activities.matchRule({ visitor: request.visitor });
@@ -42,7 +89,16 @@ export async function simulateRouting(
       name: stage.name,
       candidates,
       ...(identifiedBy !== undefined && { identifiedBy }),
-      ...(eligible.length === 0 && { skipped: 'nobody_eligible' as const }),
+      ...(eligible.length === 0
+        ? { skipped: 'nobody_eligible' as const }
+        : {
+            offerOrder: await offerOrder(
+              activities,
+              rule,
+              stage,
+              eligible.map((candidate) => candidate.userId),
+            ),
+          }),
     });
   }
   const { outcome, meetingBookerUserIds } = outcomeWithoutAccept({

@@ -10,7 +10,8 @@
  */
 export const distributionLabels = {
   first_available: { name: 'First available', how: 'offer everyone at once' },
-  round_robin: { name: 'Round robin', how: 'one rep at a time' },
+  round_robin: { name: 'Round robin', how: 'one rep at a time, in a weighted rotation' },
+  least_busy: { name: 'Least busy', how: 'one rep at a time, fewest open conversations first' },
 };
 
 /**

@@ -1,6 +1,7 @@
 // @ts-check
 // Admin: one routing explained (GET /v1/routings/:id): outcome, matched rule, stages, offers and the timestamped trace.
 import { stageSection } from './candidates.js';
+import { distributionName } from './distributions.js';
 import { h } from './dom.js';
 import { timeElement, visitorTitle } from './format.js';
 
@@ -36,7 +37,13 @@ function offerTable(offers) {
     h(
       'thead',
       {},
-      h('tr', {}, ...['Rep', 'Stage', 'Offered', 'Ended', 'Result'].map((label) => h('th', { scope: 'col' }, label))),
+      h(
+        'tr',
+        {},
+        ...['Rep', 'Stage', 'Decided by', 'Offered', 'Ended', 'Result'].map((label) =>
+          h('th', { scope: 'col' }, label),
+        ),
+      ),
     ),
     h(
       'tbody',
@@ -47,6 +54,7 @@ function offerTable(offers) {
           {},
           h('th', { scope: 'row' }, offer.repId),
           h('td', {}, offer.stage),
+          h('td', {}, distributionName(offer.decidedBy)),
           h('td', {}, timeElement(offer.offeredAt)),
           h('td', {}, offer.endedAt ? timeElement(offer.endedAt) : '—'),
           h('td', {}, offer.result.replaceAll('_', ' ')),

@@ -17,18 +17,47 @@ import { clearErrors, listField, parseJsonField, showErrors } from './field-erro
 function inputFor(field) {
   const [first, second] = field.split('.');
   if (first === 'routeTo') {
-    return second === 'groups' ? 'rule-groups' : second === 'allUsers' ? 'rule-all-users' : 'rule-users';
+    const byTargetField = /** @type {Record<string, string>} */ ({
+      groups: 'rule-groups',
+      allUsers: 'rule-all-users',
+      weights: 'rule-weights',
+    });
+    return (second && byTargetField[second]) ?? 'rule-users';
   }
   const byField = /** @type {Record<string, string>} */ ({
     name: 'rule-name',
     enabled: 'rule-enabled',
     criteria: 'rule-criteria',
     distribution: 'rule-distribution',
+    rotationResets: 'rule-resets',
     offerTimeoutSeconds: 'rule-timeout',
     meetingBooker: 'rule-booker',
   });
   return (first && byField[first]) ?? 'rule-advanced';
 }
+
+/**
+ * "alice=2, bob=3" as the API's weights; a part without "=" or with a weight that is no number goes as typed
+ * (NaN is sent as null), so the API's error names it.
+ * @param {string} text
+ * @returns {Record<string, number> | undefined}
+ */
+function parseWeights(text) {
+  const parts = listField(text);
+  if (parts.length === 0) return undefined;
+  return Object.fromEntries(
+    parts.map((part) => {
+      const [repId = '', weight = ''] = part.split('=').map((piece) => piece.trim());
+      return [repId, Number(weight)];
+    }),
+  );
+}
+
+/** @param {Record<string, number> | undefined} weights */
+const weightsText = (weights) =>
+  Object.entries(weights ?? {})
+    .map(([repId, weight]) => `${repId}=${weight}`)
+    .join(', ');
 
 /** @param {unknown} value */
 const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,7 +100,9 @@ export function createRuleEditor(api, onSaved) {
     field('rule-users').value = rule?.routeTo.users.join(', ') ?? '';
     field('rule-groups').value = rule?.routeTo.groups.join(', ') ?? '';
     checkbox('rule-all-users').checked = rule?.routeTo.allUsers ?? false;
+    field('rule-weights').value = weightsText(rule?.routeTo.weights);
     field('rule-distribution').value = rule?.distribution ?? 'first_available';
+    field('rule-resets').value = rule?.rotationResets ?? 'never';
     field('rule-timeout').value = String(rule?.offerTimeoutSeconds ?? 30);
     checkbox('rule-booker').checked = rule?.meetingBooker.enabled ?? true;
     field('rule-advanced').value = rule
@@ -95,6 +126,7 @@ export function createRuleEditor(api, onSaved) {
       throw new ApiError(0, 'invalid_request', `advanced: ${message}`, [{ field: 'advanced', message }]);
     }
     const timeout = controlValue('rule-timeout').trim();
+    const weights = parseWeights(controlValue('rule-weights'));
     return {
       ...advanced,
       name: controlValue('rule-name'),
@@ -104,8 +136,10 @@ export function createRuleEditor(api, onSaved) {
         users: listField(controlValue('rule-users')),
         groups: listField(controlValue('rule-groups')),
         allUsers: checkbox('rule-all-users').checked,
+        ...(weights && { weights }),
       },
       distribution: controlValue('rule-distribution'),
+      rotationResets: controlValue('rule-resets'),
       // Empty means the API's default; anything else goes as typed, so the API can say what is wrong with it.
       offerTimeoutSeconds: timeout === '' ? undefined : Number(timeout),
       meetingBooker: { enabled: checkbox('rule-booker').checked },

@@ -16,6 +16,21 @@ const outcomes = /** @type {Record<string, string>} */ ({
   expired: 'expired (the pounce window closes)',
 });
 
+/**
+ * Whom a stage would offer, in what order, and which distribution decided it.
+ * @param {Simulation['stages'][number]} stage
+ */
+function offerOrderLine(stage) {
+  const { offerOrder } = stage;
+  if (!offerOrder) return null;
+  const how = offerOrder.decidedBy === 'first_available' ? 'all at once' : 'in this order';
+  return h(
+    'p',
+    { class: 'offer-order' },
+    `${distributionName(offerOrder.decidedBy)} would offer ${how}: ${offerOrder.order.join(', ')}.`,
+  );
+}
+
 /** @param {Simulation} simulation */
 function explanation(simulation) {
   const { rule } = simulation;
@@ -40,7 +55,7 @@ function explanation(simulation) {
       ` (${rule.id}) in rule-set version ${simulation.ruleSetVersion}: `,
       `${distributionName(rule.distribution).toLowerCase()}, offers stand ${rule.offerTimeoutSeconds} s.`,
     ),
-    ...simulation.stages.map(stageSection),
+    ...simulation.stages.flatMap((stage, index) => [stageSection(stage, index), offerOrderLine(stage)]),
     h(
       'p',
       {},

@@ -22,7 +22,8 @@
 /**
  * @typedef {{ ruleSetVersion: number,
  *   rule: { id: string, name: string, distribution: Distribution, offerTimeoutSeconds: number } | null,
- *   stages: { name: string, candidates: Candidate[], identifiedBy?: string, skipped?: 'nobody_eligible' }[],
+ *   stages: { name: string, candidates: Candidate[], identifiedBy?: string, skipped?: 'nobody_eligible',
+ *     offerOrder?: { decidedBy: Distribution, order: string[] } }[],
  *   outcomeIfNobodyAccepts: string, meetingBooker: { userIds: string[] } | null }} Simulation
  */
 

@@ -8,10 +8,10 @@ import type { Distribution, Rule } from './rules';
 
 /**
  * Whether a mode's first stage is offered from the routing's start. First available offers everyone eligible at
- * once, so nothing is left to decide; round robin first takes its rotation's turn, which is the workflow's to take.
- * A map, so a new mode does not compile until it says.
+ * once, so nothing is left to decide; round robin first takes its rotation's turn and least busy first weighs the
+ * reps' loads, which are the workflow's to do. A map, so a new mode does not compile until it says.
  */
-const shownAtStart: Record<Distribution, boolean> = { first_available: true, round_robin: false };
+const shownAtStart: Record<Distribution, boolean> = { first_available: true, round_robin: false, least_busy: false };
 
 export interface FirstOffer {
   repId: string;

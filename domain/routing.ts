@@ -1,6 +1,6 @@
 // The shapes a routing is described in: workflow input, live state (returned by the query and as the result),
 // and the pieces activities hand back. Types only, shared by workflow, activities and API.
-import type { Rule, Target } from './rules';
+import type { Distribution, Rule, Target } from './rules';
 import type { Visitor } from './visitor';
 
 export type RoutingType = 'pounce' | 'inbound';
@@ -54,6 +54,8 @@ export interface StageReport {
 export interface OfferReport {
   repId: string;
   stage: string;
+  /** The distribution that chose this rep: the trace's `round_robin.turn` or `least_busy.ranked` says why. */
+  decidedBy: Distribution;
   offeredAt: string;
   expiresAt: string;
   endedAt: string | null;

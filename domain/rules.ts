@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { rotationPeriods } from './rotation';
 
 export const conditionOps = [
   'equals',
@@ -90,22 +91,39 @@ export type Criteria = z.infer<typeof criteriaSchema>;
 
 const idList = z.array(z.string().min(1).max(200)).max(1000);
 
+/** Reps' weights in a round-robin stage, by user id; at most this many. */
+const maxWeights = 1000;
+const repWeights = z
+  .record(z.string().min(1).max(200), z.int().min(1).max(100))
+  .refine((weights) => Object.keys(weights).length <= maxWeights, {
+    message: `may weigh at most ${maxWeights} reps`,
+  })
+  .meta({
+    maxProperties: maxWeights,
+    propertyNames: { minLength: 1, maxLength: 200 },
+    description:
+      'Round robin: how often each rep (by user id) is offered first relative to the others; a rep not named weighs 1. ' +
+      'Weight 2 is offered first twice as often as weight 1. Other distributions ignore it.',
+  });
+
 /** A set of reps: named users, members of named groups, or every chat user. */
 export const targetSchema = z
   .strictObject({
     users: idList.default([]),
     groups: idList.default([]),
     allUsers: z.boolean().default(false),
+    weights: repWeights.optional(),
   })
   .meta({ id: 'Target' });
 export type Target = z.infer<typeof targetSchema>;
 
 /**
- * How a stage's reps are offered: everyone at once (first available) or one at a time (round robin). Each mode's
- * implementation (workflows/distribution.ts) and console label (console/distributions.js) are maps keyed by this
- * type, so a mode added here does not compile until both exist.
+ * How a stage's reps are offered: everyone at once (first available), or one at a time, in a weighted rotation
+ * (round robin) or least busy first. Each mode's implementation (workflows/distribution.ts), first offers
+ * (domain/first-offers.ts) and console label (console/distributions.js) are maps keyed by this type, so a mode
+ * added here does not compile until all exist.
  */
-export const distributions = ['first_available', 'round_robin'] as const;
+export const distributions = ['first_available', 'round_robin', 'least_busy'] as const;
 export type Distribution = (typeof distributions)[number];
 
 /** What an admin sends to create or replace a rule; the server assigns `id`. */
@@ -130,7 +148,15 @@ export const ruleInputSchema = z
     routeTo: targetSchema.default({ users: [], groups: [], allUsers: false }),
     fallbacks: z.array(targetSchema).max(20).default([]),
     distribution: z.enum(distributions).default('first_available'),
-    /** How long an offer stands: per rep for round robin, per stage for first available. */
+    rotationResets: z
+      .enum(rotationPeriods)
+      .default('never')
+      .meta({
+        description:
+          "Round robin: when the rotation's counts of first offers start again from zero: every UTC day, ISO week " +
+          '(from Monday, UTC), UTC month, or never.',
+      }),
+    /** How long an offer stands: per rep for round robin and least busy, per stage for first available. */
     offerTimeoutSeconds: z.number().positive().max(86_400).default(30),
     meetingBooker: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }),
   })

@@ -505,6 +505,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0017_weighted_rotation': {
+    async up(db: Kysely<unknown>) {
+      // Each rep's standing in a weighted rotation, kept per period so counts can start again each day, week or month.
+      await db.schema
+        .createTable('rotation_standings')
+        .addColumn('rotation_key', 'text', (c) => c.notNull())
+        .addColumn('rep_id', 'text', (c) => c.notNull())
+        .addColumn('period', 'text', (c) => c.notNull())
+        .addColumn('credit', 'integer', (c) => c.notNull())
+        .addColumn('first_offers', 'integer', (c) => c.notNull())
+        .addColumn('last_turn', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('rotation_standings_pk', ['rotation_key', 'rep_id'])
+        .execute();
+      // The weighted turn a routing took (order and shares, JSON), so a re-run activity gets the same one back.
+      await db.schema.alterTable('round_robin_turns').addColumn('decision', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

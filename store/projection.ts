@@ -136,6 +136,24 @@ export async function activeConversationCounts(db: Db, repIds: readonly string[]
   return counts;
 }
 
+/** When each rep's latest conversation started or ended (ISO times order as text), for who has been idle longest. */
+export async function lastConversationTimes(db: Db, repIds: readonly string[]): Promise<Map<string, string>> {
+  const times = new Map<string, string>();
+  for (const slice of slices(repIds)) {
+    const rows = await db
+      .selectFrom('conversations')
+      .select(['rep_id', (eb) => eb.fn.max('started_at').as('started'), (eb) => eb.fn.max('ended_at').as('ended')])
+      .where('rep_id', 'in', slice)
+      .groupBy('rep_id')
+      .execute();
+    for (const row of rows) {
+      const { started, ended } = row as { started: string; ended: string | null };
+      times.set(row.rep_id, ended !== null && ended > started ? ended : started);
+    }
+  }
+  return times;
+}
+
 /** The visitor's pounce routings still routing, other than `exceptRoutingId`: an inbound routing supersedes them. */
 export async function openPounceRoutingIds(db: Db, visitorId: string, exceptRoutingId: string): Promise<string[]> {
   const rows = await db

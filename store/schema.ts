@@ -83,6 +83,19 @@ export interface RoundRobinCursorsTable {
   next_turn: number;
 }
 
+/**
+ * A rep's standing in a weighted rotation (rule and stage) for the period `period` names (domain/rotation.ts); a
+ * row of an earlier period counts as none.
+ */
+export interface RotationStandingsTable {
+  rotation_key: string;
+  rep_id: string;
+  period: string;
+  credit: number;
+  first_offers: number;
+  last_turn: number;
+}
+
 /** Salesforce contacts as synced in; `email_key` is the lower-cased email they are looked up by. */
 export interface SalesforceContactsTable {
   id: string;
@@ -229,6 +242,8 @@ export interface RoundRobinTurnsTable {
   rotation_key: string;
   routing_id: string;
   turn: number;
+  /** A weighted turn's decision (JSON `RotationTurn`); null for turns of the plain rotation. */
+  decision: string | null;
 }
 
 /** A receiver of webhook events; `events` is a JSON array of event types. */
@@ -310,6 +325,7 @@ export interface Database {
   conversations: ConversationsTable;
   round_robin_cursors: RoundRobinCursorsTable;
   round_robin_turns: RoundRobinTurnsTable;
+  rotation_standings: RotationStandingsTable;
   salesforce_contacts: SalesforceContactsTable;
   salesforce_leads: SalesforceLeadsTable;
   salesforce_accounts: SalesforceAccountsTable;

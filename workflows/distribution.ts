@@ -1,10 +1,12 @@
-// Offering a stage's reps, one strategy per distribution mode: all at once (first available) or one at a time
-// (round robin). `distributionStrategies` is keyed by every mode, so a new mode does not compile without one.
-import { CancellationScope, condition, sleep } from '@temporalio/workflow';
-import { rotationKey, rotationOrder } from '../domain/rotation';
+// Offering a stage's reps, one strategy per distribution mode: all at once (first available), or one at a time in
+// the weighted rotation (round robin) or least busy first. `distributionStrategies` is keyed by every mode, so a new
+// mode does not compile without one.
+import { CancellationScope, condition, patched, sleep } from '@temporalio/workflow';
+import { type RotationPeriod, rotationKey, rotationOrder } from '../domain/rotation';
 import type { Candidate } from '../domain/routing';
 import type { Distribution } from '../domain/rules';
 import { routingActivities } from './activities';
+import { weightedRotationPatch } from './patches';
 import type { Projection } from './projection';
 import type { RoutingRecord } from './routing-record';
 
@@ -16,6 +18,10 @@ export interface StageOffering {
   ruleId: string;
   stage: string;
   offerTimeoutMs: number;
+  distribution: Distribution;
+  /** Round robin: the stage's weights by rep (absent: 1), and when the rotation's counts start again. */
+  weights: Readonly<Record<string, number>>;
+  rotationResets: RotationPeriod;
 }
 
 /** The stage's people as its own check found them. */
@@ -58,7 +64,12 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[], a
   for (const repId of repIds) context.tried.add(repId);
   // Offers beginRouting showed were made at the routing's start, which is when they expire from.
   const offeredAt = alreadyShown ? record.state.startedAt : record.now();
-  const offers = record.offer(context.stage, repIds, context.offerTimeoutMs, offeredAt);
+  const offers = record.offer(
+    { stage: context.stage, decidedBy: context.distribution },
+    repIds,
+    context.offerTimeoutMs,
+    offeredAt,
+  );
   const window = startOfferWindow(Math.max(1, Date.parse(offeredAt) + context.offerTimeoutMs - Date.now()));
   // Shown at once, by a local activity inside this workflow task. Should the task never complete (its worker
   // died), its retry decides the offers afresh and its write withdraws any it no longer makes; an accept is only
@@ -86,38 +97,104 @@ function offerAllAtOnce(context: StageOffering, { eligible, alreadyShown }: Stag
 }
 
 /**
- * Round robin: one rep at a time, starting where this rule and stage's rotation has got to. The rotation runs over
- * everyone in the stage so positions stay stable; those ineligible at the start of the stage are passed over, and
- * eligibility is checked again before each offer after the first (the first follows the stage's own check at once).
+ * Offers `order`'s reps one at a time until one accepts or the routing ends: decline or timeout moves to the next.
+ * The first follows the stage's own check at once; each after it is checked again just before its offer.
  */
-async function offerInTurn(context: StageOffering, { candidates }: StageToOffer): Promise<void> {
+async function offerOneAtATime(context: StageOffering, order: readonly string[]): Promise<void> {
+  const { record } = context;
+  let offered = false;
+  for (const repId of order) {
+    if (!record.isOpen()) return;
+    if (context.tried.has(repId)) continue;
+    if (offered) {
+      const [now] = await routingActivities.resolveStage({
+        target: { users: [repId], groups: [], allUsers: false },
+        alreadyTried: [...context.tried],
+      });
+      if (!record.isOpen()) return;
+      if (!now?.eligible) {
+        record.trace('offer.skipped', { stage: context.stage, repId, reason: now?.reason });
+        continue;
+      }
+    }
+    offered = true;
+    await offerAndWait(context, [repId]);
+  }
+}
+
+/**
+ * Round robin: one rep at a time, first the one the weighted rotation of this rule and stage owes most
+ * (domain/rotation.ts), then the others in the order they are owed. Only the first offer counts in the rotation.
+ */
+async function offerInTurn(context: StageOffering, stage: StageToOffer): Promise<void> {
+  if (!patched(weightedRotationPatch)) return offerInPlainTurn(context, stage);
+  const { record } = context;
+  const turn = await routingActivities.takeWeightedTurn({
+    rotationKey: rotationKey(context.ruleId, context.stage),
+    routingId: record.state.routingId,
+    period: context.rotationResets,
+    at: record.now(),
+    eligible: stage.eligible.map((repId) => ({ repId, weight: context.weights[repId] ?? 1 })),
+  });
+  record.trace('round_robin.turn', {
+    stage: context.stage,
+    turn: turn.turn,
+    resets: context.rotationResets,
+    order: turn.order,
+    shares: turn.shares,
+  });
+  await offerOneAtATime(context, turn.order);
+}
+
+/**
+ * The plain rotation of routings started before weighted rotation: starting where the rotation has got to, over
+ * everyone in the stage so positions stay stable, passing over those ineligible at the start of the stage.
+ */
+async function offerInPlainTurn(context: StageOffering, { candidates }: StageToOffer): Promise<void> {
   const { record } = context;
   const turn = await routingActivities.takeRoundRobinTurn({
     rotationKey: rotationKey(context.ruleId, context.stage),
     routingId: record.state.routingId,
   });
   record.trace('round_robin.turn', { stage: context.stage, turn });
-  let offered = false;
-  for (const candidate of rotationOrder(candidates, turn)) {
+  const order = rotationOrder(candidates, turn).filter((candidate) => candidate.eligible);
+  await offerOneAtATime(
+    context,
+    order.map((candidate) => candidate.userId),
+  );
+}
+
+/**
+ * Least busy: one rep at a time, each time the eligible rep with the fewest open conversations for their capacity,
+ * ties to the one idle longest (domain/rotation.ts), weighed again before every offer as loads change.
+ */
+async function offerLeastBusyFirst(context: StageOffering, { eligible }: StageToOffer): Promise<void> {
+  const { record } = context;
+  /** Reps the last ranking found no longer eligible: passed over in this stage, as round robin does. */
+  const passedOver = new Set<string>();
+  for (;;) {
+    const untried = eligible.filter((repId) => !context.tried.has(repId) && !passedOver.has(repId));
+    if (!record.isOpen() || untried.length === 0) return;
+    const { candidates, order } = await routingActivities.rankLeastBusy({
+      repIds: untried,
+      alreadyTried: [...context.tried],
+    });
     if (!record.isOpen()) return;
-    if (!candidate.eligible || context.tried.has(candidate.userId)) continue;
-    if (offered) {
-      const [now] = await routingActivities.resolveStage({
-        target: { users: [candidate.userId], groups: [], allUsers: false },
-        alreadyTried: [...context.tried],
-      });
-      if (!record.isOpen()) return;
-      if (!now?.eligible) {
-        record.trace('offer.skipped', { stage: context.stage, repId: candidate.userId, reason: now?.reason });
-        continue;
-      }
-    }
-    offered = true;
-    await offerAndWait(context, [candidate.userId]);
+    const skipped = candidates.filter((candidate) => !candidate.eligible);
+    for (const candidate of skipped) passedOver.add(candidate.userId);
+    record.trace('least_busy.ranked', {
+      stage: context.stage,
+      order,
+      ...(skipped.length > 0 && { skipped: skipped.map(({ userId, reason }) => ({ repId: userId, reason })) }),
+    });
+    const next = order[0];
+    if (!next) return;
+    await offerAndWait(context, [next.repId]);
   }
 }
 
 export const distributionStrategies: Record<Distribution, DistributionStrategy> = {
   first_available: offerAllAtOnce,
   round_robin: offerInTurn,
+  least_busy: offerLeastBusyFirst,
 };

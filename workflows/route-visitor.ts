@@ -59,6 +59,10 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
         ruleId: rule.id,
         stage: stage.name,
         offerTimeoutMs: offerTimeoutMs(rule),
+        distribution: rule.distribution,
+        weights: (stage.source.kind === 'users' && stage.source.target.weights) || {},
+        // Rules stored before rotation periods were added have none: their counts never reset.
+        rotationResets: rule.rotationResets ?? 'never',
       };
       const alreadyShown = (resolved?.shown.length ?? 0) > 0;
       await distributionStrategies[rule.distribution](offering, { candidates, eligible, alreadyShown });

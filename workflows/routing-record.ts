@@ -123,20 +123,23 @@ export class RoutingRecord {
     return this.#liveOffers.get(repId);
   }
 
-  /** Records offers to `repIds` made now (or at `offeredAt`, when they were shown earlier), standing for `timeoutMs`. */
+  /**
+   * Records offers to `repIds`, chosen by `decidedBy`, made now (or at `offeredAt`, when they were shown earlier),
+   * standing for `timeoutMs`.
+   */
   offer(
-    stage: string,
+    { stage, decidedBy }: Pick<OfferReport, 'stage' | 'decidedBy'>,
     repIds: readonly string[],
     timeoutMs: number,
     offeredAt = this.now(),
   ): readonly Immutable<OfferReport>[] {
     const expiresAt = new Date(Date.parse(offeredAt) + timeoutMs).toISOString();
     const offers = repIds.map(
-      (repId): OfferReport => ({ repId, stage, offeredAt, expiresAt, endedAt: null, result: 'pending' }),
+      (repId): OfferReport => ({ repId, stage, decidedBy, offeredAt, expiresAt, endedAt: null, result: 'pending' }),
     );
     this.#state.offers.push(...offers);
     for (const offer of offers) this.#liveOffers.set(offer.repId, offer);
-    this.trace('offers.made', { stage, repIds: [...repIds], expiresAt });
+    this.trace('offers.made', { stage, decidedBy, repIds: [...repIds], expiresAt });
     return offers;
   }
 

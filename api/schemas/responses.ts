@@ -3,14 +3,14 @@
 // type its handler returns, so the contract cannot drift from the code unnoticed.
 import { z } from 'zod';
 import type { Candidate, RoutingState } from '../../domain/routing';
-import { type Rule, ruleSchema } from '../../domain/rules';
+import { distributions, type Rule, ruleSchema } from '../../domain/rules';
 import { type Group, presenceStatuses, type User } from '../../domain/users';
 import { visitorSchema } from '../../domain/visitor';
 import type { SalesforceCounts, upsertProspects } from '../../store/integrations';
 import type { LiveOffer, OpenConversation } from '../../store/projection';
 import type { listRuleSetVersions, RuleSet } from '../../store/rules';
 import type { RoutingGateway } from '../routing-gateway';
-import type { Simulation } from '../simulation';
+import type { OfferOrder, Simulation } from '../simulation';
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type Equals<X, Y> = (<G>() => G extends X ? 1 : 2) extends <G>() => G extends Y ? 1 : 2 ? true : false;
@@ -119,6 +119,44 @@ const candidateSchema = describes<Candidate>()(
     .meta({ id: 'Candidate' }),
 );
 
+const rotationShareSchema = z
+  .object({
+    repId: z.string(),
+    weight: z.int(),
+    credit: z.int().meta({
+      description: 'What the rotation owes the rep after this turn, in first offers times the total weight.',
+    }),
+    firstOffers: z.int().meta({ description: 'First offers the rep has had in the current period.' }),
+    calibrated: z.boolean().meta({
+      description: 'New, or back after missing turns: set level with the others rather than owed the gap.',
+    }),
+  })
+  .meta({ id: 'RotationShare' });
+
+const repLoadSchema = z
+  .object({
+    repId: z.string(),
+    activeConversations: z.int(),
+    capacity: z.int().nullable(),
+    lastConversationAt: timestamp.nullable().meta({
+      description: "When the rep's latest conversation started or ended; null if they never had one.",
+    }),
+  })
+  .meta({ id: 'RepLoad' });
+
+const offerOrderSchema = describes<OfferOrder>()(
+  z
+    .object({
+      decidedBy: z.enum(distributions),
+      order: z.array(z.string()).meta({ description: 'The eligible reps in the order they would be offered now.' }),
+      shares: z.array(rotationShareSchema).optional().meta({
+        description: "Round robin: the rotation's next turn as it stands (a simulation takes none).",
+      }),
+      loads: z.array(repLoadSchema).optional().meta({ description: "Least busy: each eligible rep's load." }),
+    })
+    .meta({ id: 'OfferOrder' }),
+);
+
 export const simulationSchema = describes<Simulation>()(
   z
     .object({
@@ -132,6 +170,7 @@ export const simulationSchema = describes<Simulation>()(
           candidates: z.array(candidateSchema),
           identifiedBy: z.string().optional(),
           skipped: z.literal('nobody_eligible').optional(),
+          offerOrder: offerOrderSchema.optional(),
         }),
       ),
       outcomeIfNobodyAccepts: z.string(),
@@ -177,6 +216,11 @@ export const routingStateSchema = describes<RoutingState>()(
         z.object({
           repId: z.string(),
           stage: z.string(),
+          decidedBy: z.enum(distributions).meta({
+            description:
+              'The distribution that chose this rep; the trace says why (`round_robin.turn`: the weighted rotation ' +
+              "with each rep's weight, credit and first offers; `least_busy.ranked`: each rep's load).",
+          }),
           offeredAt: timestamp,
           expiresAt: timestamp,
           endedAt: timestamp.nullable(),

@@ -1,8 +1,10 @@
 // Replay: the current workflow code must reproduce recorded routings exactly, or running routings would break on
 // deploy. Committed histories in test/histories are replayed every run; fresh ones from each scenario are too.
-// After a deliberate, patched() change, record new ones with: RECORD_HISTORIES=1 npm test -- test/integration/replay.test.ts
+// After a deliberate, patched() change, add a scenario and record its history with
+// RECORD_HISTORIES=1 npm test -- test/integration/replay.test.ts: only histories not yet committed are written, so
+// those of earlier code stay, proving that routings started before the change still replay.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -23,6 +25,13 @@ describe('workflow replay', () => {
     await rule('first', { routeTo: { users: ['ray', 'sky'] }, offerTimeoutSeconds: 60 });
     await rule('turns', { routeTo: { users: ['ray', 'sky'] }, distribution: 'round_robin', offerTimeoutSeconds: 1 });
     await rule('booker', { routeTo: { users: ['ray'] }, offerTimeoutSeconds: 0.3 });
+    await rule('weighted', {
+      routeTo: { users: ['ray', 'sky'], weights: { sky: 3 } },
+      distribution: 'round_robin',
+      rotationResets: 'day',
+      offerTimeoutSeconds: 1,
+    });
+    await rule('least', { routeTo: { users: ['ray', 'sky'] }, distribution: 'least_busy', offerTimeoutSeconds: 1 });
   });
 
   /** Routes one visitor through `drive`, waits for the outcome, and returns the routing's history. */
@@ -37,9 +46,8 @@ describe('workflow replay', () => {
     await drive(routingId);
     await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=20`);
     const history = await suite.service.env.client.workflow.getHandle(routingId).fetchHistory();
-    if (process.env.RECORD_HISTORIES === '1') {
-      writeFileSync(path.join(historiesDir, `${name}.json`), `${historyToJSON(history)}\n`);
-    }
+    const file = path.join(historiesDir, `${name}.json`);
+    if (process.env.RECORD_HISTORIES === '1' && !existsSync(file)) writeFileSync(file, `${historyToJSON(history)}\n`);
     return { routingId, history };
   }
 
@@ -51,6 +59,16 @@ describe('workflow replay', () => {
       }),
       await scenario('round-robin-decline-timeout', 'turns', async (id) => {
         // The first rep in turn declines (if the offer has not already timed out); the next one lets it time out.
+        const first = await eventually(async () => (await suite.admin.get(`/v1/routings/${id}`)).body.offers[0]?.repId);
+        await suite.admin.decline(id, first);
+      }),
+      await scenario('weighted-round-robin-decline-timeout', 'weighted', async (id) => {
+        // The rep the weighted rotation owes declines; the next one lets the offer time out.
+        const first = await eventually(async () => (await suite.admin.get(`/v1/routings/${id}`)).body.offers[0]?.repId);
+        await suite.admin.decline(id, first);
+      }),
+      await scenario('least-busy-decline-timeout', 'least', async (id) => {
+        // The least busy rep declines; the ranking is weighed again and the next one lets the offer time out.
         const first = await eventually(async () => (await suite.admin.get(`/v1/routings/${id}`)).body.offers[0]?.repId);
         await suite.admin.decline(id, first);
       }),
@@ -68,7 +86,7 @@ describe('workflow replay', () => {
 
   test('committed histories still replay', async () => {
     const files = readdirSync(historiesDir).filter((name) => name.endsWith('.json'));
-    assert.ok(files.length >= 5, `expected recorded histories in ${historiesDir}`);
+    assert.ok(files.length >= 7, `expected recorded histories in ${historiesDir}`);
     for (const file of files) {
       const history = historyFromJSON(JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')));
       await assert.doesNotReject(Worker.runReplayHistory(replayOptions(), history, file), file);

@@ -21,7 +21,7 @@ function offering() {
   const record = new RoutingRecord({ routingId: 'r-1', type: 'inbound', visitor }, tickingClock());
   record.matchedAgainst(3);
   record.matchRule({ id: 'rule-1', name: 'Big companies' });
-  record.offer('route_to', ['ann', 'ben'], 30_000);
+  record.offer({ stage: 'route_to', decidedBy: 'first_available' }, ['ann', 'ben'], 30_000);
   return record;
 }
 

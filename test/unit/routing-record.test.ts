@@ -21,7 +21,7 @@ function offering() {
   const record = newRecord(); // startedAt: reading 0
   record.matchedAgainst(7);
   record.matchRule({ id: 'rule-1', name: 'Big companies' }); // trace: reading 1
-  record.offer('route_to', ['ann', 'ben', 'cat'], 30_000); // offeredAt: reading 2, trace: reading 3
+  record.offer({ stage: 'route_to', decidedBy: 'first_available' }, ['ann', 'ben', 'cat'], 30_000); // offeredAt: reading 2, trace: reading 3
   return record;
 }
 
@@ -100,14 +100,38 @@ describe('RoutingRecord', () => {
   test('offers are pending, expire one timeout after they are made, and are each rep’s live offer', () => {
     const record = offering();
     assert.deepEqual(record.state.offers, [
-      { repId: 'ann', stage: 'route_to', offeredAt: at(2), expiresAt: at(32), endedAt: null, result: 'pending' },
-      { repId: 'ben', stage: 'route_to', offeredAt: at(2), expiresAt: at(32), endedAt: null, result: 'pending' },
-      { repId: 'cat', stage: 'route_to', offeredAt: at(2), expiresAt: at(32), endedAt: null, result: 'pending' },
+      {
+        repId: 'ann',
+        stage: 'route_to',
+        decidedBy: 'first_available',
+        offeredAt: at(2),
+        expiresAt: at(32),
+        endedAt: null,
+        result: 'pending',
+      },
+      {
+        repId: 'ben',
+        stage: 'route_to',
+        decidedBy: 'first_available',
+        offeredAt: at(2),
+        expiresAt: at(32),
+        endedAt: null,
+        result: 'pending',
+      },
+      {
+        repId: 'cat',
+        stage: 'route_to',
+        decidedBy: 'first_available',
+        offeredAt: at(2),
+        expiresAt: at(32),
+        endedAt: null,
+        result: 'pending',
+      },
     ]);
     assert.deepEqual(record.state.trace.at(-1), {
       at: at(3),
       event: 'offers.made',
-      detail: { stage: 'route_to', repIds: ['ann', 'ben', 'cat'], expiresAt: at(32) },
+      detail: { stage: 'route_to', decidedBy: 'first_available', repIds: ['ann', 'ben', 'cat'], expiresAt: at(32) },
     });
     assert.equal(record.liveOffer('ben')?.repId, 'ben');
     assert.equal(record.liveOffer('dan'), undefined);
@@ -115,7 +139,12 @@ describe('RoutingRecord', () => {
 
   test('offers shown earlier are recorded as made then, and expire from then', () => {
     const record = newRecord();
-    const [offer] = record.offer('route_to', ['ann'], 10_000, record.state.startedAt);
+    const [offer] = record.offer(
+      { stage: 'route_to', decidedBy: 'first_available' },
+      ['ann'],
+      10_000,
+      record.state.startedAt,
+    );
     assert.equal(offer?.offeredAt, at(0));
     assert.equal(offer?.expiresAt, at(10));
   });
@@ -128,6 +157,7 @@ describe('RoutingRecord', () => {
     assert.deepEqual(record.state.offers[0], {
       repId: 'ann',
       stage: 'route_to',
+      decidedBy: 'first_available',
       offeredAt: at(2),
       expiresAt: at(32),
       endedAt: at(4),

@@ -1,0 +1,5 @@
+// The ids of deliberate changes to the routing workflow's commands, each guarded by `patched(id)` so routings started
+// before it replay the old path (README: "Changing the routing workflow safely").
+
+/** Round robin takes a weighted turn (`takeWeightedTurn`) instead of the plain rotation's (`takeRoundRobinTurn`). */
+export const weightedRotationPatch = 'weighted-rotation';
