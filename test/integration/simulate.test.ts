@@ -36,6 +36,15 @@ describe('routing simulation', () => {
           { userId: 'sam', eligible: true },
           { userId: 'tia', eligible: true },
         ],
+        // The rotation's next turn as it stands: a fresh rotation starts with the first, each owed one weight.
+        offerOrder: {
+          decidedBy: 'round_robin',
+          order: ['sam', 'tia'],
+          shares: [
+            { repId: 'sam', weight: 1, credit: -1, firstOffers: 1, calibrated: true },
+            { repId: 'tia', weight: 1, credit: 1, firstOffers: 0, calibrated: true },
+          ],
+        },
       },
       {
         name: 'fallback_1',
