@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, screenshotIfFailed } from '../support/browser';
 import { databaseUnderTest } from '../support/database';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { useTestService } from '../support/suite-service';
 
 const artifacts = path.resolve(__dirname, '..', '..', '.test-artifacts');
-const screenshots = path.resolve(__dirname, '..', '..', 'test-results');
 const DASHBOARD_SCREENSHOT = path.join(artifacts, 'console-dashboard.png');
 
 /** Visitors no rule matches: one more than the console's page of 20, so the search needs a second page. */
@@ -93,9 +93,7 @@ describe('console dashboard and routing search', {
   };
 
   before(async () => {
-    const executablePath = process.env.CHROMIUM_PATH;
-    if (!executablePath) throw new Error('CHROMIUM_PATH is not set: run tests with `npm test` (scripts/chromium.sh)');
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    browser = await launchChromium();
 
     await putReps(suite.admin, ['ann', 'ben']);
     rules.firstAvailable = (
@@ -163,26 +161,14 @@ describe('console dashboard and routing search', {
   beforeEach(async () => {
     context = await browser.newContext({ baseURL: suite.service.baseUrl, acceptDownloads: true });
     page = await context.newPage();
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // Refusals the test provokes (a 400 for an invalid rep id) are logged as failed loads; anything else is a bug.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        pageErrors.push(message.text());
-      }
-    });
+    pageErrors = collectPageErrors(page);
     await page.goto('/');
     await page.getByLabel('Admin key', { exact: true }).fill(suite.service.keys.adminKey);
     await page.getByRole('button', { name: 'Sign in as admin' }).click();
     await page.getByRole('heading', { name: 'Administration' }).waitFor();
   });
   afterEach(async (t) => {
-    if ((t as { passed?: boolean }).passed === false) {
-      mkdirSync(screenshots, { recursive: true });
-      const file = path.join(screenshots, `${t.name.replace(/[^\w.-]+/g, '_')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      console.log(`# screenshot of the failed test: ${file}`);
-    }
+    await screenshotIfFailed(t, page);
     await context.close();
   });
 

@@ -2,18 +2,15 @@
 // signs in, goes available, is offered a visitor live and accepts; an admin creates, fixes and reorders rules,
 // simulates a visitor and reads a routing's timeline. A failed test leaves a screenshot in test-results/.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LocalOAuthProvider } from '../providers/oauth-provider';
+import { collectPageErrors, launchChromium, screenshotIfFailed } from '../support/browser';
 import { databaseUnderTest } from '../support/database';
 import { createRule, eventually, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
-
-const screenshots = path.resolve(__dirname, '..', '..', 'test-results');
 
 /** Polls `read` until `accept` holds for what it returns; fails with the last value seen. */
 async function until<T>(read: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 10_000) {
@@ -81,13 +78,7 @@ describe('web console', {
   let pageErrors: string[];
 
   before(async () => {
-    const executablePath = process.env.CHROMIUM_PATH;
-    if (!executablePath) throw new Error('CHROMIUM_PATH is not set: run tests with `npm test` (scripts/chromium.sh)');
-    [service, browser] = await Promise.all([
-      startTestService(),
-      // As root (CI, containers) Chromium's sandbox cannot start; the page is our own, served by the test.
-      chromium.launch({ executablePath, args: ['--no-sandbox'] }),
-    ]);
+    [service, browser] = await Promise.all([startTestService(), launchChromium()]);
     admin = new HttpClient(service.baseUrl, service.keys.adminKey);
     experience = admin.withToken(service.keys.experienceKey);
   });
@@ -99,25 +90,10 @@ describe('web console', {
   beforeEach(async () => {
     context = await browser.newContext({ baseURL: service.baseUrl });
     page = await context.newPage();
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // Refusals the tests provoke (a 400 for an invalid rule) are logged as failed loads; anything else is a bug.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        pageErrors.push(message.text());
-      }
-    });
+    pageErrors = collectPageErrors(page);
   });
   afterEach(async (t) => {
-    // `passed` is there from Node 20.12 on; @types/node 20 does not declare it yet.
-    if ((t as { passed?: boolean }).passed === false) {
-      mkdirSync(screenshots, { recursive: true });
-      const file = path.join(screenshots, `${t.name.replace(/[^\w.-]+/g, '_')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).then(
-        () => console.log(`# screenshot of the failed test: ${file}`),
-        (error) => console.log(`# no screenshot: ${error.message}`),
-      );
-    }
+    await screenshotIfFailed(t, page);
     await context.close();
   });
 
