@@ -1,10 +1,11 @@
-// What every scale-out process sets up first: configuration, logger, SDK runtime, signal handling, the Temporal
-// target from the environment, and the database (closed last on shutdown).
+// What every scale-out process sets up first: configuration, logger, signal handling, the Temporal target from the
+// environment, and the database (closed last on shutdown). A worker process installs the SDK runtime itself
+// (sdk-runtime.ts), so an API process does not load the worker SDK.
 import pino from 'pino';
 import { type Config, loadConfig } from '../config';
 import { type Db, openDatabase } from '../store/database';
 import { Lifecycle } from './lifecycle';
-import { installSdkRuntime, type TemporalTarget, temporalTargetFromEnvironment } from './temporal';
+import { type TemporalTarget, temporalTargetFromEnvironment } from './temporal';
 
 export interface ProcessBase {
   config: Config;
@@ -17,7 +18,6 @@ export interface ProcessBase {
 export async function startProcess(role: 'api' | 'worker'): Promise<ProcessBase> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL }).child({ process: role });
-  installSdkRuntime(logger, config.SDK_METRICS_ADDRESS);
   const lifecycle = new Lifecycle(logger);
   lifecycle.stopOnSignals();
   lifecycle.logFatalErrors();

@@ -1,9 +1,7 @@
-// How every process reaches Temporal, and the SDK runtime they share.
+// How every process reaches Temporal as a client. (A worker's connection and the SDK runtime: sdk-runtime.ts, which
+// an API process does not load: @temporalio/worker takes a quarter of a second or more to load, webpack with it.)
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, Runtime } from '@temporalio/worker';
-import type { Logger } from 'pino';
-import { sdkLogger } from '../worker/sdk-logger';
 import { dataConverter } from './payload-compression';
 
 export interface TemporalTarget {
@@ -21,14 +19,6 @@ export function temporalTargetFromEnvironment(defaultNamespace: string): Tempora
   const { connectionOptions, namespace } = loadClientConnectConfig();
   if (!connectionOptions.address) throw new Error('no Temporal address: set TEMPORAL_ADDRESS or a config profile');
   return { connection: connectionOptions as TemporalTarget['connection'], namespace: namespace ?? defaultNamespace };
-}
-
-/** Installs the SDK runtime once per process: its logs through pino, its metrics on a Prometheus port if asked. */
-export function installSdkRuntime(logger: Logger, sdkMetricsAddress: string | undefined): void {
-  Runtime.install({
-    logger: sdkLogger(logger.child({ component: 'temporal-sdk' })),
-    ...(sdkMetricsAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetricsAddress } } } }),
-  });
 }
 
 /**
@@ -73,8 +63,4 @@ export async function connectClient(target: TemporalTarget): Promise<{ client: C
     client: new Client({ connection, namespace: target.namespace, dataConverter }),
     close: () => connection.close(),
   };
-}
-
-export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
-  return NativeConnection.connect(target.connection as Parameters<typeof NativeConnection.connect>[0]);
 }

@@ -5,11 +5,13 @@ import { createServer } from 'node:http';
 import { registry } from '../observability/metrics';
 import { startProcess } from '../runtime/process';
 import { databaseCheck, liveness, probeReadiness, temporalCheck } from '../runtime/readiness';
+import { installSdkRuntime } from '../runtime/sdk-runtime';
 import { startConfiguredWorker } from './start-configured-worker';
 import { routingWorkflowCode } from './workflow-code';
 
 async function main() {
   const { config, logger, lifecycle, target, db } = await startProcess('worker');
+  installSdkRuntime(logger, config.SDK_METRICS_ADDRESS); // before the worker's connection is made
   const worker = await startConfiguredWorker(config, {
     target,
     db,

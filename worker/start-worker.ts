@@ -9,7 +9,8 @@ import { type OutboundPolicy, outboundPolicy } from '../outbound/destination-pol
 import { guardedDispatcher } from '../outbound/guarded-dispatcher';
 import type { Lifecycle } from '../runtime/lifecycle';
 import { dataConverter } from '../runtime/payload-compression';
-import { connectWorker, type TemporalTarget } from '../runtime/temporal';
+import { connectWorker } from '../runtime/sdk-runtime';
+import type { TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import type { SecretBox } from '../store/secret-box';
 import type { RetentionPolicy } from '../workflows/purge-expired-data';

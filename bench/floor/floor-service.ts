@@ -7,7 +7,8 @@ import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@tempo
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import express from 'express';
 import { dataConverter } from '../../runtime/payload-compression';
-import { connectClient, connectWorker } from '../../runtime/temporal';
+import { connectWorker } from '../../runtime/sdk-runtime';
+import { connectClient } from '../../runtime/temporal';
 import { floorAcceptUpdate, floorRouting } from '../workflows/floor';
 
 async function main() {

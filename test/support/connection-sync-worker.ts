@@ -4,7 +4,7 @@
 import { ConnectionSessions } from '../../connectors/sessions';
 import { guardedDispatcher } from '../../outbound/guarded-dispatcher';
 import { startProcess } from '../../runtime/process';
-import { connectWorker } from '../../runtime/temporal';
+import { connectWorker } from '../../runtime/sdk-runtime';
 import { parseEncryptionKey, SecretBox } from '../../store/secret-box';
 import { createRoutingWorker } from '../../worker/create-worker';
 

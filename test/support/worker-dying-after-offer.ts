@@ -7,7 +7,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from
 import type { RoutingStart } from '../../activities/routing';
 import { startApi } from '../../api/start-api';
 import { startProcess } from '../../runtime/process';
-import { connectWorker } from '../../runtime/temporal';
+import { connectWorker } from '../../runtime/sdk-runtime';
 import type { RoutingProjectionChange } from '../../store/projection';
 import { createRoutingWorker } from '../../worker/create-worker';
 
