@@ -10,7 +10,7 @@ import { type BenchConfig, loadBenchConfig, type PhaseName } from './config';
 import type { BenchContext } from './context';
 import { JsonHttp } from './driver/http';
 import { createBenchReps } from './driver/scenarios';
-import { measureAcceptRace } from './figures/accept-race';
+import { measureAcceptRace, measureAcceptRaceModerate } from './figures/accept-race';
 import { measureCostPerRouting } from './figures/cost-per-routing';
 import { measureFairness } from './figures/fairness';
 import { measureMemory } from './figures/memory';
@@ -87,9 +87,16 @@ async function measureService(config: BenchConfig, results: BenchResults, cpuPro
       if (run('accept')) results.accept = await phase(results, 'accept', () => measureAcceptRace(ctx));
       if (run('cost')) results.cost = await phase(results, 'cost', () => measureCostPerRouting(ctx));
       if (run('throughput')) results.throughput = await phase(results, 'throughput', () => measureThroughput(ctx));
+      const moderate = moderateRate(config, results);
       if (run('latency')) {
-        const { rate, floorShare } = moderateRate(config, results);
-        results.moderateLoad = await phase(results, 'moderate load', () => measureModerateLoad(ctx, rate, floorShare));
+        results.moderateLoad = await phase(results, 'moderate load', () =>
+          measureModerateLoad(ctx, moderate.rate, moderate.floorShare),
+        );
+      }
+      if (run('accept')) {
+        results.acceptModerate = await phase(results, 'accept, moderate', () =>
+          measureAcceptRaceModerate(ctx, moderate.rate),
+        );
       }
       if (run('fairness')) results.fairness = await phase(results, 'fairness', () => measureFairness(ctx));
       const open = results.fairness?.routings ?? 0;

@@ -1,9 +1,10 @@
 // Figure 2: POST /v1/routings/:id/accept round trips when every offered rep accepts at once (one wins, the rest get
-// 409), next to the same race over HTTP on the floor service, one race at a time on each in turn.
+// 409), next to the same race over HTTP on the floor service: one race at a time on each in turn (light), and races
+// arriving at the moderate rate, on the floor and then on the service.
 import type { BenchContext } from '../context';
 import { expectStatus, type JsonHttp } from '../driver/http';
 import { routingRequest } from '../driver/scenarios';
-import { now, sleep } from '../driver/timing';
+import { now, paced, sleep } from '../driver/timing';
 
 export interface AcceptRaceResult {
   reps: number;
@@ -16,8 +17,8 @@ export interface AcceptRaceResult {
 
 const WARMUP = 3;
 
-/** The service's API, or the floor (which takes any key). */
-async function race(ctx: BenchContext, http: JsonHttp, routingId: string) {
+/** The service's API, or the floor (which takes any key); the first rep polls its offers every `pollMs`. */
+async function race(ctx: BenchContext, http: JsonHttp, routingId: string, pollMs = 1) {
   const { service, reps } = ctx;
   const started = await http.request(
     'POST',
@@ -35,7 +36,7 @@ async function race(ctx: BenchContext, http: JsonHttp, routingId: string) {
       first?.token as string,
     );
     if (expectStatus('race offers', offers, 200).offers.some((offer) => offer.routingId === routingId)) break;
-    await sleep(1);
+    await sleep(pollMs);
   }
   const answers = await Promise.all(
     reps.race.map(async (rep) => {
@@ -74,4 +75,34 @@ export async function measureAcceptRace(ctx: BenchContext): Promise<AcceptRaceRe
     result.floorLoserMs.push(...bare.loserMs);
   }
   return result;
+}
+
+export interface ModerateAcceptResult extends AcceptRaceResult {
+  rate: number;
+}
+
+/** Races started open-loop at `rate` for the moderate load's seconds: first on the floor, then on the service. */
+export async function measureAcceptRaceModerate(ctx: BenchContext, rate: number): Promise<ModerateAcceptResult> {
+  const { config, http, floor } = ctx;
+  ctx.log(`accept: ${ctx.reps.race.length}-rep races at ${rate}/s for ${config.moderateSeconds} s, floor then service`);
+  const racesOn = async (target: JsonHttp, label: string) => {
+    const races: ReturnType<typeof race>[] = [];
+    await paced(rate, config.moderateSeconds, (index) => {
+      // Polled as the throughput steps' reps poll: the round trips are timed from the accepts on, and polls any
+      // faster, from every race in flight, would load the API more than the races do.
+      races.push(race(ctx, target, `${label}-${index}`, config.stepPollMs));
+    });
+    return Promise.all(races);
+  };
+  const bare = await racesOn(floor.http, 'floor-race-moderate');
+  const routing = await racesOn(http, 'race-moderate');
+  return {
+    rate,
+    reps: ctx.reps.race.length,
+    races: routing.length,
+    winnerMs: routing.map((each) => each.winnerMs),
+    loserMs: routing.flatMap((each) => each.loserMs),
+    floorWinnerMs: bare.map((each) => each.winnerMs),
+    floorLoserMs: bare.flatMap((each) => each.loserMs),
+  };
 }

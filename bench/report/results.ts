@@ -1,5 +1,5 @@
 // Everything one bench run measured, as the figures returned it.
-import type { AcceptRaceResult } from '../figures/accept-race';
+import type { AcceptRaceResult, ModerateAcceptResult } from '../figures/accept-race';
 import type { OutcomeCost } from '../figures/cost-per-routing';
 import type { FairnessResult } from '../figures/fairness';
 import type { MemoryResult } from '../figures/memory';
@@ -13,6 +13,8 @@ export interface BenchResults {
   lightLoadAllInOne?: LightLatency;
   moderateLoad?: ModerateLatency;
   accept?: AcceptRaceResult;
+  /** The same races arriving at the moderate load's rate. */
+  acceptModerate?: ModerateAcceptResult;
   cost?: OutcomeCost[];
   throughput?: ThroughputResult;
   matching?: MatchingCase[];

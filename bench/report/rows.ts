@@ -66,8 +66,11 @@ function latencyRows(results: BenchResults): Row[] {
     rows.push(latencyRow(`Accept, winner (${accept.reps}-rep race)`, accept.winnerMs, accept.floorWinnerMs, 1.3));
     rows.push(latencyRow(`Accept, losers (409)`, accept.loserMs, accept.floorLoserMs, 1.3));
   }
-  if (moderate) {
-    rows.push(latencyRow(`Accept, ${moderateLabel}`, moderate.step.acceptMs, moderate.floorStep.acceptMs, 1.3));
+  const raced = results.acceptModerate;
+  if (raced) {
+    const label = `${raced.reps}-rep races at ${raced.rate}/s`;
+    rows.push(latencyRow(`Accept, winner (${label})`, raced.winnerMs, raced.floorWinnerMs, 1.3));
+    rows.push(latencyRow(`Accept, losers (${label})`, raced.loserMs, raced.floorLoserMs, 1.3));
   }
   return rows;
 }
@@ -209,9 +212,11 @@ export function detailLines(results: BenchResults): string[] {
   if (moderate) {
     const connected = (step: { started: number; connected: number; achievedRate: number }) =>
       `${step.started} routings at ${step.achievedRate.toFixed(1)}/s, ${step.connected} connected`;
+    const accept = (step: { acceptMs: number[] }) => medP99(summarize(step.acceptMs));
     lines.push(
       `moderate load (BENCH_MODERATE_RATE, else BENCH_MODERATE_SHARE of the floor's sustained rate): service ` +
-        `${connected(moderate.step)}; floor ${connected(moderate.floorStep)}`,
+        `${connected(moderate.step)}, accept by the one rep ${accept(moderate.step)}; floor ` +
+        `${connected(moderate.floorStep)}, accept ${accept(moderate.floorStep)}`,
     );
   }
   for (const cost of results.cost ?? []) {
