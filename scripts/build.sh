@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # (served as it is), data, the build or dependencies. cksum is POSIX: the same on Linux and macOS.
 source_checksum() {
   find . \( -name node_modules -o -name dist -o -name 'dist.building-*' -o -name data -o -name test -o -name bench \
-    -o -name console -o -name '.*' -o -name test-results \) -prune -o -type f \( -name '*.ts' -o -name '*.json' \) \
+    -o -name console -o -name '.?*' -o -name test-results \) -prune -o -type f \( -name '*.ts' -o -name '*.json' \) \
     -print | LC_ALL=C sort | xargs cksum | cksum
 }
 
