@@ -3,7 +3,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { type Dependency, RETRY_AFTER_SECONDS, unavailableDependency } from '../runtime/outages';
-import { ConflictError, UnknownReferenceError } from '../store/errors';
+import { ConflictError, NoDraftError, PreconditionFailedError, UnknownReferenceError } from '../store/errors';
 
 export class HttpError extends Error {
   constructor(
@@ -51,6 +51,8 @@ const unreachable: Record<Dependency, string> = {
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof ConflictError) return new HttpError(409, error.code, error.message);
+  if (error instanceof PreconditionFailedError) return new HttpError(412, 'precondition_failed', error.message);
+  if (error instanceof NoDraftError) return new HttpError(404, 'not_found', error.message);
   if (error instanceof UnknownReferenceError) {
     return new HttpError(400, 'unknown_reference', `${error.field}: ${error.message}`, {
       issues: [{ field: error.field, message: error.message }],

@@ -70,7 +70,7 @@ function operationRoute(op: AnyOperation): RouteConfig {
     common[401] = 'unauthenticated: no `Authorization: Bearer` header, or the key or token is not valid.';
     common[403] = `forbidden: this operation accepts ${op.access.text}.`;
   }
-  if (op.body || op.query || op.params) {
+  if (op.body || op.query || op.params || op.headers) {
     common[400] = 'invalid_request, naming every invalid field (or path parameter) in `details.issues`.';
   }
   if (op.body) {
@@ -90,6 +90,7 @@ function operationRoute(op: AnyOperation): RouteConfig {
     request: {
       ...(op.params && { params: op.params }),
       ...(op.query && { query: op.query }),
+      ...(op.headers && { headers: op.headers }),
       ...(op.body && { body: { required: true, content: { 'application/json': { schema: op.body } } } }),
     },
     responses: {

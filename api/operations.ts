@@ -38,10 +38,12 @@ export interface OperationDeps {
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** A request's inputs, each parsed with the schema the operation declares (undefined where it declares none). */
-export interface Input<P, Q, B> {
+export interface Input<P, Q, B, H = undefined> {
   params: Parsed<P>;
   query: Parsed<Q>;
   body: Parsed<B>;
+  /** The request headers the operation declares (lower-case names, as Node gives them). */
+  headers: Parsed<H>;
 }
 
 export interface HandlerContext<ActsFor> {
@@ -68,6 +70,7 @@ export interface Operation<
   B extends z.ZodType | undefined,
   ActsFor,
   Status extends number,
+  H extends z.ZodObject | undefined = undefined,
 > {
   method: 'get' | 'put' | 'post' | 'delete';
   /** OpenAPI path syntax: `{id}`, not `:id`. */
@@ -78,10 +81,12 @@ export interface Operation<
   /** More than the summary, after the access rule's text in the contract. */
   description?: string;
   /** Checked against the declared inputs: a rule that reads `params.id` needs an operation that declares it. */
-  access: AccessRule<NoInfer<Input<P, Q, B>>, ActsFor>;
+  access: AccessRule<NoInfer<Input<P, Q, B, H>>, ActsFor>;
   params?: P;
   query?: Q;
   body?: B;
+  /** Request headers the operation reads (e.g. `if-match`), parsed like the query and stated in the contract. */
+  headers?: H;
   /** Bodies above this size are refused with 413 (the parser's limit is set in api/app.ts); 1 MB by default. */
   bodyLimit?: string;
   /** Temporal is called while the client waits: its outages are documented among the 503s. */
@@ -90,11 +95,11 @@ export interface Operation<
   /** Failures particular to this operation (404, 409, a more specific 400); the common ones are documented for all. */
   failures?: Record<number, string>;
   /** Answers with a reply; returns undefined only when it has answered through `context.res` (a stream). */
-  handle: (input: Input<P, Q, B>, context: HandlerContext<ActsFor>) => Promise<Reply<NoInfer<Status>> | undefined>;
+  handle: (input: Input<P, Q, B, H>, context: HandlerContext<ActsFor>) => Promise<Reply<NoInfer<Status>> | undefined>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list holds operations of every input and answer type.
-export type AnyOperation = Operation<any, any, any, any, number>;
+export type AnyOperation = Operation<any, any, any, any, number, any>;
 
 /** Declares an operation; only infers its types. */
 export function operation<
@@ -103,7 +108,8 @@ export function operation<
   B extends z.ZodType | undefined = undefined,
   ActsFor = undefined,
   Status extends number = number,
->(declaration: Operation<P, Q, B, ActsFor, Status>): AnyOperation {
+  H extends z.ZodObject | undefined = undefined,
+>(declaration: Operation<P, Q, B, ActsFor, Status, H>): AnyOperation {
   return declaration as AnyOperation;
 }
 
@@ -137,14 +143,16 @@ const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 function route(declared: AnyOperation, deps: OperationDeps) {
   return async (req: Request, res: Response) => {
     const principal = principalOf(res);
-    const input: Input<unknown, unknown, unknown> = {
+    const input: Input<unknown, unknown, unknown, unknown> = {
       params: declared.params ? parseOr400(declared.params, req.params, 'path') : undefined,
       query: undefined,
       body: undefined,
+      headers: undefined,
     };
     const checkAccess = () => declared.access.check({ principal, input, db: deps.db });
     let actsFor = declared.access.readsBody ? undefined : await checkAccess();
     if (declared.query) input.query = parseOr400(declared.query, req.query, 'query');
+    if (declared.headers) input.headers = parseOr400(declared.headers, req.headers, 'headers');
     if (declared.body) input.body = parseOr400(declared.body, req.body);
     if (declared.access.readsBody) actsFor = await checkAccess();
     const reply = await declared.handle(input, { deps, principal, actsFor, req, res });

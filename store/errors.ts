@@ -19,3 +19,17 @@ export class UnknownReferenceError extends Error {
     super(`unknown ids: ${ids.join(', ')}`);
   }
 }
+
+/** The caller's `If-Match` names a state of the rules or the draft that is no longer current. */
+export class PreconditionFailedError extends Error {
+  constructor(readonly current: string) {
+    super(`the ${current} changed since you read it: read it again and reapply your change`);
+  }
+}
+
+/** There is no draft rule set to read, change, publish or discard. */
+export class NoDraftError extends Error {
+  constructor() {
+    super('there is no draft rule set: start one with POST /v1/rules/draft');
+  }
+}

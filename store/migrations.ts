@@ -522,6 +522,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('round_robin_turns').addColumn('decision', 'text').execute();
     },
   },
+  '0016_rule_drafts': {
+    async up(db: Kysely<unknown>) {
+      // Who published each version (the admin key names no person: versions before drafts were its only writer).
+      await db.schema
+        .alterTable('rule_set_versions')
+        .addColumn('published_by', 'text', (c) => c.notNull().defaultTo('admin'))
+        .execute();
+      // The one draft rule set admins edit before publishing it; `slot` is always 'draft', so there is at most one.
+      await db.schema
+        .createTable('rule_drafts')
+        .addColumn('slot', 'text', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('base_version', 'integer', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('rules', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,18 +1,35 @@
-// The ordered rule list, kept as immutable versions: each change appends the whole new list.
+// The ordered rule list, kept as immutable versions: each change appends the whole new list. Beside them, at most one
+// draft: a whole list admins edit without touching what routes visitors, until publishing makes it the next version.
 import { randomUUID } from 'node:crypto';
 import { type CompiledRuleSet, compileRuleSet } from '../domain/rule-index';
 import type { Rule, RuleInput } from '../domain/rules';
 import { type Db, retryOnConflict } from './database';
 import { existingGroupIds, existingUserIds } from './directory';
-import { UnknownReferenceError } from './errors';
+import { ConflictError, NoDraftError, PreconditionFailedError, UnknownReferenceError } from './errors';
 
 export interface RuleSet {
   version: number;
+  /** When the version was published (the same as `publishedAt`, kept for earlier clients). */
   createdAt: string | null;
+  publishedAt: string | null;
+  /** Who published it: the name the publishing admin gave, else `admin` (the admin key). */
+  publishedBy: string | null;
   rules: Rule[];
 }
 
 type Reader = Pick<Db, 'selectFrom'>;
+
+const noRuleSet: RuleSet = { version: 0, createdAt: null, publishedAt: null, publishedBy: null, rules: [] };
+
+function ruleSetOf(row: { version: number; rules: string; created_at: string; published_by: string }): RuleSet {
+  return {
+    version: row.version,
+    createdAt: row.created_at,
+    publishedAt: row.created_at,
+    publishedBy: row.published_by,
+    rules: JSON.parse(row.rules) as Rule[],
+  };
+}
 
 async function latest(db: Reader): Promise<RuleSet> {
   const row = await db
@@ -21,9 +38,7 @@ async function latest(db: Reader): Promise<RuleSet> {
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row
-    ? { version: row.version, createdAt: row.created_at, rules: JSON.parse(row.rules) as Rule[] }
-    : { version: 0, createdAt: null, rules: [] };
+  return row ? ruleSetOf(row) : noRuleSet;
 }
 
 interface Latest {
@@ -73,17 +88,21 @@ export async function currentRuleIndex(db: Db): Promise<{ version: number; index
 /** Versions are `integer` columns: 32 bits on PostgreSQL, which refuses to compare with anything larger. */
 const MAX_VERSION = 2_147_483_647;
 
-export async function ruleSetAt(db: Db, version: number): Promise<RuleSet | undefined> {
+export async function ruleSetAt(db: Reader, version: number): Promise<RuleSet | undefined> {
   if (!Number.isInteger(version) || version < 1 || version > MAX_VERSION) return undefined;
   const row = await db.selectFrom('rule_set_versions').selectAll().where('version', '=', version).executeTakeFirst();
-  return row && { version: row.version, createdAt: row.created_at, rules: JSON.parse(row.rules) as Rule[] };
+  return row && ruleSetOf(row);
 }
 
-export async function listRuleSetVersions(db: Db): Promise<{ version: number; createdAt: string; rules: number }[]> {
+export async function listRuleSetVersions(
+  db: Db,
+): Promise<{ version: number; createdAt: string; publishedAt: string; publishedBy: string; rules: number }[]> {
   const rows = await db.selectFrom('rule_set_versions').selectAll().orderBy('version', 'desc').execute();
   return rows.map((row) => ({
     version: row.version,
     createdAt: row.created_at,
+    publishedAt: row.created_at,
+    publishedBy: row.published_by,
     rules: (JSON.parse(row.rules) as unknown[]).length,
   }));
 }
@@ -104,66 +123,297 @@ async function checkReferences(db: Db, rule: RuleInput): Promise<void> {
   }
 }
 
+// --- Edits: the same four changes apply to the live rules and to the draft ------------------------------------------
+
 /**
- * Applies `change` to the current list and stores the result as the next version, in one transaction.
- * `change` returns the new list, or undefined to leave everything as it was (e.g. the rule does not exist).
- * Two changes at once both read version N and write N + 1: the loser's insert fails on the key and it runs again
- * over the winner's list, so no change is lost (SQLite runs a process's transactions one at a time; PostgreSQL
- * does not).
+ * One change to an ordered list: `apply` returns the new list and what to answer, or undefined to leave everything as
+ * it was (e.g. the rule does not exist). `checks` is a rule whose references must exist first.
  */
-async function publish<T>(db: Db, change: (rules: Rule[]) => { rules: Rule[]; result: T } | undefined) {
+export interface RuleEdit<T> {
+  checks?: RuleInput;
+  apply: (rules: Rule[]) => { rules: Rule[]; result: T } | undefined;
+}
+
+export const ruleEdits = {
+  create(input: RuleInput, position?: number): RuleEdit<Rule> {
+    const rule: Rule = { id: randomUUID(), ...input };
+    return {
+      checks: input,
+      apply: (rules) => {
+        const next = [...rules];
+        next.splice(Math.min(position ?? next.length, next.length), 0, rule);
+        return { rules: next, result: rule };
+      },
+    };
+  },
+  replace(id: string, input: RuleInput): RuleEdit<Rule> {
+    return {
+      checks: input,
+      apply: (rules) => {
+        const index = rules.findIndex((rule) => rule.id === id);
+        if (index < 0) return undefined;
+        const rule: Rule = { id, ...input };
+        return { rules: rules.map((existing, i) => (i === index ? rule : existing)), result: rule };
+      },
+    };
+  },
+  remove(id: string): RuleEdit<string> {
+    return {
+      apply: (rules) =>
+        rules.some((rule) => rule.id === id)
+          ? { rules: rules.filter((rule) => rule.id !== id), result: id }
+          : undefined,
+    };
+  },
+  /** The order must name every rule of the list exactly once. */
+  reorder(ids: readonly string[]): RuleEdit<Rule[]> {
+    return {
+      apply: (rules) => {
+        const byId = new Map(rules.map((rule) => [rule.id, rule]));
+        const sameSet =
+          ids.length === rules.length && new Set(ids).size === ids.length && ids.every((id) => byId.has(id));
+        if (!sameSet) return undefined;
+        const next = ids.map((id) => byId.get(id) as Rule);
+        return { rules: next, result: next };
+      },
+    };
+  },
+};
+
+/** Which state of the rules a change was made against: a live version, or a draft's id and revision. */
+export type RulesRevision = { scope: 'live'; version: number } | { scope: 'draft'; draftId: string; revision: number };
+
+/** The caller's condition on the current revision (its `If-Match`); a change made against another is refused. */
+export type Precondition = (current: RulesRevision) => boolean;
+
+function checkPrecondition(precondition: Precondition | undefined, current: RulesRevision): void {
+  if (precondition && !precondition(current)) {
+    throw new PreconditionFailedError(current.scope === 'live' ? 'rule set' : 'draft rule set');
+  }
+}
+
+/**
+ * Stores `rules` as the next version. Two publishes at once both read version N and write N + 1: the loser's insert
+ * fails on the key and it runs again over the winner's list, so no change is lost (SQLite runs a process's
+ * transactions one at a time; PostgreSQL does not), unless its precondition names version N, which is now stale.
+ */
+async function publish<T>(
+  db: Db,
+  next: (tx: Db, current: RuleSet) => Promise<{ rules: Rule[]; result: T } | undefined>,
+  publishedBy: string,
+) {
   return retryOnConflict(
     () =>
       db.transaction().execute(async (tx) => {
         const current = await latest(tx);
-        const changed = change(current.rules);
+        const changed = await next(tx, current);
         if (!changed) return undefined;
         const version = current.version + 1;
         await tx
           .insertInto('rule_set_versions')
-          .values({ version, rules: JSON.stringify(changed.rules), created_at: new Date().toISOString() })
+          .values({
+            version,
+            rules: JSON.stringify(changed.rules),
+            created_at: new Date().toISOString(),
+            published_by: publishedBy,
+          })
           .execute();
-        return { version, result: changed.result };
+        return { revision: { scope: 'live', version } satisfies RulesRevision, result: changed.result };
       }),
     20,
   );
 }
 
-export async function createRule(db: Db, input: RuleInput, position?: number) {
-  await checkReferences(db, input);
-  const rule: Rule = { id: randomUUID(), ...input };
-  const published = await publish(db, (rules) => {
-    const next = [...rules];
-    next.splice(Math.min(position ?? next.length, next.length), 0, rule);
-    return { rules: next, result: rule };
-  });
-  if (!published) throw new Error('unreachable: rule creation always publishes');
-  return published;
-}
-
-export async function replaceRule(db: Db, id: string, input: RuleInput) {
-  await checkReferences(db, input);
-  return publish(db, (rules) => {
-    const index = rules.findIndex((rule) => rule.id === id);
-    if (index < 0) return undefined;
-    const rule: Rule = { id, ...input };
-    return { rules: rules.map((existing, i) => (i === index ? rule : existing)), result: rule };
-  });
-}
-
-export async function deleteRule(db: Db, id: string) {
-  return publish(db, (rules) =>
-    rules.some((rule) => rule.id === id) ? { rules: rules.filter((rule) => rule.id !== id), result: id } : undefined,
+/** Applies `edit` to the live rules, publishing the result as the next version (by the admin key). */
+export async function editLiveRules<T>(db: Db, edit: RuleEdit<T>, precondition?: Precondition) {
+  if (edit.checks) await checkReferences(db, edit.checks);
+  return publish(
+    db,
+    async (_tx, current) => {
+      checkPrecondition(precondition, { scope: 'live', version: current.version });
+      return edit.apply(current.rules);
+    },
+    'admin',
   );
 }
 
-/** The order must name every current rule exactly once. */
-export async function reorderRules(db: Db, ids: readonly string[]) {
-  return publish(db, (rules) => {
-    const byId = new Map(rules.map((rule) => [rule.id, rule]));
-    const sameSet = ids.length === rules.length && new Set(ids).size === ids.length && ids.every((id) => byId.has(id));
-    if (!sameSet) return undefined;
-    const next = ids.map((id) => byId.get(id) as Rule);
-    return { rules: next, result: next };
+// --- The draft -----------------------------------------------------------------------------------------------------
+
+export interface RuleDraft {
+  id: string;
+  /** The live version current when the draft was started: publishing checks the live rules have not moved since. */
+  baseVersion: number;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  rules: Rule[];
+}
+
+const DRAFT_SLOT = 'draft';
+
+async function readDraft(db: Reader): Promise<RuleDraft | undefined> {
+  const row = await db.selectFrom('rule_drafts').selectAll().where('slot', '=', DRAFT_SLOT).executeTakeFirst();
+  return (
+    row && {
+      id: row.id,
+      baseVersion: row.base_version,
+      revision: row.revision,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      rules: JSON.parse(row.rules) as Rule[],
+    }
+  );
+}
+
+const revisionOf = (draft: RuleDraft): RulesRevision => ({
+  scope: 'draft',
+  draftId: draft.id,
+  revision: draft.revision,
+});
+
+export async function currentDraft(db: Db): Promise<RuleDraft | undefined> {
+  return readDraft(db);
+}
+
+/**
+ * The draft's rules in the shape of a live rule set, or undefined when there is no draft. `version` is the live
+ * version the draft was started from; a draft has no `publishedAt` or `publishedBy` yet.
+ */
+export async function loadDraftRuleSet(db: Db): Promise<RuleSet | undefined> {
+  const draft = await readDraft(db);
+  return (
+    draft && {
+      version: draft.baseVersion,
+      createdAt: draft.updatedAt,
+      publishedAt: null,
+      publishedBy: null,
+      rules: draft.rules,
+    }
+  );
+}
+
+/**
+ * Starts the draft as a copy of the current rules, or of an earlier version (undefined when there is no such
+ * version). There is one draft at a time: while one exists, `draft_exists`.
+ */
+export async function startDraft(db: Db, fromVersion?: number): Promise<RuleDraft | undefined> {
+  const current = await latest(db);
+  const source = fromVersion === undefined ? current : await ruleSetAt(db, fromVersion);
+  if (!source) return undefined;
+  const now = new Date().toISOString();
+  const draft: RuleDraft = {
+    id: randomUUID(),
+    baseVersion: current.version,
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
+    rules: source.rules,
+  };
+  const inserted = await db
+    .insertInto('rule_drafts')
+    .values({
+      slot: DRAFT_SLOT,
+      id: draft.id,
+      base_version: draft.baseVersion,
+      revision: draft.revision,
+      rules: JSON.stringify(draft.rules),
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((conflict) => conflict.column('slot').doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) {
+    throw new ConflictError('draft_exists', 'a draft rule set exists already: edit, publish or discard it');
+  }
+  return draft;
+}
+
+/**
+ * Runs `write` against the draft as it is now; `write` answers undefined when the draft changed under it (its
+ * statement matched no row: another admin's change came first), and it runs again over the new draft, where the
+ * precondition, if any, now fails. No transaction needed: each write names the revision it read.
+ */
+async function withCurrentDraft<T>(
+  db: Db,
+  precondition: Precondition | undefined,
+  write: (draft: RuleDraft) => Promise<{ done: T } | undefined>,
+): Promise<T> {
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    const draft = await readDraft(db);
+    if (!draft) throw new NoDraftError();
+    checkPrecondition(precondition, revisionOf(draft));
+    const written = await write(draft);
+    if (written) return written.done;
+  }
+  throw new Error('the draft rule set kept changing while this change was applied');
+}
+
+/** Applies `edit` to the draft, its next revision; undefined when the edit changes nothing (e.g. no such rule). */
+export async function editDraftRules<T>(db: Db, edit: RuleEdit<T>, precondition?: Precondition) {
+  if (edit.checks) await checkReferences(db, edit.checks);
+  return withCurrentDraft(db, precondition, async (draft) => {
+    const changed = edit.apply(draft.rules);
+    if (!changed) return { done: undefined };
+    const revision = draft.revision + 1;
+    const updated = await db
+      .updateTable('rule_drafts')
+      .set({ rules: JSON.stringify(changed.rules), revision, updated_at: new Date().toISOString() })
+      .where('slot', '=', DRAFT_SLOT)
+      .where('id', '=', draft.id)
+      .where('revision', '=', draft.revision)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return undefined;
+    return { done: { revision: { ...revisionOf(draft), revision }, result: changed.result } };
   });
+}
+
+/** Discards the draft; the live rules are untouched. */
+export async function discardDraft(db: Db, precondition?: Precondition): Promise<void> {
+  await withCurrentDraft(db, precondition, async (draft) => {
+    const deleted = await db
+      .deleteFrom('rule_drafts')
+      .where('slot', '=', DRAFT_SLOT)
+      .where('id', '=', draft.id)
+      .where('revision', '=', draft.revision)
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows) === 1 ? { done: undefined } : undefined;
+  });
+}
+
+/**
+ * Publishes the draft as the next version and removes it, in one transaction. When the live rules changed since the
+ * draft was started, publishing would silently undo those changes: refused with `draft_outdated` unless `force`.
+ */
+export async function publishDraft(
+  db: Db,
+  options: { publishedBy: string; force: boolean },
+  precondition?: Precondition,
+): Promise<RuleSet> {
+  const published = await withCurrentDraft(db, precondition, async (draft) => {
+    const attempt = await publish(
+      db,
+      async (tx, current) => {
+        if (current.version !== draft.baseVersion && !options.force) {
+          throw new ConflictError(
+            'draft_outdated',
+            `the live rules are at version ${current.version}, changed since this draft started from version ` +
+              `${draft.baseVersion}: publishing would undo those changes (send force: true to publish anyway)`,
+          );
+        }
+        // The draft must still be the revision read: removing it under that condition also locks it until commit.
+        const deleted = await tx
+          .deleteFrom('rule_drafts')
+          .where('slot', '=', DRAFT_SLOT)
+          .where('id', '=', draft.id)
+          .where('revision', '=', draft.revision)
+          .executeTakeFirst();
+        return Number(deleted.numDeletedRows) === 1 ? { rules: draft.rules, result: undefined } : undefined;
+      },
+      options.publishedBy,
+    );
+    return attempt && { done: attempt.revision.version };
+  });
+  const ruleSet = await ruleSetAt(db, published);
+  if (!ruleSet) throw new Error(`unreachable: version ${published} was just published`);
+  return ruleSet;
 }

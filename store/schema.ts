@@ -29,7 +29,24 @@ export interface GroupMembersTable {
 export interface RuleSetVersionsTable {
   version: number;
   rules: string;
+  /** When the version was published. */
   created_at: string;
+  /** Who published it: the name the publishing admin gave, else `admin` (the admin key). */
+  published_by: Generated<string>;
+}
+
+/** The one draft rule set (`slot` = 'draft'): a whole ordered list edited apart from the live versions. */
+export interface RuleDraftsTable {
+  slot: string;
+  /** A new id per draft, so a discarded draft's tags never match its successor's. */
+  id: string;
+  /** The live version the draft was copied from. */
+  base_version: number;
+  /** Goes up by one with each change: what `If-Match` compares. */
+  revision: number;
+  rules: string;
+  created_at: string;
+  updated_at: string;
 }
 
 /** Projection of the offers each routing workflow makes, so a rep can list theirs across routings. */
@@ -321,6 +338,7 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   rule_set_versions: RuleSetVersionsTable;
+  rule_drafts: RuleDraftsTable;
   offers: OffersTable;
   conversations: ConversationsTable;
   round_robin_cursors: RoundRobinCursorsTable;

@@ -8,7 +8,7 @@ import { type Group, presenceStatuses, type User } from '../../domain/users';
 import { visitorSchema } from '../../domain/visitor';
 import type { SalesforceCounts, upsertProspects } from '../../store/integrations';
 import type { LiveOffer, OpenConversation } from '../../store/projection';
-import type { listRuleSetVersions, RuleSet } from '../../store/rules';
+import type { listRuleSetVersions, RuleDraft, RuleSet } from '../../store/rules';
 import type { RoutingGateway } from '../routing-gateway';
 import type { OfferOrder, Simulation } from '../simulation';
 
@@ -79,7 +79,11 @@ export const ruleSetSchema = describes<RuleSet>()(
   z
     .object({
       version: z.number().int().meta({ description: '0 before the first rule is created.' }),
-      createdAt: timestamp.nullable(),
+      createdAt: timestamp.nullable().meta({ description: 'When the version was published (as `publishedAt`).' }),
+      publishedAt: timestamp.nullable(),
+      publishedBy: z.string().nullable().meta({
+        description: 'Who published the version: the name the admin gave when publishing a draft, else `admin`.',
+      }),
       rules: z.array(ruleSchema),
     })
     .meta({ id: 'RuleSet' }),
@@ -91,6 +95,8 @@ export const ruleSetVersionsSchema = describes<{ versions: Awaited<ReturnType<ty
       z.object({
         version: z.number().int(),
         createdAt: timestamp,
+        publishedAt: timestamp,
+        publishedBy: z.string(),
         rules: z.number().int().meta({ description: 'How many rules the version holds.' }),
       }),
     ),
@@ -104,6 +110,28 @@ export const publishedRuleSchema = describes<Rule & { ruleSetVersion: number }>(
 
 export const reorderedRulesSchema = describes<{ version: number; rules: Rule[] }>()(
   z.object({ version: z.number().int(), rules: z.array(ruleSchema) }),
+);
+
+export const ruleDraftSchema = describes<RuleDraft>()(
+  z
+    .object({
+      id: z.string(),
+      baseVersion: z.number().int().meta({ description: 'The live version current when the draft was started.' }),
+      revision: z.number().int().meta({ description: 'Goes up by one with each change to the draft.' }),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+      rules: z.array(ruleSchema),
+    })
+    .meta({ id: 'RuleDraft' }),
+);
+
+/** A rule created or replaced in the draft, with the draft revision the change made. */
+export const draftRuleSchema = describes<Rule & { draftRevision: number }>()(
+  ruleSchema.extend({ draftRevision: z.number().int() }).meta({ id: 'DraftRule' }),
+);
+
+export const reorderedDraftRulesSchema = describes<{ revision: number; rules: Rule[] }>()(
+  z.object({ revision: z.number().int(), rules: z.array(ruleSchema) }),
 );
 
 const candidateSchema = describes<Candidate>()(

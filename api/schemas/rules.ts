@@ -1,4 +1,4 @@
-// Rule request envelopes: creating, reordering, reading a version and dry-running rules.
+// Rule request envelopes: creating, reordering, reading a version, drafts and dry-running rules.
 import { z } from 'zod';
 import { ruleInputSchema } from '../../domain/rules';
 import { visitorSchema } from '../../domain/visitor';
@@ -24,3 +24,17 @@ export const simulateSchema = z
     visitor: visitorSchema,
   })
   .meta({ id: 'SimulateRequest' });
+
+/** Starts the draft as a copy of the current rules, or of an earlier version (to roll back through a draft). */
+export const startDraftSchema = z
+  .strictObject({ fromVersion: z.number().int().min(1).max(2_147_483_647).optional() })
+  .meta({ id: 'StartDraftRequest' });
+
+export const publishDraftSchema = z
+  .strictObject({
+    /** The admin key names nobody: the publishing admin says who they are, recorded with the version. */
+    publishedBy: z.string().min(1).max(200).regex(/\S/, 'must not be blank').optional(),
+    /** Publish even though the live rules changed since the draft started, replacing those changes. */
+    force: z.boolean().default(false),
+  })
+  .meta({ id: 'PublishDraftRequest' });

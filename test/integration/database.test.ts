@@ -22,7 +22,7 @@ import { activeConversationCounts, liveOffersForRep } from '../../store/projecti
 import { repEventsAfter } from '../../store/rep-events';
 import { takeTurn } from '../../store/round-robin';
 import { applyRoutingProjection } from '../../store/routing-writes';
-import { createRule, currentRuleSet, listRuleSetVersions, ruleSetAt } from '../../store/rules';
+import { currentRuleSet, editLiveRules, listRuleSetVersions, ruleEdits, ruleSetAt } from '../../store/rules';
 import { createTestDatabase, databaseUnderTest, type TestDatabase } from '../support/database';
 
 const user = (id: string, email = `${id}@db.test`) => ({
@@ -110,9 +110,9 @@ describe(`the store on ${databaseUnderTest()}`, () => {
 
   test('concurrent rule changes each publish their own version', async () => {
     const inputs = Array.from({ length: 20 }, (_, i) => ruleInputSchema.parse({ name: `concurrent-${i}` }));
-    const created = await Promise.all(inputs.map((input) => createRule(db, input)));
+    const created = await Promise.all(inputs.map((input) => editLiveRules(db, ruleEdits.create(input))));
     assert.deepEqual(
-      created.map((c) => c.version).sort((a, b) => a - b),
+      created.map((c) => c?.revision.version ?? 0).sort((a, b) => a - b),
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
     const current = await currentRuleSet(db);

@@ -35,9 +35,12 @@ export class HttpClient {
   }
 
   get = <T = any>(path: string) => this.request<T>('GET', path);
-  post = <T = any>(path: string, body?: unknown) => this.request<T>('POST', path, body);
-  put = <T = any>(path: string, body?: unknown) => this.request<T>('PUT', path, body);
-  delete = <T = any>(path: string) => this.request<T>('DELETE', path);
+  post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    this.request<T>('POST', path, body, headers);
+  put = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    this.request<T>('PUT', path, body, headers);
+  delete = <T = any>(path: string, headers?: Record<string, string>) =>
+    this.request<T>('DELETE', path, undefined, headers);
 
   /** The same server, with another credential. */
   withToken(token: string | undefined): HttpClient {
