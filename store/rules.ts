@@ -367,17 +367,22 @@ export async function editDraftRules<T>(db: Db, edit: RuleEdit<T>, precondition?
   });
 }
 
+/** Removes the draft if it is still the revision read (and, in a transaction, locks it until commit). */
+async function removeDraft(db: Pick<Db, 'deleteFrom'>, draft: RuleDraft): Promise<boolean> {
+  const deleted = await db
+    .deleteFrom('rule_drafts')
+    .where('slot', '=', DRAFT_SLOT)
+    .where('id', '=', draft.id)
+    .where('revision', '=', draft.revision)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows) === 1;
+}
+
 /** Discards the draft; the live rules are untouched. */
 export async function discardDraft(db: Db, precondition?: Precondition): Promise<void> {
-  await withCurrentDraft(db, precondition, async (draft) => {
-    const deleted = await db
-      .deleteFrom('rule_drafts')
-      .where('slot', '=', DRAFT_SLOT)
-      .where('id', '=', draft.id)
-      .where('revision', '=', draft.revision)
-      .executeTakeFirst();
-    return Number(deleted.numDeletedRows) === 1 ? { done: undefined } : undefined;
-  });
+  await withCurrentDraft(db, precondition, async (draft) =>
+    (await removeDraft(db, draft)) ? { done: undefined } : undefined,
+  );
 }
 
 /**
@@ -400,14 +405,7 @@ export async function publishDraft(
               `${draft.baseVersion}: publishing would undo those changes (send force: true to publish anyway)`,
           );
         }
-        // The draft must still be the revision read: removing it under that condition also locks it until commit.
-        const deleted = await tx
-          .deleteFrom('rule_drafts')
-          .where('slot', '=', DRAFT_SLOT)
-          .where('id', '=', draft.id)
-          .where('revision', '=', draft.revision)
-          .executeTakeFirst();
-        return Number(deleted.numDeletedRows) === 1 ? { rules: draft.rules, result: undefined } : undefined;
+        return (await removeDraft(tx, draft)) ? { rules: draft.rules, result: undefined } : undefined;
       },
       options.publishedBy,
     );

@@ -81,6 +81,10 @@ STATE_DEPENDENT_REFUSALS = {
     "replaceRule": lambda error: error["code"] == "unknown_reference",
     "reorderRules": lambda error: error.get("details", {}).get("issues")
     == [{"field": "ids", "message": "must list every current rule id exactly once"}],
+    "createDraftRule": lambda error: error["code"] == "unknown_reference",
+    "replaceDraftRule": lambda error: error["code"] == "unknown_reference",
+    "reorderDraftRules": lambda error: error.get("details", {}).get("issues")
+    == [{"field": "ids", "message": "must list every current rule id exactly once"}],
     "connectionOAuthCallback": lambda error: error["code"] == "invalid_state",
 }
 
@@ -95,6 +99,17 @@ def state_dependent_refusal(ctx, response, case):
         return None
     error = response.json()["error"]
     assert refusal(error), f"schema-valid request refused for its shape: {error}"
+    return None
+
+
+@schemathesis.check
+def precondition_only_when_asked(ctx, response, case):
+    """A 412 answers only a request that sent If-Match, and says precondition_failed."""
+    if response.status_code != 412:
+        return None
+    sent = {name.lower() for name in (case.headers or {})}
+    assert "if-match" in sent, "412 without an If-Match header"
+    assert response.json()["error"]["code"] == "precondition_failed", response.text
     return None
 
 
