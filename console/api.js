@@ -50,9 +50,21 @@ export class Api {
    * @returns {Promise<any>}
    */
   async request(method, path, body) {
+    return (await this.send(method, path, { body })).body;
+  }
+
+  /**
+   * As `request`, with the answer's `ETag`, sending `ifMatch` as `If-Match` (versioned writes of the rules).
+   * @param {string} method
+   * @param {string} path
+   * @param {{ body?: unknown, ifMatch?: string }} [options]
+   * @returns {Promise<{ body: any, etag: string | undefined }>}
+   */
+  async send(method, path, { body, ifMatch } = {}) {
     /** @type {Record<string, string>} */
     const headers = { authorization: `Bearer ${this.credential}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    if (ifMatch !== undefined) headers['if-match'] = ifMatch;
     const response = await fetch(path, {
       method,
       headers,
@@ -60,7 +72,10 @@ export class Api {
       cache: 'no-store',
     });
     if (!response.ok) throw await errorFrom(response);
-    return response.status === 204 ? undefined : response.json();
+    return {
+      body: response.status === 204 ? undefined : await response.json(),
+      etag: response.headers.get('etag') ?? undefined,
+    };
   }
 
   /** @param {string} path */

@@ -1,13 +1,14 @@
 // @ts-check
-// Admin: the form that creates or replaces a rule. Common settings have their own inputs; criteria and the rarer
-// settings are JSON. Nothing is validated here that the API validates: its errors, naming each field, are shown
-// beside the input that holds the field.
+// Admin: the form that creates or replaces a rule, live or in the draft (rule-source.js). Common settings have their
+// own inputs; criteria and the rarer settings are JSON. Nothing is validated here that the API validates: its errors,
+// naming each field, are shown beside the input that holds the field.
 import { ApiError, segment } from './api.js';
 import { distributionLabels } from './distributions.js';
 import { byId, controlValue, h } from './dom.js';
 import { clearErrors, listField, parseJsonField, showErrors } from './field-errors.js';
+import { isStale } from './rule-source.js';
 
-/** @typedef {import('./api.js').Api} Api */
+/** @typedef {import('./rule-source.js').RuleSource} RuleSource */
 /** @typedef {import('./types.js').Rule} Rule */
 
 /**
@@ -63,10 +64,11 @@ const weightsText = (weights) =>
 const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * @param {Api} api
+ * @param {RuleSource} source
  * @param {(rule: Rule, created: boolean) => Promise<void>} onSaved
+ * @param {() => Promise<void>} onStale shows the rules as they are now, when someone else changed them first
  */
-export function createRuleEditor(api, onSaved) {
+export function createRuleEditor(source, onSaved, onStale) {
   const form = byId('rule-form', HTMLFormElement);
   const title = byId('rule-form-title', HTMLElement);
   const errors = byId('rule-form-errors', HTMLElement);
@@ -92,7 +94,8 @@ export function createRuleEditor(api, onSaved) {
     editing = rule;
     returnFocus = opener;
     clearErrors(form, errors);
-    title.textContent = rule ? `Edit rule “${rule.name}”` : 'New rule';
+    const where = source.mode === 'draft' ? ' (draft)' : '';
+    title.textContent = rule ? `Edit rule “${rule.name}”${where}` : `New rule${where}`;
     field('rule-name').value = rule?.name ?? '';
     checkbox('rule-enabled').checked = rule?.enabled ?? true;
     const criteria = rule?.criteria ?? {};
@@ -153,14 +156,16 @@ export function createRuleEditor(api, onSaved) {
       const input = body();
       /** @type {Rule} */
       const saved = editing
-        ? await api.put(`/v1/rules/${segment(editing.id)}`, input)
-        : await api.post('/v1/rules', input);
+        ? await source.change('PUT', `/${segment(editing.id)}`, input)
+        : await source.change('POST', '', input);
       const created = !editing;
       form.hidden = true;
       editing = undefined;
       await onSaved(saved, created);
     } catch (error) {
       showErrors(form, errors, error, inputFor);
+      // The form keeps what was typed: saving again applies it over the rules as they are now.
+      if (isStale(error)) await onStale();
     }
   };
   byId('rule-cancel', HTMLButtonElement).onclick = close;

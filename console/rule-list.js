@@ -1,13 +1,15 @@
 // @ts-check
-// Admin: the ordered rules. Up and down buttons (or drag and drop) reorder them through PUT /v1/rules/order, which
-// publishes a new rule-set version; after a move, focus follows the moved rule so the keyboard can keep moving it.
-import { segment } from './api.js';
+// Admin: the ordered rules, live or the draft's (rule-source.js). Up and down buttons (or drag and drop) reorder them
+// through PUT .../order, which publishes a new rule-set version (live) or changes the draft; after a move, focus
+// follows the moved rule so the keyboard can keep moving it.
+import { ApiError, segment } from './api.js';
 import { distributionName } from './distributions.js';
 import { byId, h, replaceChildren, whileBusy } from './dom.js';
+import { refusalReason } from './rule-source.js';
 
-/** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./types.js').Rule} Rule */
-/** @typedef {import('./types.js').RuleSet} RuleSet */
+/** @typedef {import('./rule-source.js').RuleSource} RuleSource */
+/** @typedef {import('./rule-source.js').ShownRules} ShownRules */
 /** @typedef {{ open: (rule: Rule | undefined, opener: HTMLElement) => void }} Editor */
 
 /** @param {Rule['criteria']} criteria */
@@ -42,12 +44,25 @@ function ruleSummary(rule) {
   ].join(' ');
 }
 
+/** @param {ShownRules} shown */
+function versionText(shown) {
+  if (shown.mode === 'draft') {
+    const { revision, baseVersion } = shown.draft;
+    return `Draft, revision ${revision}, started from version ${baseVersion}: changes here route nobody until the draft is published.`;
+  }
+  const { version, publishedBy, publishedAt } = shown.ruleSet;
+  if (version === 0) return '';
+  const when = publishedAt ? ` on ${new Date(publishedAt).toLocaleString()}` : '';
+  return `Rule-set version ${version}, published by ${publishedBy ?? 'admin'}${when}.`;
+}
+
 /**
- * @param {Api} api
+ * @param {RuleSource} source
  * @param {(text: string) => void} say
  * @param {Editor} editor
+ * @param {() => void} onDraftGone called when the draft shown was published or discarded elsewhere
  */
-export function startRuleList(api, say, editor) {
+export function startRuleList(source, say, editor, onDraftGone) {
   const list = byId('rules', HTMLOListElement);
   const empty = byId('no-rules', HTMLElement);
   const versionLine = byId('rules-version', HTMLElement);
@@ -59,12 +74,12 @@ export function startRuleList(api, say, editor) {
 
   /**
    * @param {Rule[]} next
-   * @param {number} version
+   * @param {string} status what the version line says
    * @param {{ ruleId: string, action: string }} [focus] the button to focus after drawing, if it is still there
    */
-  const render = (next, version, focus) => {
+  const render = (next, status, focus) => {
     rules = next;
-    versionLine.textContent = version > 0 ? `Rule-set version ${version}.` : '';
+    versionLine.textContent = status;
     empty.hidden = rules.length > 0;
     replaceChildren(list, ...rules.map((rule, index) => item(rule, index)));
     if (!focus) return;
@@ -75,10 +90,32 @@ export function startRuleList(api, say, editor) {
     (wanted ?? buttons.find((b) => !b.disabled))?.focus();
   };
 
-  const load = async () => {
-    /** @type {RuleSet} */
-    const set = await api.get('/v1/rules');
-    render(set.rules, set.version);
+  /**
+   * @param {{ ruleId: string, action: string }} [focus] as for render
+   * @returns {Promise<void>}
+   */
+  const load = async (focus) => {
+    try {
+      const shown = await source.read();
+      render(shown.mode === 'live' ? shown.ruleSet.rules : shown.draft.rules, versionText(shown), focus);
+    } catch (error) {
+      if (!(source.mode === 'draft' && error instanceof ApiError && error.status === 404)) throw error;
+      say('The draft was published or discarded by someone else: showing the live rules.');
+      source.use('live');
+      onDraftGone();
+      await load();
+    }
+  };
+
+  /**
+   * Says why a change failed; when someone else changed the rules first, shows theirs.
+   * @param {unknown} error
+   * @param {string} what
+   */
+  const failed = async (error, what) => {
+    const stale = 'someone else changed these rules since you loaded them. They are reloaded: make your change again.';
+    say(`Could not ${what}: ${refusalReason(error, stale)}`);
+    await load();
   };
 
   /**
@@ -88,16 +125,15 @@ export function startRuleList(api, say, editor) {
    */
   const reorder = async (ids, moved, action) => {
     try {
-      /** @type {{ version: number, rules: Rule[] }} */
-      const result = await api.put('/v1/rules/order', { ids });
-      render(result.rules, result.version, { ruleId: moved.id, action });
+      /** @type {{ version?: number, revision?: number, rules: Rule[] }} */
+      const result = await source.change('PUT', '/order', { ids });
+      const made =
+        result.version === undefined ? `draft revision ${result.revision}` : `published version ${result.version}`;
+      await load({ ruleId: moved.id, action });
       const position = result.rules.findIndex((rule) => rule.id === moved.id) + 1;
-      say(
-        `Moved “${moved.name}” to position ${position} of ${result.rules.length}; published version ${result.version}.`,
-      );
+      say(`Moved “${moved.name}” to position ${position} of ${result.rules.length}; ${made}.`);
     } catch (error) {
-      say(`Could not reorder: ${error instanceof Error ? error.message : String(error)}`);
-      await load();
+      await failed(error, 'reorder');
     }
   };
 
@@ -112,14 +148,15 @@ export function startRuleList(api, say, editor) {
 
   /** @param {Rule} rule */
   const remove = async (rule) => {
-    if (!window.confirm(`Delete rule “${rule.name}”? This publishes a new rule-set version.`)) return;
+    const effect = source.mode === 'live' ? 'This publishes a new rule-set version.' : 'Only the draft changes.';
+    if (!window.confirm(`Delete rule “${rule.name}”? ${effect}`)) return;
     try {
-      await api.delete(`/v1/rules/${segment(rule.id)}`);
-      say(`Deleted rule “${rule.name}”.`);
+      await source.change('DELETE', `/${segment(rule.id)}`);
+      say(`Deleted rule “${rule.name}”${source.mode === 'draft' ? ' from the draft' : ''}.`);
       await load();
       byId('new-rule', HTMLButtonElement).focus();
     } catch (error) {
-      say(`Could not delete: ${error instanceof Error ? error.message : String(error)}`);
+      await failed(error, 'delete');
     }
   };
 

@@ -27,7 +27,15 @@
  *   outcomeIfNobodyAccepts: string, meetingBooker: { userIds: string[] } | null }} Simulation
  */
 
-/** @typedef {{ version: number, createdAt: string | null, rules: Rule[] }} RuleSet */
+/**
+ * @typedef {{ version: number, createdAt: string | null, publishedAt: string | null, publishedBy: string | null,
+ *   rules: Rule[] }} RuleSet
+ */
+
+/**
+ * @typedef {{ id: string, baseVersion: number, revision: number, createdAt: string, updatedAt: string,
+ *   rules: Rule[] }} RuleDraft
+ */
 
 /**
  * A routing as the search lists it (GET /v1/routings).

@@ -10,8 +10,15 @@ export const createRuleSchema = ruleInputSchema
   })
   .meta({ id: 'CreateRuleRequest' });
 
+/** Repeated ids are refused by shape (400) before any `If-Match` is compared. */
 export const ruleOrderSchema = z
-  .strictObject({ ids: z.array(z.string().min(1)).max(10_000).meta({ uniqueItems: true }) })
+  .strictObject({
+    ids: z
+      .array(z.string().min(1))
+      .max(10_000)
+      .refine((ids) => new Set(ids).size === ids.length, 'must not name a rule twice')
+      .meta({ uniqueItems: true }),
+  })
   .meta({ id: 'RuleOrder' });
 
 /** `GET /v1/rules?version=n` reads an earlier rule-set version; the current one without it. */

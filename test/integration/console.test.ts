@@ -338,6 +338,83 @@ describe('web console', {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('an admin edits a draft that routes nobody, is told of a concurrent edit, publishes it and discards another', async () => {
+    const liveNames = async () => ((await admin.get('/v1/rules')).body.rules as { name: string }[]).map((r) => r.name);
+    const listedNames = async () =>
+      (await page.locator('#rules > li h3').allInnerTexts()).map((text) => text.replace(/disabled$/, '').trim());
+    const live = await liveNames();
+    const message = page.locator('#admin-message');
+    const said = (text: string) =>
+      until(
+        () => textOf(message),
+        (shown) => shown.includes(text),
+        `message "${text}"`,
+      );
+
+    await page.goto('/');
+    await page.getByLabel('Admin key', { exact: true }).fill(service.keys.adminKey);
+    await page.getByRole('button', { name: 'Sign in as admin' }).click();
+    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+    assert.equal(await page.locator('#what-if').isVisible(), false, 'no what-if outside draft mode');
+
+    await page.getByRole('button', { name: 'Start a draft' }).click();
+    await said('Started a draft from the live rules.');
+    await page.getByText(/^Draft, revision 1, started from version \d+/).waitFor();
+    // The what-if form's place: there and empty, in draft mode only.
+    assert.equal(await page.locator('#draft-panel #what-if').count(), 1);
+    assert.equal(await page.locator('#what-if').innerHTML(), '');
+    assert.deepEqual(await listedNames(), live);
+
+    const editor = page.locator('#rule-form');
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await page.getByRole('heading', { name: 'New rule (draft)' }).waitFor();
+    await editor.getByLabel('Name').fill('Drafted rule');
+    await editor
+      .getByLabel('Criteria (JSON; empty matches every visitor)')
+      .fill('{"all": [{"field": "country", "op": "equals", "value": "Draftland"}]}');
+    await editor.getByLabel('Reps (ids, comma-separated)').fill('bo');
+    await editor.getByRole('button', { name: 'Save rule' }).click();
+    await said('Created rule “Drafted rule” in the draft.');
+    assert.deepEqual(await listedNames(), [...live, 'Drafted rule']);
+    assert.deepEqual(await liveNames(), live, 'the live rules are untouched');
+
+    // Another admin changes the draft meanwhile: this admin's move is refused, told, and the list shows theirs.
+    const other = await admin.post('/v1/rules/draft/rules', { name: 'Other admin rule', enabled: false });
+    assert.equal(other.status, 201);
+    await page.getByRole('button', { name: 'Move up “Drafted rule”' }).click();
+    await said('Could not reorder: someone else changed these rules since you loaded them.');
+    await until(listedNames, (names) => names.includes('Other admin rule'), 'the other admin’s rule listed');
+    const draftNames = ((await admin.get('/v1/rules/draft')).body.rules as { name: string }[]).map((r) => r.name);
+    assert.deepEqual(draftNames, [...live, 'Drafted rule', 'Other admin rule'], 'the refused move changed nothing');
+    // Now current, the same move goes through.
+    await page.getByRole('button', { name: 'Move up “Drafted rule”' }).click();
+    await said('Moved “Drafted rule” to position');
+
+    await page.getByLabel('Your name (recorded as who published the version)').fill('Dana Ops');
+    await page.getByRole('button', { name: 'Publish the draft' }).click();
+    await said(', by Dana Ops.');
+    await page.getByText(/^Rule-set version \d+, published by Dana Ops/).waitFor();
+    assert.equal(await page.locator('#what-if').isVisible(), false);
+    const published = (await admin.get('/v1/rules')).body;
+    assert.equal(published.publishedBy, 'Dana Ops');
+    assert.ok(published.rules.some((rule: { name: string }) => rule.name === 'Drafted rule'));
+    assert.equal((await admin.get('/v1/rules/draft')).status, 404);
+
+    // A second draft, discarded: the live rules stay as published.
+    await page.getByRole('button', { name: 'Start a draft' }).click();
+    await page.getByText(/^Draft, revision 1/).waitFor();
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Delete “Drafted rule”' }).click();
+    await said('Deleted rule “Drafted rule” from the draft.');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Discard the draft' }).click();
+    await said('Discarded the draft.');
+    await page.getByRole('button', { name: 'Start a draft' }).waitFor();
+    assert.equal((await admin.get('/v1/rules/draft')).status, 404);
+    assert.deepEqual((await admin.get('/v1/rules')).body, published);
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('an admin connects Salesforce: a refused field, the provider round trip, connected, sync now, delete', async () => {
     const provider = await new LocalOAuthProvider().start();
     try {
