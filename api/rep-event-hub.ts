@@ -3,7 +3,7 @@
 // poll catches anything a wake missed.
 import type { DatabaseConfig, Db } from '../store/database';
 import { type AppendWatch, watchRepEventAppends } from '../store/rep-event-signal';
-import { type RepEvent, repEventsAfter } from '../store/rep-events';
+import { ALL_REPS, type RepEvent, repEventsAfter } from '../store/rep-events';
 import { defaultRepEventStreamLimits, type RepEventStreamLimits } from './rep-event-limits';
 
 /** Takes one event; false when the stream cannot take more until it calls `resume` (its socket is full). */
@@ -15,8 +15,11 @@ export interface Subscription {
   unsubscribe(): void;
 }
 
+/** Whose events a stream carries: one rep's, or every rep's (the admins' live panel). */
+export type StreamScope = string | typeof ALL_REPS;
+
 interface Subscriber {
-  repId: string;
+  repId: StreamScope;
   lastId: number;
   /** Its stream is full: it gets nothing until it resumes, and its `lastId` stays where its stream stopped. */
   paused: boolean;
@@ -85,8 +88,8 @@ export class RepEventHub {
     };
   }
 
-  /** Streams `repId`'s events after `afterId` to `deliver`, oldest first, each once. */
-  subscribe(repId: string, afterId: number, deliver: Deliver, end: () => void): Subscription {
+  /** Streams `repId`'s events (or every rep's) after `afterId` to `deliver`, oldest first, each once. */
+  subscribe(repId: StreamScope, afterId: number, deliver: Deliver, end: () => void): Subscription {
     const subscriber: Subscriber = { repId, lastId: afterId, paused: false, deliver, end };
     this.subscribers.add(subscriber);
     void this.drain();
@@ -147,11 +150,13 @@ export class RepEventHub {
       const subscribers = [...this.subscribers].filter((subscriber) => !subscriber.paused);
       if (subscribers.length === 0) return;
       const after = Math.min(...subscribers.map((subscriber) => subscriber.lastId));
-      const repIds = [...new Set(subscribers.map((subscriber) => subscriber.repId))];
+      const scopes = new Set(subscribers.map((subscriber) => subscriber.repId));
+      const repIds = scopes.has(ALL_REPS) ? ALL_REPS : [...scopes].filter((scope) => scope !== ALL_REPS);
       const events = await repEventsAfter(this.db, repIds, after, 500);
       for (const event of events) {
         for (const subscriber of subscribers) {
-          if (subscriber.paused || subscriber.repId !== event.repId || event.id <= subscriber.lastId) continue;
+          const theirs = subscriber.repId === ALL_REPS || subscriber.repId === event.repId;
+          if (subscriber.paused || !theirs || event.id <= subscriber.lastId) continue;
           subscriber.lastId = event.id;
           this.deliverOne(subscriber, event);
         }

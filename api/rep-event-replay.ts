@@ -3,6 +3,7 @@
 // replay of offers that have mostly closed since.
 import type { Db } from '../store/database';
 import { latestRepEventId, missedRepEvents } from '../store/rep-events';
+import type { StreamScope } from './rep-event-hub';
 import type { RepEventStreamLimits } from './rep-event-limits';
 
 export type ResetReason = 'unknown_event_id' | 'too_many_missed' | 'too_old';
@@ -17,7 +18,7 @@ export interface StreamStart {
 /** `lastEventId` undefined: a new stream, which starts with what happens from now on. */
 export async function streamStart(
   db: Db,
-  repId: string,
+  repId: StreamScope,
   lastEventId: number | undefined,
   limits: Pick<RepEventStreamLimits, 'replayMaxEvents' | 'replayMaxAgeMs'>,
 ): Promise<StreamStart> {

@@ -167,6 +167,14 @@ export class RoutingGateway {
   }
 
   /**
+   * A routing's recorded state, read the cheapest way: from its result once its row says it closed (no worker
+   * replays it), otherwise by query.
+   */
+  recordedState(routingId: string, closed: boolean): Promise<RoutingState> {
+    return closed ? this.finalState(routingId) : this.state(routingId);
+  }
+
+  /**
    * The rep takes the conversation. The workflow answers once its decision is recorded, with the change it
    * decided; writing that here, before answering, means a winner's 200 finds the conversation already listed
    * (the workflow writes the same change too, should this process die first).

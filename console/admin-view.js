@@ -1,12 +1,13 @@
 // @ts-check
-// The admin view: puts together the directory, the ordered rules (live or the draft) and their editor, draft mode,
-// simulation, the dashboard and the routing search.
+// The admin view: puts together the live panel, the directory, the ordered rules (live or the draft) and their
+// editor, draft mode, simulation, the dashboard and the routing search.
 
 import { startConnections } from './connections.js';
 import { startDashboard } from './dashboard.js';
 import { startDirectory } from './directory.js';
 import { announce, byId } from './dom.js';
 import { startDraftMode } from './draft-mode.js';
+import { startAdminLivePanel } from './live-panel.js';
 import { createRuleEditor } from './rule-editor.js';
 import { startRuleList } from './rule-list.js';
 import { createRuleSource } from './rule-source.js';
@@ -44,6 +45,7 @@ export function startAdminView(api) {
   startTimeline(api);
   const stopDashboard = startDashboard(api);
   const connections = startConnections(api, say);
+  const stopLive = startAdminLivePanel(api, byId('live-routings', HTMLElement), byId('live-stream-state', HTMLElement));
 
   Promise.all([directory.load(), rules.load(), draft.load(), connections.load()]).catch((error) =>
     say(`Could not load: ${error.message ?? error}`),
@@ -51,6 +53,7 @@ export function startAdminView(api) {
   // Signing out leaves nothing behind in the page: a minted token above all.
   return () => {
     stopDashboard();
+    stopLive();
     for (const id of [
       'admin-message',
       'rep-token-output',

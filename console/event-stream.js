@@ -65,15 +65,16 @@ export class EventStreamParser {
 }
 
 /**
- * Follows the stream at `url` until `close()` is called or the credential is refused (401/403).
+ * Follows the stream at `url` until `close()` is called or the credential is refused (401/403). With `lastEventId`
+ * (where a snapshot of the state was read) it starts after that event rather than from now.
  * @param {{ url: string, token: string, onEvent: (event: StreamEvent) => void,
- *   onState: (state: StreamState) => void }} options
+ *   onState: (state: StreamState) => void, lastEventId?: string }} options
  * @returns {{ close: () => void }}
  */
-export function followEventStream({ url, token, onEvent, onState }) {
+export function followEventStream({ url, token, onEvent, onState, lastEventId: startAfter }) {
   const stop = new AbortController();
   /** @type {string | undefined} */
-  let lastEventId;
+  let lastEventId = startAfter;
   let retryMs = 1000;
 
   const wait = (/** @type {number} */ ms) =>

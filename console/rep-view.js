@@ -1,11 +1,14 @@
 // @ts-check
-// The rep view: presence, live offers (kept current by the rep's event stream), and active conversations.
+// The rep view: presence, live offers (kept current by the rep's event stream), active conversations, the live
+// panel of the visitors offered to them, and why recent routings offered them or not.
 import { ApiError, segment } from './api.js';
 import { renderConversations } from './conversation-list.js';
 import { announce, byId, whileBusy } from './dom.js';
 import { followEventStream } from './event-stream.js';
 import { visitorFacts, visitorTitle } from './format.js';
+import { LivePanel } from './live-panel.js';
 import { OfferList } from './offer-list.js';
+import { startRepWhy } from './rep-why.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./types.js').LiveOffer} LiveOffer */
@@ -41,6 +44,17 @@ export function startRepView(api, repId, onRefused) {
   const streamState = byId('stream-state', HTMLElement);
   const conversationList = byId('conversations', HTMLUListElement);
   const noConversations = byId('no-conversations', HTMLElement);
+  // A rep's live panel shows only their own offers: no rep sees whom else a visitor is offered to.
+  const livePanel = new LivePanel(byId('rep-live-routings', HTMLElement), {
+    label: 'Visitors being offered to you now',
+    whom: () => 'you',
+  });
+  const stopWhy = startRepWhy(api, repId, {
+    form: byId('rep-why-form', HTMLFormElement),
+    visitor: byId('rep-why-visitor', HTMLInputElement),
+    list: byId('rep-why-list', HTMLElement),
+    error: byId('rep-why-error', HTMLElement),
+  });
   /** Routings whose offer the stream has closed: a list fetched a moment earlier must not bring them back. */
   const closed = new Set();
 
@@ -109,8 +123,17 @@ export function startRepView(api, repId, onRefused) {
   const refresh = async () => {
     // Only offers shown before the request can be stale: one the stream adds meanwhile may be newer than the answer.
     const shownBefore = [...offers.cards.keys()];
+    livePanel.snapshotRequested();
     /** @type {{ offers: LiveOffer[] }} */
     const current = await api.get(`${base}/offers`);
+    livePanel.replace(
+      current.offers.map(({ routingId, type, visitor, stage, offeredAt, expiresAt }) => ({
+        routingId,
+        type,
+        visitor,
+        offers: [{ repId, stage, offeredAt, expiresAt }],
+      })),
+    );
     const live = new Set(current.offers.map((offer) => offer.routingId));
     for (const offer of current.offers) showOffer(offer);
     for (const routingId of shownBefore) if (!live.has(routingId)) offers.remove(routingId);
@@ -119,6 +142,8 @@ export function startRepView(api, repId, onRefused) {
 
   /** @param {import('./event-stream.js').StreamEvent} event */
   const onEvent = (event) => {
+    // An offer of theirs that ended leaves the panel: the rest of its routing is not theirs to see.
+    if (livePanel.apply(event)) livePanel.dropEmpty();
     const data = JSON.parse(event.data);
     if (event.type === 'offer.created') {
       showOffer(data);
@@ -184,8 +209,10 @@ export function startRepView(api, repId, onRefused) {
   return () => {
     stream.close();
     offers.stop();
+    livePanel.stop();
+    stopWhy();
     presenceSwitch.onclick = null;
-    for (const id of ['rep-message', 'offers', 'conversations', 'rep-announcer'])
+    for (const id of ['rep-message', 'offers', 'conversations', 'rep-announcer', 'rep-live-routings'])
       byId(id, HTMLElement).replaceChildren();
   };
 }

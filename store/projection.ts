@@ -37,7 +37,7 @@ export interface AppliedRoutingChange {
 }
 
 /** The visitor a routing was started with, from its row; rows written before it was stored hold only its id. */
-function visitorOf(row: { visitor: string | null; visitor_id: string }): Visitor {
+export function visitorOf(row: { visitor: string | null; visitor_id: string }): Visitor {
   return row.visitor === null ? { id: row.visitor_id } : (JSON.parse(row.visitor) as Visitor);
 }
 

@@ -48,18 +48,15 @@ export async function appendRepEvents(db: Writer, events: readonly NewRepEvent[]
   for (const chunk of rowChunks(rows)) await db.insertInto('rep_events').values(chunk).execute();
 }
 
-/** Events for `repIds` after `afterId`, oldest first. */
-export async function repEventsAfter(
-  db: Db,
-  repIds: readonly string[],
-  afterId: number,
-  limit = 500,
-): Promise<RepEvent[]> {
-  if (repIds.length === 0) return [];
-  const rows = [];
-  // Each slice's first `limit` events hold the first `limit` of all of them.
-  for (const slice of slices(repIds)) {
-    const sliceRows = await db
+/** Every rep's events, for the admins' live panel (api/routes/live.ts). A symbol: any string may be a rep's id. */
+export const ALL_REPS: unique symbol = Symbol('all reps');
+export type RepScope = readonly string[] | typeof ALL_REPS;
+
+/** Events for `repIds` (or every rep's) after `afterId`, oldest first. */
+export async function repEventsAfter(db: Db, repIds: RepScope, afterId: number, limit = 500): Promise<RepEvent[]> {
+  if (repIds !== ALL_REPS && repIds.length === 0) return [];
+  const eventsAfter = () =>
+    db
       .selectFrom('rep_events')
       // The visitor is stored once per routing: offer events carry it only as read.
       .leftJoin('routings', (join) =>
@@ -67,13 +64,15 @@ export async function repEventsAfter(
       )
       .selectAll('rep_events')
       .select(['routings.visitor', 'routings.visitor_id'])
-      .where('rep_events.rep_id', 'in', slice)
       .where('rep_events.id', '>', afterId)
       .orderBy('rep_events.id')
-      .limit(limit)
-      .execute();
-    rows.push(...sliceRows);
-  }
+      .limit(limit);
+  const rows = [];
+  if (repIds === ALL_REPS) rows.push(...(await eventsAfter().execute()));
+  // Each slice's first `limit` events hold the first `limit` of all of them.
+  else
+    for (const slice of slices(repIds))
+      rows.push(...(await eventsAfter().where('rep_events.rep_id', 'in', slice).execute()));
   if (rows.length > limit) rows.sort((a, b) => Number(a.id) - Number(b.id)).splice(limit);
   return rows.map((row) => ({
     id: Number(row.id),
@@ -105,23 +104,19 @@ export async function latestRepEventId(db: Db): Promise<number> {
 }
 
 /**
- * What a stream that last saw event `afterId` has missed of `repId`'s events: whether that event is still stored
- * (retention removes old ones, and an id from elsewhere names none), and the times of the first `limit` missed.
+ * What a stream that last saw event `afterId` has missed of `repId`'s events (or every rep's): whether that event is
+ * still stored (retention removes old ones, and an id from elsewhere names none), and the times of the first `limit`
+ * missed.
  */
 export async function missedRepEvents(
   db: Db,
-  repId: string,
+  repId: string | typeof ALL_REPS,
   afterId: number,
   limit: number,
 ): Promise<{ cursorStored: boolean; missedAt: string[] }> {
   const cursor = await db.selectFrom('rep_events').select('id').where('id', '=', afterId).executeTakeFirst();
-  const missed = await db
-    .selectFrom('rep_events')
-    .select('created_at')
-    .where('rep_id', '=', repId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  let query = db.selectFrom('rep_events').select('created_at').where('id', '>', afterId);
+  if (repId !== ALL_REPS) query = query.where('rep_id', '=', repId);
+  const missed = await query.orderBy('id').limit(limit).execute();
   return { cursorStored: cursor !== undefined, missedAt: missed.map((row) => row.created_at) };
 }

@@ -5,6 +5,7 @@ import { connectionsOperations } from './connections';
 import { directoryOperations } from './directory';
 import { eventsOperations } from './events';
 import { integrationsOperations } from './integrations';
+import { liveOperations } from './live';
 import { outboundTrackingOperations } from './outbound-tracking';
 import { reportsOperations } from './reports';
 import { repsOperations } from './reps';
@@ -22,6 +23,7 @@ export const operations: readonly AnyOperation[] = [
   ...visitorsOperations,
   ...repsOperations,
   ...eventsOperations,
+  ...liveOperations,
   ...integrationsOperations,
   ...outboundTrackingOperations,
   ...webhooksOperations,

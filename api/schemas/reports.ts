@@ -18,7 +18,7 @@ const routingStatuses = [
 ] as const;
 
 /** An empty or blank value is refused rather than read as 0 (what Number('') gives). */
-const queryInteger = (min: number, max: number) =>
+export const queryInteger = (min: number, max: number) =>
   z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value),
     z.coerce.number().int().min(min).max(max),
