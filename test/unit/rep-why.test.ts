@@ -41,7 +41,15 @@ describe('whyForRep', () => {
         stage('fallback_1', [{ userId: 'ann', eligible: false, reason: 'already_tried' }]),
       ],
       offers: [
-        { repId: 'ann', stage: 'route_to', offeredAt: at, expiresAt: later, endedAt: later, result: 'timed_out' },
+        {
+          repId: 'ann',
+          stage: 'route_to',
+          decidedBy: 'first_available',
+          offeredAt: at,
+          expiresAt: later,
+          endedAt: later,
+          result: 'timed_out',
+        },
       ],
     });
     assert.deepEqual(whyForRep(state, 'ann'), {
