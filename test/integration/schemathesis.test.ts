@@ -26,6 +26,12 @@ const EXCLUDED: { path: string; reason: string }[] = [
       'a Server-Sent Events stream never ends, so every case would wait out the request timeout; ' +
       'rep-events.test.ts and rep-event-bounds.test.ts test it',
   },
+  {
+    path: '/v1/live/events',
+    reason:
+      'the same never-ending stream (api/rep-event-stream.ts) over every rep: live-and-why.test.ts tests it, and ' +
+      'rep-event-bounds.test.ts the bounds it shares',
+  },
 ];
 
 const MAX_EXAMPLES_PER_OPERATION = 25;
