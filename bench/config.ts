@@ -24,7 +24,16 @@ const list = (name: string, fallback: number[]): number[] => {
   return values;
 };
 
-export const phaseNames = ['latency', 'accept', 'cost', 'throughput', 'matching', 'fairness', 'memory'] as const;
+export const phaseNames = [
+  'latency',
+  'accept',
+  'cost',
+  'throughput',
+  'matching',
+  'fairness',
+  'memory',
+  'traffic',
+] as const;
 export type PhaseName = (typeof phaseNames)[number];
 
 function phases(): Set<PhaseName> {
@@ -92,6 +101,32 @@ export function loadBenchConfig() {
     openRoutings: list('BENCH_OPEN_ROUTINGS', [1000]),
     /** Routing starts in flight at once when opening many routings: more only queues up in the dev server's store. */
     startConcurrency: int('BENCH_START_CONCURRENCY', 16),
+    /**
+     * The website traffic model (bench/figures/traffic.ts): every landing a pounce routing to a team of
+     * `trafficTeam` reps (first available), `chatShare` of the visitors ask to chat `chatAfterMs` later (an inbound
+     * routing that supersedes the pounce), `acceptShare` of those chats are accepted, the rest time out.
+     */
+    trafficTeam: int('BENCH_TRAFFIC_TEAM', 20),
+    chatShare: share('BENCH_CHAT_SHARE', 0.1),
+    acceptShare: share('BENCH_ACCEPT_SHARE', 0.5),
+    chatAfterMs: int('BENCH_CHAT_AFTER_MS', 1000),
+    /** Offer timeouts: a pounce's (its window: it expires after) and a chat's (then the meeting booker). */
+    pounceTimeoutSeconds: int('BENCH_POUNCE_TIMEOUT_SECONDS', 10),
+    chatTimeoutSeconds: int('BENCH_CHAT_TIMEOUT_SECONDS', 5),
+    /** Landing rates stepped up to find the sustained one (trigger-to-offer p99 within BENCH_STEP_P99_MS). */
+    trafficSteps: list('BENCH_TRAFFIC_STEPS', [2, 5, 10, 20, 40]),
+    trafficStepSeconds: int('BENCH_TRAFFIC_STEP_SECONDS', 10),
+    /** Team sizes (reps per offer) compared at one landing rate, `trafficTeamRate` landings/s. */
+    repsPerOffer: list('BENCH_REPS_PER_OFFER', [5, 20, 100]),
+    trafficTeamRate: int('BENCH_TRAFFIC_TEAM_RATE', 4),
+    /**
+     * Open pounce routings (offers standing all day) to read memory and offer latency at, the latter from a probe of
+     * `probeRate` landings/s for `probeSeconds`. The issue's 1,000,10,000,50,000 takes well over the few minutes of
+     * the default run (opening runs at the sustained start rate, 20 offers each): set it for a sizing run.
+     */
+    openPounce: list('BENCH_OPEN_POUNCE', [1000]),
+    probeRate: int('BENCH_PROBE_RATE', 2),
+    probeSeconds: int('BENCH_PROBE_SECONDS', 5),
     /** Profile the worker and API processes (`node --cpu-prof`) and print where their CPU time went. */
     cpuProfile: process.env.BENCH_CPU_PROF === '1',
     keepData: process.env.BENCH_KEEP_DATA === '1',

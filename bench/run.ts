@@ -16,6 +16,7 @@ import { measureFairness } from './figures/fairness';
 import { measureMemory } from './figures/memory';
 import { measureRuleMatching } from './figures/rule-matching';
 import { measureThroughput } from './figures/throughput';
+import { measureTraffic } from './figures/traffic';
 import { measureLightLoad, measureLightLoadAllInOne, measureModerateLoad } from './figures/trigger-to-offer';
 import { startFloor } from './floor/floor-process';
 import { exitOnInterrupt, stopOnInterrupt } from './interrupt';
@@ -101,6 +102,8 @@ async function measureService(config: BenchConfig, results: BenchResults, cpuPro
       if (run('fairness')) results.fairness = await phase(results, 'fairness', () => measureFairness(ctx));
       const open = results.fairness?.routings ?? 0;
       if (run('memory')) results.memory = await phase(results, 'memory', () => measureMemory(ctx, open));
+      // Last: the pounce routings it opens stay open, and would weigh on every figure after it.
+      if (run('traffic')) results.traffic = await phase(results, 'traffic', () => measureTraffic(ctx));
     } finally {
       await floor.stop();
     }

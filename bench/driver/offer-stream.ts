@@ -13,7 +13,12 @@ export interface OfferStream {
   close(): void;
 }
 
-export function openOfferStream(baseUrl: string, rep: Rep): OfferStream {
+/** `onOffer` is told of each routing's first offer.created as it arrives. */
+export function openOfferStream(
+  baseUrl: string,
+  rep: Rep,
+  onOffer?: (routingId: string, arrivedAt: number) => void,
+): OfferStream {
   const arrivedAt = new Map<string, number>();
   const writtenAt = new Map<string, number>();
   const source = new EventSource(`${baseUrl}/v1/reps/${rep.id}/events`, {
@@ -29,6 +34,7 @@ export function openOfferStream(baseUrl: string, rep: Rep): OfferStream {
     if (arrivedAt.has(routingId)) return;
     arrivedAt.set(routingId, at);
     writtenAt.set(routingId, Date.parse(written));
+    onOffer?.(routingId, at);
   });
   const opened = new Promise<void>((resolve, reject) => {
     source.onopen = () => resolve();

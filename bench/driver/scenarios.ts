@@ -17,13 +17,13 @@ export interface BenchReps {
   fair: Rep[];
 }
 
-interface ScenarioRule {
+export interface ScenarioRule {
   reps: number;
   distribution: 'first_available' | 'round_robin';
   offerTimeoutSeconds: number;
 }
 
-export function visitorFor(scenario: Scenario, routingId: string) {
+export function visitorFor(scenario: string, routingId: string) {
   return {
     id: `v-${routingId}`,
     email: `visitor-${routingId}@bigco.example`,
@@ -39,27 +39,31 @@ export function routingRequest(scenario: Scenario, routingId: string) {
   return { routingId, type: 'inbound', visitor: visitorFor(scenario, routingId) };
 }
 
-async function createRepsAndRule(
-  http: JsonHttp,
-  admin: string,
-  scenario: Scenario,
-  rule: ScenarioRule,
-): Promise<Rep[]> {
-  const ids = Array.from({ length: rule.reps }, (_, index) => `${scenario}-${index + 1}`);
+/** Reps `<prefix>-1` to `<prefix>-<count>`, available, each with a token of their own. */
+export async function createReps(http: JsonHttp, admin: string, prefix: string, count: number): Promise<Rep[]> {
   const reps: Rep[] = [];
-  for (const id of ids) {
+  for (let index = 1; index <= count; index++) {
+    const id = `${prefix}-${index}`;
     const user = { name: id, email: `${id}@acme.example`, status: 'available' };
     expectStatus(`PUT user ${id}`, await http.request('PUT', `/v1/users/${id}`, admin, user), 200, 201);
     const minted = await http.request<{ token: string }>('POST', `/v1/users/${id}/tokens`, admin);
     reps.push({ id, token: expectStatus(`token for ${id}`, minted, 201).token });
   }
-  const group = { name: scenario, members: ids };
-  expectStatus(
-    `PUT group ${scenario}`,
-    await http.request('PUT', `/v1/groups/bench-${scenario}`, admin, group),
-    200,
-    201,
-  );
+  return reps;
+}
+
+/** Group `bench-<name>` of `reps`, and a rule routing visitors whose `fields.benchScenario` is `scenario` to it. */
+export async function createGroupRule(
+  http: JsonHttp,
+  admin: string,
+  scenario: string,
+  group: { name: string; reps: readonly Rep[] },
+  rule: Omit<ScenarioRule, 'reps'>,
+): Promise<void> {
+  const groupId = `bench-${group.name}`;
+  const members = group.reps.map((rep) => rep.id);
+  const put = await http.request('PUT', `/v1/groups/${groupId}`, admin, { name: group.name, members });
+  expectStatus(`PUT group ${groupId}`, put, 200, 201);
   const body = {
     name: `bench ${scenario}`,
     criteria: {
@@ -73,12 +77,22 @@ async function createRepsAndRule(
         { field: 'utm.source', op: 'equals', value: 'google' },
       ],
     },
-    routeTo: { groups: [`bench-${scenario}`] },
+    routeTo: { groups: [groupId] },
     distribution: rule.distribution,
     offerTimeoutSeconds: rule.offerTimeoutSeconds,
     meetingBooker: { enabled: true },
   };
   expectStatus(`POST rule ${scenario}`, await http.request('POST', '/v1/rules', admin, body), 201);
+}
+
+async function createRepsAndRule(
+  http: JsonHttp,
+  admin: string,
+  scenario: Scenario,
+  rule: ScenarioRule,
+): Promise<Rep[]> {
+  const reps = await createReps(http, admin, scenario, rule.reps);
+  await createGroupRule(http, admin, scenario, { name: scenario, reps }, rule);
   return reps;
 }
 

@@ -39,7 +39,7 @@ function gauge(metrics: string, name: string): number {
   return Number(metrics.match(new RegExp(`^${name} (\\S+)`, 'm'))?.[1] ?? Number.NaN);
 }
 
-async function serviceMemory(service: BenchContext['service']['worker']): Promise<ProcessMemory> {
+export async function serviceMemory(service: BenchContext['service']['worker']): Promise<ProcessMemory> {
   const metrics = await (await fetch(`${service.url}/metrics`)).text();
   return {
     ...procMemory(service.pid),
@@ -49,7 +49,7 @@ async function serviceMemory(service: BenchContext['service']['worker']): Promis
 }
 
 /** Temporal's memory: the dev server's, or the sum over the cluster's services (each peak its own). */
-function temporalMemory(service: BenchContext['service']): ProcessMemory {
+export function temporalMemory(service: BenchContext['service']): ProcessMemory {
   const each = service.temporalProcesses().map(({ name, pid }) => {
     if (pid === undefined) throw new Error(`${name} is not running`);
     return procMemory(pid);

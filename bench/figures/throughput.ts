@@ -88,29 +88,39 @@ async function stepUp(
     return outcome;
   };
   try {
-    // Step up while it keeps up, so its capacity shows even when latency misses the limit early.
-    let best = 0;
-    let keptUpRate = 0;
-    let worst: number | undefined;
-    for (const rate of config.steps) {
-      const outcome = await runStep(rate);
-      if (outcome.sustained) best = rate;
-      else worst ??= rate;
-      if (!outcome.keptUp) break;
-      keptUpRate = rate;
-    }
-    for (let refine = 0; refine < config.refineSteps && worst !== undefined; refine++) {
-      const rate = Math.round((best + worst) / 2);
-      if (rate === best || rate === worst) break;
-      const outcome = await runStep(rate);
-      if (outcome.sustained) best = rate;
-      else worst = rate;
-      if (outcome.keptUp) keptUpRate = Math.max(keptUpRate, rate);
-    }
-    return { steps, sustainedRate: best, keptUpRate };
+    return { steps, ...(await searchSustainedRate(config, runStep)) };
   } finally {
     await driver.stop();
   }
+}
+
+/**
+ * Steps the rate up through `config.steps` while each step keeps up, so capacity shows even when latency misses the
+ * limit early, then bisects between the last sustained rate and the first that was not (`config.refineSteps` times).
+ */
+export async function searchSustainedRate(
+  config: { steps: readonly number[]; refineSteps: number },
+  runStep: (rate: number) => Promise<{ sustained: boolean; keptUp: boolean }>,
+): Promise<{ sustainedRate: number; keptUpRate: number }> {
+  let best = 0;
+  let keptUpRate = 0;
+  let worst: number | undefined;
+  for (const rate of config.steps) {
+    const outcome = await runStep(rate);
+    if (outcome.sustained) best = rate;
+    else worst ??= rate;
+    if (!outcome.keptUp) break;
+    keptUpRate = rate;
+  }
+  for (let refine = 0; refine < config.refineSteps && worst !== undefined; refine++) {
+    const rate = Math.round((best + worst) / 2);
+    if (rate === best || rate === worst) break;
+    const outcome = await runStep(rate);
+    if (outcome.sustained) best = rate;
+    else worst = rate;
+    if (outcome.keptUp) keptUpRate = Math.max(keptUpRate, rate);
+  }
+  return { sustainedRate: best, keptUpRate };
 }
 
 /** The floor first: its sustained rate also sets the moderate load's rate. */

@@ -5,6 +5,7 @@ import type { FairnessResult } from '../figures/fairness';
 import type { MemoryResult } from '../figures/memory';
 import type { MatchingCase } from '../figures/rule-matching';
 import type { ThroughputResult } from '../figures/throughput';
+import type { TrafficResult } from '../figures/traffic';
 import type { LightLatency, ModerateLatency } from '../figures/trigger-to-offer';
 
 export interface BenchResults {
@@ -20,6 +21,8 @@ export interface BenchResults {
   matching?: MatchingCase[];
   fairness?: FairnessResult;
   memory?: MemoryResult;
+  /** The website traffic model: measured last, as its open pounce routings stay open. */
+  traffic?: TrafficResult;
   /** What the service ran on, e.g. "dev server, SQLite" or "local cluster, PostgreSQL". */
   layout?: string;
   /** Phases that failed, with why: their rows are missing from the table. */

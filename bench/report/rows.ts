@@ -4,6 +4,7 @@ import type { MatcherFigure } from '../figures/rule-matching';
 import { summarize } from '../stats';
 import { count, medP99, mib, micros, ms, times } from './format';
 import type { BenchResults } from './results';
+import { trafficDetailLines, trafficRows } from './traffic-rows';
 
 export interface Row {
   figure: string;
@@ -165,6 +166,7 @@ export function buildRows(results: BenchResults): Row[] {
     ...costRows(results),
     ...fairnessRow(results),
     ...memoryRows(results),
+    ...trafficRows(results),
   ];
 }
 
@@ -258,5 +260,6 @@ export function detailLines(results: BenchResults): string[] {
         'live in the workflow thread, outside the main-thread heap',
     );
   }
+  lines.push(...trafficDetailLines(results));
   return lines;
 }
