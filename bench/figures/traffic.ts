@@ -27,7 +27,10 @@ export interface TrafficStep {
   errors: string[];
   keptUp: boolean;
   sustained: boolean;
-  /** CPU ms per landing from its start until its routings ended (pounce expiry, chat timeout); absent for probes. */
+  /**
+   * CPU ms per landing from its start until its routings ended (pounce expiry, chat timeout), less what each process
+   * spends idle in that time (`idleCpuMsPerSecond`); absent for probes.
+   */
   cpuMsPerLanding?: CpuSnapshot;
 }
 
@@ -42,6 +45,8 @@ export interface OpenLevel {
 
 export interface TrafficResult {
   teamSize: number;
+  /** CPU ms each process spends per second with no load: the background cost subtracted from each step's. */
+  idleCpuMsPerSecond: CpuSnapshot;
   model: { chatShare: number; acceptShare: number; chatAfterMs: number; pounceTimeout: number; chatTimeout: number };
   steps: TrafficStep[];
   sustainedRate: number;
@@ -54,6 +59,29 @@ export interface TrafficResult {
 const DRAIN_MS = 5_000;
 
 type Pids = { worker: number; api: number; temporal: number[] };
+
+const IDLE_SECONDS = 5;
+
+/** CPU ms per second each process spends with no routings arriving (timers, polls, the SSE safety-net poll). */
+async function idleCpu(pids: Pids): Promise<CpuSnapshot> {
+  const before = cpuSnapshot(pids);
+  await sleep(IDLE_SECONDS * 1000);
+  return cpuMsPer(before, cpuSnapshot(pids), IDLE_SECONDS);
+}
+
+/** CPU ms per landing between two snapshots `elapsedMs` apart, less the idle processes' own. */
+function cpuPerLanding(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  elapsedMs: number,
+  idle: CpuSnapshot,
+  landings: number,
+) {
+  const used = cpuMsPer(before, after, 1);
+  const less = (key: keyof CpuSnapshot) =>
+    Math.max(0, used[key] - (idle[key] * elapsedMs) / 1000) / Math.max(1, landings);
+  return { worker: less('worker'), api: less('api'), temporal: less('temporal'), bench: less('bench') };
+}
 
 async function createTeam(ctx: BenchContext, name: string, size: number, pounceTimeout: number): Promise<Team> {
   const { http, service, config } = ctx;
@@ -79,7 +107,7 @@ async function openDriver(ctx: BenchContext, team: Team): Promise<TrafficDriver>
 }
 
 /**
- * `rate` landings per second for `seconds`, open-loop. With `pids`, waits until the step's routings have ended
+ * `rate` landings per second for `seconds`, open-loop. With `cpu`, waits until the step's routings have ended
  * (pounces expired, unanswered chats timed out) and charges the CPU used since its start to its landings.
  */
 async function trafficStep(
@@ -88,10 +116,11 @@ async function trafficStep(
   rate: number,
   seconds: number,
   label: string,
-  pids?: Pids,
+  cpu?: { pids: Pids; idle: CpuSnapshot },
 ): Promise<TrafficStep> {
   const { config } = ctx;
-  const cpuBefore = pids && cpuSnapshot(pids);
+  const startedAt = now();
+  const cpuBefore = cpu && cpuSnapshot(cpu.pids);
   const landings: Promise<Awaited<ReturnType<TrafficDriver['land']>>>[] = [];
   const achievedRate = await paced(rate, seconds, (index) => landings.push(driver.land(`${label}-${index}`, index)));
   const lastLandingAt = now();
@@ -99,11 +128,12 @@ async function trafficStep(
   const traces = await Promise.all(landings);
   clearTimeout(deadline);
   let cpuMsPerLanding: CpuSnapshot | undefined;
-  if (pids && cpuBefore) {
+  if (cpu && cpuBefore) {
     const routingsEnd = Math.max(config.pounceTimeoutSeconds, config.chatAfterMs / 1000 + config.chatTimeoutSeconds);
     const wait = lastLandingAt + routingsEnd * 1000 + 2_000 - now();
     if (wait > 0) await sleep(wait);
-    cpuMsPerLanding = cpuMsPer(cpuBefore, cpuSnapshot(pids), traces.length);
+    const cpuAfter = cpuSnapshot(cpu.pids);
+    cpuMsPerLanding = cpuPerLanding(cpuBefore, cpuAfter, now() - startedAt, cpu.idle, traces.length);
   }
   const numbers = (values: (number | undefined)[]) => values.filter((value): value is number => value !== undefined);
   const pounceOfferMs = numbers(traces.map((trace) => trace.pounceOfferMs));
@@ -168,6 +198,9 @@ export async function measureTraffic(ctx: BenchContext): Promise<TrafficResult> 
     teams.set(size, await createTeam(ctx, `site${size}`, size, config.pounceTimeoutSeconds));
   }
   const mainTeam = teams.get(config.trafficTeam) as Team;
+  ctx.log(`traffic: ${IDLE_SECONDS} s idle, to take the processes' background CPU out of the figures`);
+  const idleCpuMsPerSecond = await idleCpu(pids);
+  const cpu = { pids, idle: idleCpuMsPerSecond };
   const describe = `${config.trafficTeam} reps, ${config.chatShare * 100}% chat, ${config.acceptShare * 100}% of those accepted`;
 
   const steps: TrafficStep[] = [];
@@ -178,7 +211,7 @@ export async function measureTraffic(ctx: BenchContext): Promise<TrafficResult> 
       { steps: config.trafficSteps, refineSteps: config.refineSteps },
       async (rate) => {
         ctx.log(`traffic: ${rate} landings/s for ${config.trafficStepSeconds} s (${describe})`);
-        const step = await trafficStep(ctx, main, rate, config.trafficStepSeconds, `land-${rate}`, pids);
+        const step = await trafficStep(ctx, main, rate, config.trafficStepSeconds, `land-${rate}`, cpu);
         steps.push(step);
         return step;
       },
@@ -193,7 +226,7 @@ export async function measureTraffic(ctx: BenchContext): Promise<TrafficResult> 
     const driver = await openDriver(ctx, teams.get(reps) as Team);
     try {
       const label = `size-${reps}`;
-      const step = await trafficStep(ctx, driver, config.trafficTeamRate, config.trafficStepSeconds, label, pids);
+      const step = await trafficStep(ctx, driver, config.trafficTeamRate, config.trafficStepSeconds, label, cpu);
       bySize.push({ reps, step });
     } finally {
       driver.close();
@@ -228,6 +261,7 @@ export async function measureTraffic(ctx: BenchContext): Promise<TrafficResult> 
   }
   return {
     teamSize: config.trafficTeam,
+    idleCpuMsPerSecond,
     model: {
       chatShare: config.chatShare,
       acceptShare: config.acceptShare,
