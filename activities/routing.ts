@@ -16,10 +16,12 @@ import { routingRow } from '../domain/routing-row';
 import type { Target } from '../domain/rules';
 import { planStages } from '../domain/stage-plan';
 import type { Visitor } from '../domain/visitor';
+import { startOfLocalDay } from '../domain/working-hours';
 import type { Db } from '../store/database';
-import { targetUserIds, userIdsByEmail, usersByIds } from '../store/directory';
+import { targetUserIds, userIdsByEmail, usersByIds, workingHoursByUser } from '../store/directory';
 import {
   activeConversationCounts,
+  conversationsStartedSince,
   lastConversationTimes,
   openPounceRoutingIds,
   type RoutingProjectionChange,
@@ -41,21 +43,32 @@ export interface RoutingStart extends RuleMatch {
 export function createRoutingReads(db: Db) {
   /**
    * The people a stage names (by target, or by email for owner stages), each with whether they may be offered
-   * now and why not. Emails that belong to no user come back as `unknown_user` under the email itself.
+   * at `at` (the routing's clock; now when absent) and why not. Emails that belong to no user come back as
+   * `unknown_user` under the email itself.
    */
   async function resolveStage({
     target,
     emails = [],
     alreadyTried,
+    at = new Date().toISOString(),
   }: {
     target?: Target;
     emails?: string[];
     alreadyTried: string[];
+    at?: string;
   }): Promise<Candidate[]> {
     const byEmail = await userIdsByEmail(db, emails);
     const ids = [...new Set([...(target ? await targetUserIds(db, target) : []), ...byEmail.values()])];
     const [users, activeConversations] = await Promise.all([usersByIds(db, ids), activeConversationCounts(db, ids)]);
-    const assessed = assessCandidates(ids, { users, activeConversations }, new Set(alreadyTried));
+    const workingHours = await workingHoursByUser(db, users);
+    // A daily cap counts from the start of the rep's day in their (first) working hours' zone, UTC without any.
+    const capped = [...users.values()].filter((user) => user.dailyAcceptCap !== null);
+    const acceptedToday = await conversationsStartedSince(
+      db,
+      new Map(capped.map((user) => [user.id, startOfLocalDay(at, workingHours.get(user.id)?.[0]?.timeZone ?? 'UTC')])),
+    );
+    const directory = { users, activeConversations, workingHours, acceptedToday, at };
+    const assessed = assessCandidates(ids, directory, new Set(alreadyTried));
     const unknownEmails = emails.filter((email) => !byEmail.has(email.toLowerCase()));
     return [
       ...assessed,
@@ -70,11 +83,18 @@ export function createRoutingReads(db: Db) {
   async function rankLeastBusy({
     repIds,
     alreadyTried,
+    at,
   }: {
     repIds: string[];
     alreadyTried: string[];
+    /** The routing's clock, as for resolveStage. */
+    at?: string;
   }): Promise<{ candidates: Candidate[]; order: RepLoad[] }> {
-    const candidates = await resolveStage({ target: { users: repIds, groups: [], allUsers: false }, alreadyTried });
+    const candidates = await resolveStage({
+      target: { users: repIds, groups: [], allUsers: false },
+      alreadyTried,
+      ...(at !== undefined && { at }),
+    });
     const eligible = candidates.filter((candidate) => candidate.eligible).map((candidate) => candidate.userId);
     const [users, active, last] = await Promise.all([
       usersByIds(db, eligible),
@@ -184,7 +204,7 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
       if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
-      const candidates = await reads.resolveStage({ target: first.source.target, alreadyTried: [] });
+      const candidates = await reads.resolveStage({ target: first.source.target, alreadyTried: [], at: startedAt });
       // Shown from here, the offers are one local activity sooner; the workflow records the same ones.
       const offers = firstOffersShownAtStart(rule, { name: first.name, candidates }, startedAt);
       const shown = offers.map((offer) => offer.repId);
@@ -202,6 +222,14 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
         );
       }
       return { ruleSetVersion: version, rule, pounceRoutingIds, firstStage: { name: first.name, candidates, shown } };
+    },
+
+    /**
+     * Ends a conversation nobody ended in time (workflows/end-idle-conversation.ts), freeing its rep's capacity.
+     * False when it had ended already.
+     */
+    endIdleConversation({ routingId, endedAt }: { routingId: string; endedAt: string }): Promise<boolean> {
+      return rows.endConversation(routingId, endedAt);
     },
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */

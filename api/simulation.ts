@@ -2,7 +2,7 @@
 // Uses the very activities and planning code the workflow uses, and starts nothing.
 
 import type { Activities } from '../activities';
-import { outcomeWithoutAccept } from '../domain/outcome';
+import { bookableUserIds, outcomeWithoutAccept } from '../domain/outcome';
 import type { RepLoad, RotationShare } from '../domain/rotation';
 import { rotationKey } from '../domain/rotation';
 import type { Candidate, PlannedStage, RoutingType } from '../domain/routing';
@@ -24,6 +24,8 @@ export interface OfferOrder {
 
 export interface Simulation {
   ruleSetVersion: number;
+  /** The instant working hours and daily caps were judged at. */
+  at: string;
   rule: { id: string; name: string; distribution: string; offerTimeoutSeconds: number } | null;
   stages: {
     name: string;
@@ -45,10 +47,11 @@ async function offerOrder(
   rule: Rule,
   stage: PlannedStage,
   eligible: string[],
+  at: string,
 ): Promise<OfferOrder> {
   const decidedBy = rule.distribution;
   if (decidedBy === 'least_busy') {
-    const { order } = await activities.rankLeastBusy({ repIds: eligible, alreadyTried: [] });
+    const { order } = await activities.rankLeastBusy({ repIds: eligible, alreadyTried: [], at });
     return { decidedBy, order: order.map((load) => load.repId), loads: order };
   }
   if (decidedBy === 'round_robin') {
@@ -56,7 +59,7 @@ async function offerOrder(
     const turn = await activities.peekRotationTurn({
       rotationKey: rotationKey(rule.id, stage.name),
       period: rule.rotationResets,
-      at: new Date().toISOString(),
+      at,
       eligible: eligible.map((repId) => ({ repId, weight: weights[repId] ?? 1 })),
     });
     return { decidedBy, order: turn.order, shares: turn.shares };
@@ -66,13 +69,15 @@ async function offerOrder(
 
 export async function simulateRouting(
   activities: SimulationActivities,
-  request: { type: RoutingType; visitor: Visitor },
+  request: { type: RoutingType; visitor: Visitor; at?: string | undefined },
 ): Promise<Simulation> {
+  const at = (request.at === undefined ? new Date() : new Date(request.at)).toISOString();
   const match = await activities.matchRule({ visitor: request.visitor });
   const { rule } = match;
   if (!rule) {
     return {
       ruleSetVersion: match.ruleSetVersion,
+      at,
       rule: null,
       stages: [],
       outcomeIfNobodyAccepts: 'no_match',
@@ -82,7 +87,7 @@ export async function simulateRouting(
   const tried = new Set<string>();
   const stages: Simulation['stages'] = [];
   for (const stage of planStages(rule, request.visitor)) {
-    const { candidates, identifiedBy } = await stageCandidates(activities, stage, request.visitor, [...tried]);
+    const { candidates, identifiedBy } = await stageCandidates(activities, stage, request.visitor, [...tried], at);
     const eligible = candidates.filter((candidate) => candidate.eligible);
     for (const candidate of eligible) tried.add(candidate.userId);
     stages.push({
@@ -97,6 +102,7 @@ export async function simulateRouting(
               rule,
               stage,
               eligible.map((candidate) => candidate.userId),
+              at,
             ),
           }),
     });
@@ -104,11 +110,12 @@ export async function simulateRouting(
   const { outcome, meetingBookerUserIds } = outcomeWithoutAccept({
     type: request.type,
     meetingBookerEnabled: rule.meetingBooker.enabled,
-    firstStageUserIds: (stages[0]?.candidates ?? []).filter((c) => c.reason !== 'unknown_user').map((c) => c.userId),
+    firstStageUserIds: bookableUserIds(stages[0]?.candidates ?? []),
     anyOfferMade: tried.size > 0,
   });
   return {
     ruleSetVersion: match.ruleSetVersion,
+    at,
     rule: {
       id: rule.id,
       name: rule.name,

@@ -10,7 +10,10 @@ const reasons = /** @type {Record<string, string>} */ ({
   not_chat_user: 'not a chat user',
   away: 'away',
   offline: 'offline',
+  no_working_hours: 'has no working hours',
+  outside_hours: 'outside working hours',
   at_capacity: 'at capacity',
+  at_daily_cap: 'at daily cap of accepted offers',
   already_tried: 'already offered in an earlier stage',
 });
 

@@ -2,11 +2,39 @@
 // Admin: the reps and groups tables, their add-or-update forms, and minting a rep's sign-in token.
 import { segment } from './api.js';
 import { byId, controlValue, h, replaceChildren, whileBusy } from './dom.js';
-import { clearErrors, listField, requiredId, showErrors } from './field-errors.js';
+import { clearErrors, listField, parseJsonField, requiredId, showErrors } from './field-errors.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./types.js').User} User */
 /** @typedef {import('./types.js').Group} Group */
+/** @typedef {import('../domain/working-hours').WorkingHours} WorkingHours */
+
+/**
+ * A schedule in a table cell: its zone and weekly hours, and how many dated exceptions it has.
+ * @param {WorkingHours} hours
+ */
+function hoursSummary(hours) {
+  const days = Object.entries(hours.weekly)
+    .filter(([, intervals]) => intervals.length > 0)
+    .map(([day, intervals]) => `${day} ${intervals.map(({ start, end }) => `${start}–${end}`).join(', ')}`);
+  const exceptions = hours.exceptions.length > 0 ? `; ${hours.exceptions.length} exception(s)` : '';
+  return `${hours.timeZone}: ${days.join('; ') || 'no weekly hours'}${exceptions}`;
+}
+
+/** The form input holding each field of a rep, by the field's first segment. */
+const userInputs = /** @type {Record<string, string>} */ ({
+  id: 'user-id',
+  name: 'user-name',
+  email: 'user-email',
+  status: 'user-status',
+  capacity: 'user-capacity',
+  workingHours: 'user-hours',
+  dailyAcceptCap: 'user-daily-cap',
+  awayAfterMissedOffers: 'user-away-after',
+});
+
+/** @param {string} text empty for none */
+const optionalNumber = (text) => (text.trim() === '' ? null : Number(text.trim()));
 
 /**
  * @param {Api} api
@@ -61,11 +89,14 @@ export function startDirectory(api, say) {
           h('td', {}, user.email),
           h('td', {}, user.status, user.chatUser ? '' : ' (not a chat user)'),
           h('td', {}, user.capacity ?? 'no limit'),
+          h('td', {}, user.workingHours ? hoursSummary(user.workingHours) : "their groups' hours, or always"),
+          h('td', {}, user.dailyAcceptCap ?? 'none'),
+          h('td', {}, user.awayAfterMissedOffers ?? 'never'),
           h('td', {}, mintButton(user)),
         ),
       ),
     );
-    if (users.length === 0) repsBody.append(h('tr', {}, h('td', { colspan: 6 }, 'No reps yet.')));
+    if (users.length === 0) repsBody.append(h('tr', {}, h('td', { colspan: 9 }, 'No reps yet.')));
     replaceChildren(
       groupsBody,
       ...groups.map((group) =>
@@ -75,35 +106,32 @@ export function startDirectory(api, say) {
           h('th', { scope: 'row' }, group.id),
           h('td', {}, group.name),
           h('td', {}, group.members.join(', ')),
+          h('td', {}, group.workingHours ? hoursSummary(group.workingHours) : 'none'),
         ),
       ),
     );
-    if (groups.length === 0) groupsBody.append(h('tr', {}, h('td', { colspan: 3 }, 'No groups yet.')));
+    if (groups.length === 0) groupsBody.append(h('tr', {}, h('td', { colspan: 4 }, 'No groups yet.')));
   };
 
   userForm.onsubmit = async (event) => {
     event.preventDefault();
     const id = controlValue('user-id').trim();
-    const capacity = controlValue('user-capacity').trim();
     try {
       clearErrors(userForm, userErrors);
       await api.put(`/v1/users/${segment(requiredId(id))}`, {
         name: controlValue('user-name'),
         email: controlValue('user-email'),
         status: controlValue('user-status'),
-        capacity: capacity === '' ? null : Number(capacity),
+        capacity: optionalNumber(controlValue('user-capacity')),
+        workingHours: parseJsonField(controlValue('user-hours'), 'workingHours', null),
+        dailyAcceptCap: optionalNumber(controlValue('user-daily-cap')),
+        awayAfterMissedOffers: optionalNumber(controlValue('user-away-after')),
       });
       say(`Saved rep ${id}.`);
       userForm.reset();
       await load();
     } catch (error) {
-      showErrors(userForm, userErrors, error, (field) =>
-        field === 'id'
-          ? 'user-id'
-          : ['name', 'email', 'status', 'capacity'].includes(field)
-            ? `user-${field}`
-            : undefined,
-      );
+      showErrors(userForm, userErrors, error, (field) => userInputs[field.split('.')[0] ?? '']);
     }
   };
 
@@ -115,6 +143,7 @@ export function startDirectory(api, say) {
       await api.put(`/v1/groups/${segment(requiredId(id))}`, {
         name: controlValue('group-name'),
         members: listField(controlValue('group-members')),
+        workingHours: parseJsonField(controlValue('group-hours'), 'workingHours', null),
       });
       say(`Saved group ${id}.`);
       groupForm.reset();
@@ -127,7 +156,9 @@ export function startDirectory(api, say) {
             ? 'group-name'
             : field.startsWith('members')
               ? 'group-members'
-              : undefined,
+              : field.startsWith('workingHours')
+                ? 'group-hours'
+                : undefined,
       );
     }
   };

@@ -61,10 +61,16 @@ export function startRepView(api, repId, onRefused) {
   /** @param {unknown} error */
   const describe = (error) => (error instanceof ApiError ? (refusals[error.code] ?? error.message) : String(error));
 
-  /** @param {PresenceStatus} status */
-  const showPresence = (status) => {
+  /**
+   * @param {PresenceStatus} status
+   * @param {string} [reason] why the service changed it on the rep's behalf
+   */
+  const showPresence = (status, reason) => {
     presenceSwitch.setAttribute('aria-checked', String(status === 'available'));
-    presenceLine.textContent = presenceText[status];
+    presenceLine.textContent =
+      reason === 'missed_offers'
+        ? 'You were set away after letting offers time out: switch back to available to get new offers.'
+        : presenceText[status];
   };
 
   const refreshConversations = async () => {
@@ -158,7 +164,7 @@ export function startRepView(api, repId, onRefused) {
         announce(announcer, `The offer for ${visitorTitle(offer.visitor)} ${why}.`);
       }
     } else if (event.type === 'presence.changed') {
-      showPresence(data.status);
+      showPresence(data.status, data.reason);
     } else if (event.type === 'reset') {
       // The server could not replay what this stream missed: the current state replaces it.
       refresh().catch((error) => (message.textContent = describe(error)));

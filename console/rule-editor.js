@@ -33,6 +33,7 @@ function inputFor(field) {
     rotationResets: 'rule-resets',
     offerTimeoutSeconds: 'rule-timeout',
     meetingBooker: 'rule-booker',
+    endConversationAfterSeconds: 'rule-end-after',
   });
   return (first && byField[first]) ?? 'rule-advanced';
 }
@@ -108,6 +109,7 @@ export function createRuleEditor(source, onSaved, onStale) {
     field('rule-resets').value = rule?.rotationResets ?? 'never';
     field('rule-timeout').value = String(rule?.offerTimeoutSeconds ?? 30);
     checkbox('rule-booker').checked = rule?.meetingBooker.enabled ?? true;
+    field('rule-end-after').value = String(rule?.endConversationAfterSeconds ?? '');
     field('rule-advanced').value = rule
       ? JSON.stringify({ fallbacks: rule.fallbacks, outbound: rule.outbound, salesforce: rule.salesforce }, null, 2)
       : '';
@@ -130,6 +132,7 @@ export function createRuleEditor(source, onSaved, onStale) {
     }
     const timeout = controlValue('rule-timeout').trim();
     const weights = parseWeights(controlValue('rule-weights'));
+    const endAfter = controlValue('rule-end-after').trim();
     return {
       ...advanced,
       name: controlValue('rule-name'),
@@ -146,6 +149,7 @@ export function createRuleEditor(source, onSaved, onStale) {
       // Empty means the API's default; anything else goes as typed, so the API can say what is wrong with it.
       offerTimeoutSeconds: timeout === '' ? undefined : Number(timeout),
       meetingBooker: { enabled: checkbox('rule-booker').checked },
+      endConversationAfterSeconds: endAfter === '' ? null : Number(endAfter),
     };
   };
 

@@ -1,5 +1,5 @@
 // Pure: what a routing ends as when every stage has passed without an accept.
-import type { Outcome, RoutingType } from './routing';
+import type { Candidate, Outcome, RoutingType } from './routing';
 
 export interface Unanswered {
   type: RoutingType;
@@ -15,4 +15,14 @@ export function outcomeWithoutAccept(routing: Unanswered): { outcome: Outcome; m
     return { outcome: 'meeting_booker', meetingBookerUserIds: [...routing.firstStageUserIds] };
   }
   return { outcome: 'no_rep' };
+}
+
+/**
+ * Who a meeting booker lists from a stage's candidates: known users who have working hours at all (a rep with none
+ * configured counts as always working).
+ */
+export function bookableUserIds(candidates: readonly Candidate[]): string[] {
+  return candidates
+    .filter((candidate) => candidate.reason !== 'unknown_user' && candidate.reason !== 'no_working_hours')
+    .map((candidate) => candidate.userId);
 }

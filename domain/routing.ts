@@ -8,7 +8,19 @@ export type RoutingType = 'pounce' | 'inbound';
 export type Outcome = 'connected' | 'meeting_booker' | 'no_rep' | 'no_match' | 'cancelled' | 'expired' | 'superseded';
 export type RoutingStatus = 'routing' | Outcome;
 
-export type IneligibleReason = 'unknown_user' | 'not_chat_user' | 'away' | 'offline' | 'at_capacity' | 'already_tried';
+/** Why a candidate may not be offered now, in the order they are checked (domain/eligibility.ts). */
+export const ineligibleReasons = [
+  'unknown_user',
+  'not_chat_user',
+  'no_working_hours',
+  'already_tried',
+  'away',
+  'offline',
+  'outside_hours',
+  'at_capacity',
+  'at_daily_cap',
+] as const;
+export type IneligibleReason = (typeof ineligibleReasons)[number];
 
 export type OfferResult = 'pending' | 'accepted' | 'declined' | 'timed_out' | 'withdrawn';
 

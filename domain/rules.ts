@@ -159,6 +159,8 @@ export const ruleInputSchema = z
     /** How long an offer stands: per rep for round robin and least busy, per stage for first available. */
     offerTimeoutSeconds: z.number().positive().max(86_400).default(30),
     meetingBooker: z.strictObject({ enabled: z.boolean() }).default({ enabled: true }),
+    /** A connected conversation nobody has ended this long after its accept is ended for its rep; null: never. */
+    endConversationAfterSeconds: z.number().int().min(1).max(2_592_000).nullable().default(null),
   })
   .meta({ id: 'RuleInput' });
 export type RuleInput = z.infer<typeof ruleInputSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { workingHoursSchema } from './working-hours';
 
 export const presenceStatuses = ['available', 'away', 'offline'] as const;
 export type PresenceStatus = (typeof presenceStatuses)[number];
@@ -19,6 +20,12 @@ export const userInputSchema = z
     /** Most concurrent connected conversations; null or absent means no limit. */
     capacity: z.number().int().min(0).max(10_000).nullable().default(null),
     status: z.enum(presenceStatuses).default('offline'),
+    /** When the rep takes conversations; null: their groups' hours, or always when none has any. */
+    workingHours: workingHoursSchema.nullable().default(null),
+    /** Most offers the rep accepts per day, counted in their working hours' time zone (UTC without); null: no cap. */
+    dailyAcceptCap: z.number().int().min(0).max(10_000).nullable().default(null),
+    /** Offers in a row the rep may let time out before they are set away; null: never. */
+    awayAfterMissedOffers: z.number().int().min(1).max(1000).nullable().default(null),
   })
   .meta({ id: 'UserInput' });
 export type UserInput = z.infer<typeof userInputSchema>;
@@ -30,6 +37,8 @@ export const groupInputSchema = z
   .strictObject({
     name: z.string().min(1).max(200),
     members: z.array(idSchema).max(10_000).default([]),
+    /** Working hours of members who have none of their own. */
+    workingHours: workingHoursSchema.nullable().default(null),
   })
   .meta({ id: 'GroupInput' });
 export type GroupInput = z.infer<typeof groupInputSchema>;

@@ -1,6 +1,8 @@
 // Reps and groups: who can be offered a conversation, and how they are grouped.
+import type { Selectable } from 'kysely';
 import type { Target } from '../domain/rules';
 import type { Group, GroupInput, PresenceStatus, User, UserInput } from '../domain/users';
+import type { WorkingHours } from '../domain/working-hours';
 import { rowChunks, slices } from './batching';
 import { byteOrder, type Db, isPostgres, retryOnConflict } from './database';
 import { ConflictError, UnknownReferenceError } from './errors';
@@ -8,7 +10,10 @@ import { appendRepEvents } from './rep-events';
 import type { UsersTable } from './schema';
 import { recordWebhookDeliveries } from './webhooks';
 
-function toUser(row: UsersTable): User {
+const parseHours = (json: string | null): WorkingHours | null => (json === null ? null : JSON.parse(json));
+const hoursColumn = (hours: WorkingHours | null) => (hours === null ? null : JSON.stringify(hours));
+
+function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
     name: row.name,
@@ -16,6 +21,9 @@ function toUser(row: UsersTable): User {
     chatUser: row.chat_user === 1,
     capacity: row.capacity,
     status: row.status as PresenceStatus,
+    workingHours: parseHours(row.working_hours),
+    dailyAcceptCap: row.daily_accept_cap,
+    awayAfterMissedOffers: row.away_after_missed_offers,
   };
 }
 
@@ -31,7 +39,7 @@ export async function putUser(db: Db, id: string, input: UserInput): Promise<{ u
         throw new ConflictError('duplicate_email', `email ${input.email} already belongs to user ${holder.id}`);
       }
       const existing = await tx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
-      const row: UsersTable = {
+      const row = {
         id,
         name: input.name,
         email: input.email,
@@ -40,6 +48,11 @@ export async function putUser(db: Db, id: string, input: UserInput): Promise<{ u
         capacity: input.capacity,
         status: input.status,
         updated_at: new Date().toISOString(),
+        working_hours: hoursColumn(input.workingHours),
+        daily_accept_cap: input.dailyAcceptCap,
+        away_after_missed_offers: input.awayAfterMissedOffers,
+        // A replaced rep starts counting missed offers afresh.
+        missed_offers_in_row: 0,
       };
       if (existing) await tx.updateTable('users').set(row).where('id', '=', id).execute();
       else await tx.insertInto('users').values(row).execute();
@@ -82,7 +95,8 @@ export async function setPresence(
   const webhookDeliveryIds = await db.transaction().execute(async (tx) => {
     const result = await tx
       .updateTable('users')
-      .set({ status, updated_at: new Date().toISOString() })
+      // Whatever the rep now says, they start counting missed offers afresh (store/missed-offers.ts).
+      .set({ status, updated_at: new Date().toISOString(), missed_offers_in_row: 0 })
       .where('id', '=', id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return undefined;
@@ -115,15 +129,19 @@ export async function putGroup(db: Db, id: string, input: GroupInput): Promise<{
       const unknown = members.filter((member) => !knownIds.has(member));
       if (unknown.length > 0) throw new UnknownReferenceError('members', unknown);
       const existing = await tx.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst();
+      const columns = { name: input.name, working_hours: hoursColumn(input.workingHours) };
       if (existing) {
-        await tx.updateTable('groups').set({ name: input.name }).where('id', '=', id).execute();
+        await tx.updateTable('groups').set(columns).where('id', '=', id).execute();
         await tx.deleteFrom('group_members').where('group_id', '=', id).execute();
       } else {
-        await tx.insertInto('groups').values({ id, name: input.name }).execute();
+        await tx
+          .insertInto('groups')
+          .values({ id, ...columns })
+          .execute();
       }
       const rows = members.map((userId, position) => ({ group_id: id, user_id: userId, position }));
       for (const chunk of rowChunks(rows)) await tx.insertInto('group_members').values(chunk).execute();
-      return { group: { id, name: input.name, members }, created: !existing };
+      return { group: { id, name: input.name, members, workingHours: input.workingHours }, created: !existing };
     }),
   );
 }
@@ -137,7 +155,12 @@ export async function getGroup(db: Db, id: string): Promise<Group | undefined> {
     .where('group_id', '=', id)
     .orderBy('position')
     .execute();
-  return { id: group.id, name: group.name, members: members.map((row) => row.user_id) };
+  return {
+    id: group.id,
+    name: group.name,
+    members: members.map((row) => row.user_id),
+    workingHours: parseHours(group.working_hours),
+  };
 }
 
 export async function listGroups(db: Db): Promise<Group[]> {
@@ -147,6 +170,7 @@ export async function listGroups(db: Db): Promise<Group[]> {
     id: group.id,
     name: group.name,
     members: members.filter((row) => row.group_id === group.id).map((row) => row.user_id),
+    workingHours: parseHours(group.working_hours),
   }));
 }
 
@@ -215,6 +239,37 @@ export async function usersByIds(db: Db, ids: readonly string[]): Promise<Map<st
   for (const slice of slices(ids)) {
     for (const row of await db.selectFrom('users').selectAll().where('id', 'in', slice).execute()) {
       found.set(row.id, toUser(row));
+    }
+  }
+  return found;
+}
+
+/**
+ * The working hours that apply to each of `users`: their own, else those of every group of theirs that has hours.
+ * A rep with neither is absent (always available).
+ */
+export async function workingHoursByUser(
+  db: Db,
+  users: ReadonlyMap<string, User>,
+): Promise<Map<string, WorkingHours[]>> {
+  const found = new Map<string, WorkingHours[]>();
+  const withoutOwn: string[] = [];
+  for (const user of users.values()) {
+    if (user.workingHours) found.set(user.id, [user.workingHours]);
+    else withoutOwn.push(user.id);
+  }
+  for (const slice of slices(withoutOwn)) {
+    const rows = await db
+      .selectFrom('group_members')
+      .innerJoin('groups', 'groups.id', 'group_members.group_id')
+      .select(['group_members.user_id', 'groups.working_hours'])
+      .where('group_members.user_id', 'in', slice)
+      .where('groups.working_hours', 'is not', null)
+      .orderBy('groups.id')
+      .execute();
+    for (const row of rows) {
+      const hours = parseHours(row.working_hours);
+      if (hours) found.set(row.user_id, [...(found.get(row.user_id) ?? []), hours]);
     }
   }
   return found;

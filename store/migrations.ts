@@ -542,6 +542,26 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0018_rep_availability': {
+    async up(db: Kysely<unknown>) {
+      // Working hours are JSON (domain/working-hours.ts); null means none of their own.
+      await db.schema.alterTable('users').addColumn('working_hours', 'text').execute();
+      await db.schema.alterTable('users').addColumn('daily_accept_cap', 'integer').execute();
+      await db.schema.alterTable('users').addColumn('away_after_missed_offers', 'integer').execute();
+      // Offers the rep let time out since they last answered one: set away at `away_after_missed_offers`.
+      await db.schema
+        .alterTable('users')
+        .addColumn('missed_offers_in_row', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable('groups').addColumn('working_hours', 'text').execute();
+      // Daily caps count a rep's conversations since their local day began.
+      await db.schema
+        .createIndex('conversations_by_rep_started')
+        .on('conversations')
+        .columns(['rep_id', 'started_at'])
+        .execute();
+    },
+  },
   '0021_live_and_why': {
     async up(db: Kysely<unknown>) {
       // The routings in flight, for the admins' live panel (store/live-routings.ts): a few rows among a year's, so a

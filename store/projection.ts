@@ -154,6 +154,24 @@ export async function lastConversationTimes(db: Db, repIds: readonly string[]): 
   return times;
 }
 
+/** Conversations each rep started at or after their own instant in `sinceByRep`: what daily caps count. */
+export async function conversationsStartedSince(
+  db: Db,
+  sinceByRep: ReadonlyMap<string, string>,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const [repId, since] of sinceByRep) {
+    const row = await db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number | string>().as('started'))
+      .where('rep_id', '=', repId)
+      .where('started_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    counts.set(repId, Number(row.started));
+  }
+  return counts;
+}
+
 /** The visitor's pounce routings still routing, other than `exceptRoutingId`: an inbound routing supersedes them. */
 export async function openPounceRoutingIds(db: Db, visitorId: string, exceptRoutingId: string): Promise<string[]> {
   const rows = await db

@@ -4,6 +4,7 @@
 import type { RoutingRow } from '../domain/routing-row';
 import { rowChunks, slices } from './batching';
 import type { Db } from './database';
+import { countMissedOffers } from './missed-offers';
 import type { AppliedRoutingChange, OfferClosure, RoutingProjectionChange } from './projection';
 import { appendRepEvents, type NewRepEvent } from './rep-events';
 import { recordWebhookDeliveries, type WebhookEvent } from './webhooks';
@@ -153,6 +154,7 @@ export async function applyRoutingProjection(
             },
       );
     }
+    events.push(...(await countMissedOffers(tx, [...closedNow])));
     if (change.connection) {
       await tx
         .insertInto('conversations')
@@ -168,7 +170,7 @@ export async function applyRoutingProjection(
     // Stored without the visitor too: each offer.created delivery is sent with it (store/webhooks.ts deliveryToSend).
     const webhookEvents: WebhookEvent[] = events.map((event) => ({
       type: event.type,
-      routingId: change.routingId,
+      routingId: event.routingId,
       data: { repId: event.repId, ...event.data },
     }));
     if (applied.finished) {

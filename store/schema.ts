@@ -12,11 +12,18 @@ export interface UsersTable {
   capacity: number | null;
   status: string;
   updated_at: string;
+  /** JSON of domain/working-hours.ts `WorkingHours`; null: none of their own. */
+  working_hours: string | null;
+  daily_accept_cap: number | null;
+  away_after_missed_offers: number | null;
+  /** Offers let time out since the rep last answered one (store/missed-offers.ts). */
+  missed_offers_in_row: Generated<number>;
 }
 
 export interface GroupsTable {
   id: string;
   name: string;
+  working_hours: string | null;
 }
 
 export interface GroupMembersTable {

@@ -110,6 +110,7 @@ async function offerOneAtATime(context: StageOffering, order: readonly string[])
       const [now] = await routingActivities.resolveStage({
         target: { users: [repId], groups: [], allUsers: false },
         alreadyTried: [...context.tried],
+        at: record.now(),
       });
       if (!record.isOpen()) return;
       if (!now?.eligible) {
@@ -178,6 +179,7 @@ async function offerLeastBusyFirst(context: StageOffering, { eligible }: StageTo
     const { candidates, order } = await routingActivities.rankLeastBusy({
       repIds: untried,
       alreadyTried: [...context.tried],
+      at: record.now(),
     });
     if (!record.isOpen()) return;
     const skipped = candidates.filter((candidate) => !candidate.eligible);

@@ -1,5 +1,6 @@
 // Entry point the worker bundles: every workflow type this service runs.
 export { deliverWebhook } from './deliver-webhook';
+export { endIdleConversation } from './end-idle-conversation';
 export { purgeExpiredData } from './purge-expired-data';
 export { routeVisitor } from './route-visitor';
 export { syncConnection } from './sync-connection';

@@ -3,3 +3,6 @@
 
 /** Round robin takes a weighted turn (`takeWeightedTurn`) instead of the plain rotation's (`takeRoundRobinTurn`). */
 export const weightedRotationPatch = 'weighted-rotation';
+
+/** Routings that connect start the workflow ending their conversation if nobody does (end-idle-conversation.ts). */
+export const endIdleConversationsPatch = 'end-idle-conversations';

@@ -2,11 +2,12 @@
 // Deterministic: time comes from the workflow clock; every read and write goes through an activity.
 import { allHandlersFinished, condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { eligibleRepIds, offerTimeoutMs } from '../domain/offers';
-import { outcomeWithoutAccept } from '../domain/outcome';
+import { bookableUserIds, outcomeWithoutAccept } from '../domain/outcome';
 import type { Candidate, RoutingInput, RoutingState } from '../domain/routing';
 import { planStages } from '../domain/stage-plan';
 import { routingActivities } from './activities';
 import { distributionStrategies } from './distribution';
+import { scheduleIdleEnd } from './end-idle-conversation';
 import { registerRoutingHandlers } from './handlers';
 import { supersedeSignal } from './messages';
 import { createProjection } from './projection';
@@ -42,9 +43,9 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
       // beginRouting resolved a first stage that names users, and showed its offers if it offers everyone at once.
       const resolved = index === 0 && match.firstStage?.name === stage.name ? match.firstStage : undefined;
       const { candidates, identifiedBy }: { candidates: Candidate[]; identifiedBy?: string } =
-        resolved ?? (await stageCandidates(routingActivities, stage, input.visitor, [...tried]));
+        resolved ?? (await stageCandidates(routingActivities, stage, input.visitor, [...tried], record.now()));
       if (!record.isOpen()) break;
-      firstStageUserIds ??= candidates.filter((c) => c.reason !== 'unknown_user').map((c) => c.userId);
+      firstStageUserIds ??= bookableUserIds(candidates);
       const eligible = eligibleRepIds(candidates);
       record.startStage(
         { name: stage.name, candidates, ...(identifiedBy !== undefined && { identifiedBy }) },
@@ -87,6 +88,7 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
   // checks must never see an accept that a crashed worker's unfinished task made, since another rep may win on
   // replay. The API writes it as soon as the update answers; this write is for when that API process died first.
   await projection.persist({ afterDurable: record.endedByUpdate() });
+  await scheduleIdleEnd(record, rule?.endConversationAfterSeconds);
   await condition(allHandlersFinished);
   return record.report();
 }

@@ -11,11 +11,13 @@ export async function stageCandidates(
   stage: PlannedStage,
   visitor: Visitor,
   alreadyTried: readonly string[],
+  /** The instant working hours and daily caps are judged at: the routing's clock. */
+  at: string,
 ): Promise<{ candidates: Candidate[]; identifiedBy?: string }> {
   const tried = [...alreadyTried];
   const { source } = stage;
   if (source.kind === 'users')
-    return { candidates: await activities.resolveStage({ target: source.target, alreadyTried: tried }) };
+    return { candidates: await activities.resolveStage({ target: source.target, alreadyTried: tried, at }) };
   const found =
     source.kind === 'outbound'
       ? await activities.outboundPeople({ rule: { routeTo: source.routeTo }, visitor })
@@ -24,6 +26,6 @@ export async function stageCandidates(
           visitor,
         });
   const candidates =
-    found.emails.length > 0 ? await activities.resolveStage({ emails: found.emails, alreadyTried: tried }) : [];
+    found.emails.length > 0 ? await activities.resolveStage({ emails: found.emails, alreadyTried: tried, at }) : [];
   return { candidates, ...(found.identifiedBy !== undefined && { identifiedBy: found.identifiedBy }) };
 }

@@ -2,10 +2,11 @@
 // document uses the very schemas the routes parse with. Each schema below is checked at compile time against the
 // type its handler returns, so the contract cannot drift from the code unnoticed.
 import { z } from 'zod';
-import type { Candidate, RoutingState } from '../../domain/routing';
+import { type Candidate, ineligibleReasons, type RoutingState } from '../../domain/routing';
 import { distributions, type Rule, ruleSchema } from '../../domain/rules';
 import { type Group, presenceStatuses, type User } from '../../domain/users';
 import { visitorSchema } from '../../domain/visitor';
+import { workingHoursSchema } from '../../domain/working-hours';
 import type { SalesforceCounts, upsertProspects } from '../../store/integrations';
 import type { LiveOffer, OpenConversation } from '../../store/projection';
 import type { listRuleSetVersions, RuleDraft, RuleSet } from '../../store/rules';
@@ -49,6 +50,9 @@ export const userSchema = describes<User>()(
       chatUser: z.boolean(),
       capacity: z.number().int().nullable(),
       status: z.enum(presenceStatuses),
+      workingHours: workingHoursSchema.nullable(),
+      dailyAcceptCap: z.number().int().nullable(),
+      awayAfterMissedOffers: z.number().int().nullable(),
     })
     .meta({ id: 'User' }),
 );
@@ -56,7 +60,14 @@ export const userSchema = describes<User>()(
 export const userListSchema = z.object({ users: z.array(userSchema) });
 
 export const groupSchema = describes<Group>()(
-  z.object({ id: z.string(), name: z.string(), members: z.array(z.string()) }).meta({ id: 'Group' }),
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      members: z.array(z.string()),
+      workingHours: workingHoursSchema.nullable(),
+    })
+    .meta({ id: 'Group' }),
 );
 
 export const groupListSchema = z.object({ groups: z.array(groupSchema) });
@@ -142,7 +153,7 @@ const candidateSchema = describes<Candidate>()(
         .meta({ description: "The user's id; for a CRM or outbound person who is no user, their email." }),
       email: z.string().optional(),
       eligible: z.boolean(),
-      reason: z.enum(['unknown_user', 'not_chat_user', 'away', 'offline', 'at_capacity', 'already_tried']).optional(),
+      reason: z.enum(ineligibleReasons).optional(),
     })
     .meta({ id: 'Candidate' }),
 );
@@ -189,6 +200,7 @@ export const simulationSchema = describes<Simulation>()(
   z
     .object({
       ruleSetVersion: z.number().int(),
+      at: timestamp,
       rule: z
         .object({ id: z.string(), name: z.string(), distribution: z.string(), offerTimeoutSeconds: z.number() })
         .nullable(),

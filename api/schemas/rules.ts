@@ -29,6 +29,8 @@ export const simulateSchema = z
   .strictObject({
     type: z.enum(['pounce', 'inbound']).default('inbound'),
     visitor: visitorSchema,
+    /** When to judge working hours and daily caps at; now when absent. */
+    at: z.iso.datetime({ offset: true }).optional(),
   })
   .meta({ id: 'SimulateRequest' });
 

@@ -31,6 +31,9 @@ const user = (id: string, email = `${id}@db.test`) => ({
   chatUser: true,
   capacity: null,
   status: 'available' as const,
+  workingHours: null,
+  dailyAcceptCap: null,
+  awayAfterMissedOffers: null,
 });
 
 describe(`the store on ${databaseUnderTest()}`, () => {
@@ -100,8 +103,8 @@ describe(`the store on ${databaseUnderTest()}`, () => {
       everyone.filter((id) => id.toLowerCase().startsWith('order')),
       listed,
     );
-    await putGroup(db, 'group-b', { name: 'b', members: ['order-b'] });
-    await putGroup(db, 'Group-a', { name: 'a', members: ['order-ab', 'Order-C'] });
+    await putGroup(db, 'group-b', { name: 'b', members: ['order-b'], workingHours: null });
+    await putGroup(db, 'Group-a', { name: 'a', members: ['order-ab', 'Order-C'], workingHours: null });
     assert.deepEqual(
       (await listGroups(db)).map((g) => g.id),
       ['Group-a', 'group-b'],
@@ -145,7 +148,7 @@ describe(`the store on ${databaseUnderTest()}`, () => {
     const members = ['order-b', 'order-ab', 'Order-C'];
     const lists = Array.from({ length: 10 }, (_, i) => [...members.slice(i % 3), ...members.slice(0, i % 3)]);
     const results = await Promise.all(
-      lists.map((list) => putGroup(db, 'raced-group', { name: 'raced', members: list })),
+      lists.map((list) => putGroup(db, 'raced-group', { name: 'raced', members: list, workingHours: null })),
     );
     assert.equal(results.filter((result) => result.created).length, 1);
     const group = await getGroup(db, 'raced-group');
@@ -160,7 +163,7 @@ describe(`the store on ${databaseUnderTest()}`, () => {
     for (let i = 0; i < 40; i++) {
       await putUser(db, `leaver-${i}`, user(`leaver-${i}`));
       await Promise.allSettled([
-        putGroup(db, `joined-${i}`, { name: 'joined', members: [`leaver-${i}`] }),
+        putGroup(db, `joined-${i}`, { name: 'joined', members: [`leaver-${i}`], workingHours: null }),
         deleteUser(db, `leaver-${i}`),
       ]);
       assert.deepEqual((await getGroup(db, `joined-${i}`))?.members ?? [], [], `round ${i}`);

@@ -32,7 +32,27 @@ describe('workflow replay', () => {
       offerTimeoutSeconds: 1,
     });
     await rule('least', { routeTo: { users: ['ray', 'sky'] }, distribution: 'least_busy', offerTimeoutSeconds: 1 });
+    // nox has working hours, never now: passed over as outside_hours, listed by the booker.
+    await suite.admin.put('/v1/users/nox', {
+      name: 'nox',
+      email: 'nox@example.test',
+      status: 'available',
+      workingHours: {
+        timeZone: 'UTC',
+        exceptions: [{ date: '2001-01-01', hours: [{ start: '09:00', end: '17:00' }] }],
+      },
+    });
+    await rule('hours', { routeTo: { users: ['nox', 'ray'] }, offerTimeoutSeconds: 0.3 });
+    await rule('idle', { routeTo: { users: ['sky'] }, offerTimeoutSeconds: 60, endConversationAfterSeconds: 1 });
   });
+
+  /** Records `history` as test/histories/`name`.json when asked to, unless one is committed already. */
+  function record(name: string, history: unknown) {
+    const file = path.join(historiesDir, `${name}.json`);
+    if (process.env.RECORD_HISTORIES === '1' && !existsSync(file)) {
+      writeFileSync(file, `${historyToJSON(history as Parameters<typeof historyToJSON>[0])}\n`);
+    }
+  }
 
   /** Routes one visitor through `drive`, waits for the outcome, and returns the routing's history. */
   async function scenario(
@@ -46,8 +66,7 @@ describe('workflow replay', () => {
     await drive(routingId);
     await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=20`);
     const history = await suite.service.env.client.workflow.getHandle(routingId).fetchHistory();
-    const file = path.join(historiesDir, `${name}.json`);
-    if (process.env.RECORD_HISTORIES === '1' && !existsSync(file)) writeFileSync(file, `${historyToJSON(history)}\n`);
+    record(name, history);
     return { routingId, history };
   }
 
@@ -78,7 +97,19 @@ describe('workflow replay', () => {
         await suite.admin.post(`/v1/routings/${id}/cancel`);
       }),
       await scenario('no-match', 'nowhere', async () => {}),
+      await scenario('outside-working-hours', 'hours', async () => {}),
+      await scenario('connected-idle-end', 'idle', async (id) => {
+        await offerFor(suite.admin, 'sky', id);
+        await suite.admin.accept(id, 'sky');
+      }),
     ];
+    // The workflow that ended the idle conversation replays too.
+    const idle = scenarios.at(-1)?.routingId as string;
+    const idleEnd = suite.service.env.client.workflow.getHandle(`${idle}:end-idle`);
+    assert.deepEqual(await idleEnd.result(), { ended: true });
+    const idleEndHistory = await idleEnd.fetchHistory();
+    record('idle-conversation-ended', idleEndHistory);
+    await Worker.runReplayHistory(replayOptions(), idleEndHistory, `${idle}:end-idle`);
     for (const { routingId, history } of scenarios) {
       await Worker.runReplayHistory(replayOptions(), history, routingId);
     }

@@ -61,7 +61,18 @@ describe('planStages', () => {
 describe('assessCandidate', () => {
   const user = (id: string, overrides: Partial<User> = {}): [string, User] => [
     id,
-    { id, name: id, email: `${id}@x.test`, chatUser: true, capacity: null, status: 'available', ...overrides },
+    {
+      id,
+      name: id,
+      email: `${id}@x.test`,
+      chatUser: true,
+      capacity: null,
+      status: 'available',
+      workingHours: null,
+      dailyAcceptCap: null,
+      awayAfterMissedOffers: null,
+      ...overrides,
+    },
   ];
   const directory: DirectoryView = {
     users: new Map([
@@ -77,6 +88,9 @@ describe('assessCandidate', () => {
       ['full', 2],
       ['roomy', 2],
     ]),
+    workingHours: new Map(),
+    acceptedToday: new Map(),
+    at: '2026-12-03T12:00:00.000Z',
   };
   const tried = new Set(['tried']);
 
