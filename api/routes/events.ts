@@ -22,7 +22,9 @@ export const eventsOperations = [
       200: {
         description:
           'text/event-stream of `offer.created`, `offer.withdrawn`, `routing.connected` and `presence.changed` events, ' +
-          'each with an `id`; reconnect with `Last-Event-ID` to receive exactly the events missed. Comment lines are ' +
+          'each with an `id`; a `presence.changed` the service made itself carries `reason` (`missed_offers`: set ' +
+          'away after `awayAfterMissedOffers` offers in a row timed out). Reconnect with `Last-Event-ID` to receive ' +
+          'exactly the events missed. Comment lines are ' +
           'sent as heartbeats. A new stream (no `Last-Event-ID`, or an empty one) starts with events from now on. ' +
           'A replay is capped (REP_EVENTS_REPLAY_MAX_EVENTS events, default 1000, the first at most ' +
           'REP_EVENTS_REPLAY_MAX_AGE_SECONDS old, default 3600, and the id still stored): beyond the caps the stream ' +

@@ -338,6 +338,58 @@ describe('web console', {
     assert.deepEqual(pageErrors, []);
   });
 
+  test('an admin sets a rep’s hours, daily cap and missed-offer limit, a group’s hours and a rule’s idle end', async () => {
+    await page.goto('/');
+    await page.getByLabel('Admin key', { exact: true }).fill(service.keys.adminKey);
+    await page.getByRole('button', { name: 'Sign in as admin' }).click();
+    await page.getByRole('heading', { name: 'Administration' }).waitFor();
+
+    const repForm = page.locator('#user-form');
+    await page.getByText('Add or update a rep').click();
+    await repForm.getByLabel('Id').fill('hal');
+    await repForm.getByLabel('Name').fill('Hal');
+    await repForm.getByLabel('Email').fill('hal@example.test');
+    const hours = repForm.getByLabel(/^Working hours/);
+    await hours.fill('{"timeZone": "Mars/Olympus"}');
+    await repForm.getByRole('button', { name: 'Save rep' }).click();
+    await repForm.locator('#user-hours-error').waitFor();
+    assert.match(await textOf(repForm.locator('#user-hours-error')), /workingHours\.timeZone/);
+    await hours.fill('{"timeZone": "Europe/Paris", "weekly": {"mon": [{"start": "09:00", "end": "17:00"}]}}');
+    await repForm.getByLabel(/^Daily cap/).fill('5');
+    await repForm.getByLabel(/^Set away after/).fill('3');
+    await repForm.getByRole('button', { name: 'Save rep' }).click();
+    const row = page.getByRole('row', { name: /^hal Hal/ });
+    await row.waitFor();
+    assert.match(await textOf(row), /Europe\/Paris: mon 09:00–17:00\s+5\s+3/);
+    const hal = (await admin.get('/v1/users/hal')).body;
+    assert.deepEqual(
+      [hal.workingHours.weekly.mon, hal.dailyAcceptCap, hal.awayAfterMissedOffers],
+      [[{ start: '09:00', end: '17:00' }], 5, 3],
+    );
+
+    const groupForm = page.locator('#group-form');
+    await page.getByText('Add or update a group').click();
+    await groupForm.getByLabel('Id', { exact: true }).fill('nights');
+    await groupForm.getByLabel('Name').fill('Nights');
+    await groupForm.getByLabel('Members (rep ids, comma-separated)').fill('hal');
+    await groupForm
+      .getByLabel(/^Working hours/)
+      .fill('{"timeZone": "UTC", "weekly": {"fri": [{"start": "22:00", "end": "06:00"}]}}');
+    await groupForm.getByRole('button', { name: 'Save group' }).click();
+    await page.getByRole('row', { name: /^nights Nights hal UTC: fri 22:00–06:00/ }).waitFor();
+
+    const editor = page.locator('#rule-form');
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await editor.getByLabel('Name').fill('Idle ends');
+    await editor.getByLabel('Reps (ids, comma-separated)').fill('hal');
+    await editor.getByLabel(/^End a conversation nobody ends after/).fill('600');
+    await editor.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByText('Created rule “Idle ends”.').waitFor();
+    const saved = (await admin.get('/v1/rules')).body.rules.find((rule: { name: string }) => rule.name === 'Idle ends');
+    assert.equal(saved.endConversationAfterSeconds, 600);
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('an admin edits a draft that routes nobody, is told of a concurrent edit, publishes it and discards another', async () => {
     const liveNames = async () => ((await admin.get('/v1/rules')).body.rules as { name: string }[]).map((r) => r.name);
     const listedNames = async () =>
