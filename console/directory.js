@@ -3,9 +3,11 @@
 import { segment } from './api.js';
 import { byId, controlValue, h, replaceChildren, whileBusy } from './dom.js';
 import { clearErrors, listField, parseJsonField, requiredId, showErrors } from './field-errors.js';
+import { timeElement } from './format.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./types.js').User} User */
+/** @typedef {import('./types.js').ListedUser} ListedUser */
 /** @typedef {import('./types.js').Group} Group */
 /** @typedef {import('../domain/working-hours').WorkingHours} WorkingHours */
 
@@ -76,7 +78,7 @@ export function startDirectory(api, say) {
   };
 
   const load = async () => {
-    /** @type {[{ users: User[] }, { groups: Group[] }]} */
+    /** @type {[{ users: ListedUser[] }, { groups: Group[] }]} */
     const [{ users }, { groups }] = await Promise.all([api.get('/v1/users'), api.get('/v1/groups')]);
     replaceChildren(
       repsBody,
@@ -92,11 +94,20 @@ export function startDirectory(api, say) {
           h('td', {}, user.workingHours ? hoursSummary(user.workingHours) : "their groups' hours, or always"),
           h('td', {}, user.dailyAcceptCap ?? 'none'),
           h('td', {}, user.awayAfterMissedOffers ?? 'never'),
+          h(
+            'td',
+            {},
+            String(user.activeConversations),
+            // What least busy weighs: the load, then who has been idle longest.
+            user.lastConversationAt
+              ? h('span', { class: 'muted' }, ' (last ', timeElement(user.lastConversationAt), ')')
+              : '',
+          ),
           h('td', {}, mintButton(user)),
         ),
       ),
     );
-    if (users.length === 0) repsBody.append(h('tr', {}, h('td', { colspan: 9 }, 'No reps yet.')));
+    if (users.length === 0) repsBody.append(h('tr', {}, h('td', { colspan: 10 }, 'No reps yet.')));
     replaceChildren(
       groupsBody,
       ...groups.map((group) =>

@@ -5,6 +5,10 @@
 /** @typedef {import('../domain/visitor').Visitor} Visitor */
 /** @typedef {import('../domain/users').User} User */
 /** @typedef {import('../domain/users').Group} Group */
+/**
+ * A user as GET /v1/users lists them, with what least busy weighs.
+ * @typedef {User & { activeConversations: number, lastConversationAt: string | null }} ListedUser
+ */
 /** @typedef {import('../domain/users').PresenceStatus} PresenceStatus */
 /** @typedef {import('../domain/rules').Rule} Rule */
 /** @typedef {import('../domain/rules').Distribution} Distribution */

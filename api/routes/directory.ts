@@ -11,6 +11,7 @@ import {
   putUser,
   setPresence,
 } from '../../store/directory';
+import { activeConversationCounts, lastConversationTimes } from '../../store/projection';
 import { mintRepToken, revokeRepTokens } from '../../store/rep-tokens';
 import { admin, pathRepOrAdmin } from '../access';
 import { notFound } from '../http-error';
@@ -42,10 +43,23 @@ export const directoryOperations = [
     path: '/v1/users',
     operationId: 'listUsers',
     tag: 'Users',
-    summary: 'List users (reps) with their presence',
+    summary: 'List users (reps) with their presence and open conversations',
     access: admin,
     responses: { 200: json(userListSchema, 'Every user, by id.') },
-    handle: async (_input, { deps }) => ({ status: 200, body: { users: await listUsers(deps.db) } }),
+    handle: async (_input, { deps }) => {
+      const users = await listUsers(deps.db);
+      const ids = users.map((user) => user.id);
+      const [active, last] = await Promise.all([
+        activeConversationCounts(deps.db, ids),
+        lastConversationTimes(deps.db, ids),
+      ]);
+      const listed = users.map((user) => ({
+        ...user,
+        activeConversations: active.get(user.id) ?? 0,
+        lastConversationAt: last.get(user.id) ?? null,
+      }));
+      return { status: 200, body: { users: listed } };
+    },
   }),
   operation({
     method: 'put',

@@ -57,7 +57,17 @@ export const userSchema = describes<User>()(
     .meta({ id: 'User' }),
 );
 
-export const userListSchema = z.object({ users: z.array(userSchema) });
+/** A user as the list shows them: with what least busy weighs, so the reps' table can show it. */
+const listedUserSchema = userSchema
+  .extend({
+    activeConversations: z.int().meta({ description: 'Open conversations, counted against capacity.' }),
+    lastConversationAt: timestamp.nullable().meta({
+      description: "When the rep's latest conversation started or ended (least busy: the idle longest go first).",
+    }),
+  })
+  .meta({ id: 'ListedUser' });
+
+export const userListSchema = z.object({ users: z.array(listedUserSchema) });
 
 export const groupSchema = describes<Group>()(
   z

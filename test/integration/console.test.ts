@@ -280,8 +280,17 @@ describe('web console', {
       .getByLabel('Criteria (JSON; empty matches every visitor)')
       .fill('{"all": [{"field": "fields.employees", "op": "gte", "value": 1000}]}');
     await editor.getByLabel('Groups (ids, comma-separated)').fill('enterprise');
+    await editor.getByLabel('Distribution').selectOption('round_robin');
+    await editor.getByLabel('Round-robin weights (rep=weight, comma-separated; others weigh 1)').fill('bo=3, cy=2');
+    await editor.getByLabel('Round-robin counts start again').selectOption('week');
     await editor.getByRole('button', { name: 'Save rule' }).click();
     await page.getByText('Created rule “Big companies”.').waitFor();
+    const big = ((await admin.get('/v1/rules')).body.rules as Record<string, unknown>[]).find(
+      (rule) => rule.name === 'Big companies',
+    );
+    assert.ok(big, 'the rule was stored');
+    assert.deepEqual([big.distribution, big.rotationResets], ['round_robin', 'week']);
+    assert.deepEqual((big.routeTo as { weights: unknown }).weights, { bo: 3, cy: 2 });
     assert.deepEqual(await ruleNames(), [...existing, 'Small companies', 'Big companies']);
     assert.deepEqual(await listedNames(), await ruleNames());
 
@@ -315,6 +324,7 @@ describe('web console', {
     assert.match(explained, /bo\s+yes/);
     assert.match(explained, /cy\s+no: offline/);
     assert.match(explained, /If nobody accepts: the meeting booker/);
+    assert.match(explained, /Round robin would offer in this order: bo\./, 'the weighted rotation decides the order');
 
     // A routing's timeline: its rule, offers and trace.
     const routingId = uniqueRoutingId('console-timeline');
@@ -332,7 +342,7 @@ describe('web console', {
     await timeline.getByText(`Routing ${routingId}`).waitFor();
     const told = await textOf(timeline);
     assert.match(told, /Small companies/);
-    assert.match(told, /bo\s+route_to/);
+    assert.match(told, /bo\s+route_to\s+First available/, 'each offer says which distribution decided it');
     assert.match(told, /offered/i);
     await experience.post(`/v1/routings/${routingId}/cancel`);
     assert.deepEqual(pageErrors, []);

@@ -188,6 +188,18 @@ describe('distribution policies', () => {
       distribution: 'least_busy',
       offerTimeoutSeconds: 600,
     });
+    // The reps' list shows what least busy weighs.
+    const listed = new Map(
+      ((await suite.admin.get('/v1/users')).body.users as { id: string; activeConversations: number }[]).map((user) => [
+        user.id,
+        user,
+      ]),
+    );
+    assert.deepEqual(
+      ['lb-half', 'lb-quarter', 'lb-ended', 'lb-never'].map((id) => listed.get(id)?.activeConversations),
+      [1, 1, 0, 0],
+    );
+    assert.equal((listed.get('lb-never') as unknown as { lastConversationAt: string | null }).lastConversationAt, null);
     const simulated = await suite.admin.post('/v1/rules/simulate', { visitor: { id: 'v-lb', country: 'least-busy' } });
     assert.equal(simulated.status, 200);
     assert.deepEqual(simulated.body.stages[0].offerOrder.order, ['lb-never', 'lb-ended', 'lb-quarter', 'lb-half']);
