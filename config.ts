@@ -89,12 +89,27 @@ const environmentSchema = z.object({
     }),
   /**
    * Retention, in days (0 keeps forever), applied hourly by a Temporal Schedule: finished routings (with their offers,
-   * conversation and visitor; never one whose conversation is still active), reps' stream events, and webhook
-   * deliveries that are over.
+   * conversation and visitor; never one whose conversation is still active), reps' stream events, webhook
+   * deliveries that are over, and clicks on tracked outbound links.
    */
   RETENTION_FINISHED_ROUTINGS_DAYS: z.coerce.number().int().min(0).default(90),
   RETENTION_REP_EVENTS_DAYS: z.coerce.number().int().min(0).default(7),
   RETENTION_WEBHOOK_DELIVERIES_DAYS: z.coerce.number().int().min(0).default(30),
+  RETENTION_OUTBOUND_CLICKS_DAYS: z.coerce.number().int().min(0).default(30),
+  /**
+   * The service's address as browsers and providers reach it (scheme, host, optional path), when the API sits behind
+   * a proxy: the OAuth callback URL given to providers, and the default base of tracked links. Unset: each request's
+   * own Host (with TRUST_PROXY, X-Forwarded-Host and -Proto).
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((url) => !/[?#]/.test(url), 'must have no query or fragment')
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  /** How long a Salesforce stage waits on a live lookup when the synced copy has no match (then `crm_timeout`). */
+  LIVE_LOOKUP_BUDGET_MS: z.coerce.number().int().min(1).max(10_000).default(300),
+  /** Minutes between a connection's scheduled incremental syncs. */
+  CONNECTION_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   /** A reconnecting event stream that missed more of its rep's events than this gets `reset` instead of a replay. */
   REP_EVENTS_REPLAY_MAX_EVENTS: z.coerce.number().int().min(0).default(defaultRepEventStreamLimits.replayMaxEvents),
   /** ...or whose first missed event is older than this. */

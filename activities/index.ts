@@ -2,6 +2,7 @@
 import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
+import { createConnectionCleanupActivities } from './connection-cleanup';
 import { createOwnerActivities } from './owners';
 import { createRetentionActivities } from './retention';
 import { createRoutingActivities, createRoutingReads } from './routing';
@@ -21,6 +22,7 @@ export function createActivities(db: Db, rows: RoutingRows, options: Pick<Activi
     ...createRoutingActivities(db, rows),
     ...createOwnerActivities(db),
     ...createRetentionActivities(db),
+    ...createConnectionCleanupActivities(db),
     ...createWebhookActivities(db, options.outboundPolicy),
   };
 }

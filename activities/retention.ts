@@ -1,7 +1,7 @@
 // The retention purge's activity: deletes expired rows in bounded batches, one short transaction each.
 import { Context } from '@temporalio/activity';
 import type { Db } from '../store/database';
-import { purgeFinishedRoutings, purgeRepEvents, purgeWebhookDeliveries } from '../store/retention';
+import { purgeFinishedRoutings, purgeOutboundClicks, purgeRepEvents, purgeWebhookDeliveries } from '../store/retention';
 import type { PurgeCounts, PurgeCutoffs } from '../workflows/purge-expired-data';
 
 export interface PurgeRowsInput {
@@ -19,11 +19,18 @@ export function createRetentionActivities(db: Db) {
       batchSize,
       batchesPerCall,
     }: PurgeRowsInput): Promise<PurgeCounts & { more: boolean }> {
-      const counts: PurgeCounts = { finishedRoutings: 0, repEvents: 0, webhookDeliveries: 0, batches: 0 };
+      const counts: PurgeCounts = {
+        finishedRoutings: 0,
+        repEvents: 0,
+        webhookDeliveries: 0,
+        outboundClicks: 0,
+        batches: 0,
+      };
       const kinds = [
         { kind: 'finishedRoutings', before: cutoffs.finishedRoutings, purge: purgeFinishedRoutings },
         { kind: 'repEvents', before: cutoffs.repEvents, purge: purgeRepEvents },
         { kind: 'webhookDeliveries', before: cutoffs.webhookDeliveries, purge: purgeWebhookDeliveries },
+        { kind: 'outboundClicks', before: cutoffs.outboundClicks, purge: purgeOutboundClicks },
       ] as const;
       for (const { kind, before, purge } of kinds) {
         if (!before) continue;

@@ -50,6 +50,10 @@ export interface ApiServerDependencies {
    * this server only: enough for tests and tools whose connections need not outlive it.
    */
   connectionSecrets?: SecretBox;
+  /** PUBLIC_URL: the OAuth callback and tracked links' base, when the API sits behind a proxy. */
+  publicUrl?: string;
+  /** Minutes between a connection's scheduled syncs (CONNECTION_SYNC_INTERVAL_MINUTES); 15 by default. */
+  connectionSyncIntervalMinutes?: number;
 }
 
 export interface ApiServer {
@@ -93,7 +97,12 @@ export function createApiServer(deps: ApiServerDependencies): ApiServer {
     connections: {
       secrets: connectionSecrets,
       sessions,
-      syncs: connectionSyncs(deps.client, deps.taskQueue),
+      syncs: connectionSyncs(
+        deps.client,
+        deps.taskQueue,
+        deps.connectionSyncIntervalMinutes === undefined ? undefined : `${deps.connectionSyncIntervalMinutes}m`,
+      ),
+      ...(deps.publicUrl !== undefined && { publicUrl: deps.publicUrl }),
     },
   });
   let server: Server | undefined;

@@ -116,7 +116,7 @@ export function createApp(deps: ApiDependencies): express.Express {
   app.use(OAUTH_CALLBACK_PATH, limits.byAddress);
   // The click tracker's public routes, outside /v1 too: Outreach's extension call (authorized by its signature) and
   // the redirect a recipient's click lands on (by the signed link). Not rate limited: a busy Outreach org calls often.
-  app.use(outboundTrackingRouter(deps.db));
+  app.use(outboundTrackingRouter(deps.db, deps.connections.secrets));
   app.use(
     '/v1',
     identifyCaller(deps.keys, deps.db, limits.addressIsBlocked),

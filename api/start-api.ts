@@ -60,6 +60,8 @@ export async function startApi(options: {
     rateLimits: rateLimitsFrom(config),
     outboundPolicy: config.outboundPolicy,
     connectionSecrets: connectionSecretBox(config),
+    connectionSyncIntervalMinutes: config.CONNECTION_SYNC_INTERVAL_MINUTES,
+    ...(config.PUBLIC_URL !== undefined && { publicUrl: config.PUBLIC_URL }),
     ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),
     events: { wakeOnAppendsTo: config.database, limits: repEventStreamLimits(config) },
   });

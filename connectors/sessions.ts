@@ -14,6 +14,7 @@ import {
   saveGrantedTokens,
 } from '../store/connections';
 import type { Db } from '../store/database';
+import { ConnectionUnavailableError } from '../store/errors';
 import type { SecretBox } from '../store/secret-box';
 import { apiBaseUrlOf, endpointsOf, providerDefaults } from './endpoints';
 import { ConnectionAuthError, jwtBearerAssertion, requestToken, type TokenGrant } from './token-endpoint';
@@ -21,13 +22,7 @@ import { ConnectionAuthError, jwtBearerAssertion, requestToken, type TokenGrant 
 /** An access token this close to its stated expiry is refreshed before use. */
 const EXPIRY_MARGIN_MS = 60_000;
 
-/** The connection does not exist, or has no grant yet (authorization pending). Not retryable. */
-export class ConnectionUnavailableError extends Error {
-  override readonly name = 'ConnectionUnavailableError';
-  readonly nonRetryable = true;
-}
-
-export { ConnectionAuthError };
+export { ConnectionAuthError, ConnectionUnavailableError };
 
 export interface ConnectionSessionsOptions {
   db: Db;

@@ -96,6 +96,7 @@ export const visitorErasureSchema = z
       conversations: z.int().min(0),
       repEvents: z.int().min(0),
       webhookDeliveries: z.int().min(0),
+      outboundClicks: z.int().min(0),
       workflowHistories: z.int().min(0),
     }),
   })

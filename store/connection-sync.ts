@@ -3,7 +3,9 @@
 // it committed: no page is lost, and none is applied twice.
 import type { Transaction } from 'kysely';
 import { rowChunks } from './batching';
+import { lockLiveConnection } from './connections';
 import { type Db, retryOnConflict } from './database';
+import { ConnectionUnavailableError } from './errors';
 import type { ConnectionRecordsTable, Database } from './schema';
 
 export type Tx = Transaction<Database>;
@@ -74,7 +76,7 @@ export async function beginFullSync(db: Db, connectionId: string, object: string
 }
 
 /**
- * One page, all or nothing: the deleted records are untracked, `apply` writes the page to the tables routing reads
+ * One page, all or nothing, of a connection not deleted: the deleted records are untracked, `apply` writes the page to the tables routing reads
  * (given what was tracked of the deleted ones) and returns the records to track as seen by `runId`, and the cursor
  * moves on.
  */
@@ -85,6 +87,11 @@ export async function commitSyncPage(
 ): Promise<void> {
   await retryOnConflict(() =>
     db.transaction().execute(async (tx) => {
+      // A connection deleted meanwhile takes no more records: its removal (store/connection-cleanup.ts) may be
+      // under way, and would leave these behind.
+      if (!(await lockLiveConnection(tx, page.connectionId))) {
+        throw new ConnectionUnavailableError(`connection ${page.connectionId} was deleted`);
+      }
       const deleted = await untrackRecords(tx, page.connectionId, page.object, page.deletedIds);
       const seen = await apply(tx, deleted);
       await trackRecords(tx, page.connectionId, page.object, page.runId, seen);

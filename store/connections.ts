@@ -114,24 +114,66 @@ export async function createConnection(db: Db, box: SecretBox, input: NewConnect
     budget_limit: null,
     created_at: now,
     updated_at: now,
+    deleted_at: null,
   };
   await db.insertInto('connections').values(row).execute();
   return toConnection(row);
 }
 
 export async function listConnections(db: Db): Promise<Connection[]> {
-  const rows = await db.selectFrom('connections').selectAll().orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('connections')
+    .selectAll()
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toConnection);
 }
 
+/** A connection being deleted is no longer found, by anyone: the API, the syncs, the live lookup. */
+const liveConnection = (db: Db, id: string) =>
+  db.selectFrom('connections').selectAll().where('id', '=', id).where('deleted_at', 'is', null);
+
 export async function getConnection(db: Db, id: string): Promise<Connection | undefined> {
-  const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await liveConnection(db, id).executeTakeFirst();
   return row && toConnection(row);
 }
 
-export async function deleteConnection(db: Db, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+/**
+ * Marks the connection deleted: from now on it is not found, and no sync page of it commits (`lockLiveConnection`).
+ * Its records and row are removed afterwards (`removeConnectionRow`). Returns its provider, also when it was marked
+ * before (a repeated removal); undefined when the row is gone.
+ */
+export async function markConnectionDeleted(db: Db, id: string): Promise<ConnectionProvider | undefined> {
+  await db
+    .updateTable('connections')
+    .set({ deleted_at: new Date().toISOString() })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .execute();
+  const row = await db.selectFrom('connections').select('provider').where('id', '=', id).executeTakeFirst();
+  return row?.provider as ConnectionProvider | undefined;
+}
+
+/**
+ * Inside a sync page's transaction: true while the connection is not deleted. It writes the connection's row, so on
+ * PostgreSQL a deletion marked meanwhile waits for the page to commit (and then removes it too), or the page sees
+ * the mark; SQLite runs one writer at a time anyway.
+ */
+export async function lockLiveConnection(tx: Db, id: string): Promise<boolean> {
+  const result = await tx
+    .updateTable('connections')
+    .set({ deleted_at: null })
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** The last step of a deletion: the row with its secrets (and pending authorizations, by cascade). */
+export async function removeConnectionRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('connections').where('id', '=', id).execute();
 }
 
 /** Settings and opened secrets, for the connectors only. */
@@ -140,7 +182,7 @@ export async function getConnectionCredentials(
   box: SecretBox,
   id: string,
 ): Promise<ConnectionCredentials | undefined> {
-  const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await liveConnection(db, id).executeTakeFirst();
   if (!row) return undefined;
   return {
     id: row.id,
@@ -200,6 +242,7 @@ export async function markSyncing(db: Db, id: string): Promise<void> {
     .updateTable('connections')
     .set({ status: 'syncing', status_reason: null, updated_at: new Date().toISOString() })
     .where('id', '=', id)
+    .where('deleted_at', 'is', null)
     .execute();
 }
 

@@ -139,7 +139,10 @@ async function migrate(
   db: Db,
   { transaction, destroy = false }: { transaction?: { commit(): void; rollback(): void }; destroy?: boolean } = {},
 ): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest().catch((error) => ({
+  // Unordered: migration names are handed out ahead to work landing in parallel, so one numbered lower may land
+  // after a higher one a database has already run; each is independent of the others' order.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
+  const { error } = await migrator.migrateToLatest().catch((error) => ({
     error: error as unknown,
   }));
   if (error) {

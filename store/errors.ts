@@ -33,3 +33,9 @@ export class NoDraftError extends Error {
     super('there is no draft rule set: start one with POST /v1/rules/draft');
   }
 }
+
+/** The connection does not exist, was deleted, or has no grant yet (authorization pending). Not retryable. */
+export class ConnectionUnavailableError extends Error {
+  override readonly name = 'ConnectionUnavailableError';
+  readonly nonRetryable = true;
+}

@@ -569,6 +569,15 @@ const migrations: Record<string, Migration> = {
       await sql`create index routings_in_flight on routings (started_at) where status = 'routing'`.execute(db);
     },
   },
+  '0015_connection_cleanup': {
+    async up(db: Kysely<unknown>) {
+      // A deleted connection is hidden at once and its records removed by a workflow (workflows/delete-connection.ts):
+      // the row stays, marked, until the last of them is gone, so a worker dying mid-way leaves it to finish.
+      await db.schema.alterTable('connections').addColumn('deleted_at', 'text').execute();
+      // A visitor's erasure finds the clicks they redeemed.
+      await db.schema.createIndex('outbound_clicks_by_visitor').on('outbound_clicks').column('visitor_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -109,31 +109,32 @@ export async function writeOutboundProspects(
   return { tracked, stored, removed };
 }
 
+export interface OutboundObjectOf {
+  connectionId: string;
+  provider: OutboundProvider;
+  object: string;
+  isUsers: boolean;
+}
+
+/** Removes users or prospects the connection synced, with their rows, in the caller's transaction. */
+export async function removeOutboundRecords(tx: Tx, page: OutboundObjectOf, ids: readonly string[]): Promise<void> {
+  await untrackRecords(tx, page.connectionId, page.object, ids);
+  if (!page.isUsers) {
+    await removeProspectsBySource(tx, page.provider, ids);
+    return;
+  }
+  for (const slice of slices(ids)) {
+    await tx.deleteFrom('outbound_users').where('provider', '=', page.provider).where('user_id', 'in', slice).execute();
+  }
+}
+
 /** After a full re-sync: removes the users or prospects the run `runId` did not see (gone at the provider). */
-export async function removeUnseenOutboundRecords(
-  db: Db,
-  page: { connectionId: string; provider: OutboundProvider; object: string; isUsers: boolean; runId: string },
-): Promise<number> {
+export async function removeUnseenOutboundRecords(db: Db, page: OutboundObjectOf & { runId: string }): Promise<number> {
   let total = 0;
   for (;;) {
     const ids = await unseenRecordIds(db, page.connectionId, page.object, page.runId, 500);
     if (ids.length === 0) return total;
-    await retryOnConflict(() =>
-      db.transaction().execute(async (tx) => {
-        await untrackRecords(tx, page.connectionId, page.object, ids);
-        if (!page.isUsers) {
-          await removeProspectsBySource(tx, page.provider, ids);
-          return;
-        }
-        for (const slice of slices(ids)) {
-          await tx
-            .deleteFrom('outbound_users')
-            .where('provider', '=', page.provider)
-            .where('user_id', 'in', slice)
-            .execute();
-        }
-      }),
-    );
+    await retryOnConflict(() => db.transaction().execute((tx) => removeOutboundRecords(tx, page, ids)));
     total += ids.length;
   }
 }

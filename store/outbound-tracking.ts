@@ -3,6 +3,7 @@
 import type { OutboundProvider } from '../domain/integrations';
 import { type Db, retryOnConflict } from './database';
 import type { OutboundClicksTable } from './schema';
+import type { SecretBox } from './secret-box';
 
 export interface Tracker {
   provider: OutboundProvider;
@@ -20,13 +21,34 @@ export interface TrackerSettings {
   extensionSecret?: string | undefined;
 }
 
-export async function getTracker(db: Db, provider: OutboundProvider): Promise<Tracker | undefined> {
+// The link key and the extension secret are sealed like the connections' secrets (CONNECTIONS_ENCRYPTION_KEY), each
+// bound to its provider and field. A value stored in clear (trackers set up before sealing) is sealed on first read.
+const keyContext = (provider: OutboundProvider) => `outbound_tracker:${provider}:link_key`;
+const secretContext = (provider: OutboundProvider) => `outbound_tracker:${provider}:extension_secret`;
+const isSealed = (value: string) => value.startsWith('v1.');
+
+export async function getTracker(db: Db, box: SecretBox, provider: OutboundProvider): Promise<Tracker | undefined> {
   const row = await db.selectFrom('outbound_trackers').selectAll().where('provider', '=', provider).executeTakeFirst();
   if (!row) return undefined;
+  if (!isSealed(row.link_key) || (row.extension_secret !== null && !isSealed(row.extension_secret))) {
+    await db
+      .updateTable('outbound_trackers')
+      .set({
+        ...(!isSealed(row.link_key) && { link_key: box.seal(row.link_key, keyContext(provider)) }),
+        ...(row.extension_secret !== null &&
+          !isSealed(row.extension_secret) && {
+            extension_secret: box.seal(row.extension_secret, secretContext(provider)),
+          }),
+      })
+      .where('provider', '=', provider)
+      .where('link_key', '=', row.link_key)
+      .execute();
+  }
+  const open = (value: string, context: string) => (isSealed(value) ? box.open(value, context) : value);
   return {
     provider,
-    linkKey: row.link_key,
-    ...(row.extension_secret !== null && { extensionSecret: row.extension_secret }),
+    linkKey: open(row.link_key, keyContext(provider)),
+    ...(row.extension_secret !== null && { extensionSecret: open(row.extension_secret, secretContext(provider)) }),
     publicBaseUrl: row.public_base_url,
     landingHosts: JSON.parse(row.landing_hosts) as string[],
   };
@@ -38,6 +60,7 @@ export async function getTracker(db: Db, provider: OutboundProvider): Promise<Tr
  */
 export async function putTracker(
   db: Db,
+  box: SecretBox,
   provider: OutboundProvider,
   settings: TrackerSettings,
   newLinkKey: () => string,
@@ -47,16 +70,18 @@ export async function putTracker(
     public_base_url: settings.publicBaseUrl,
     landing_hosts: JSON.stringify(settings.landingHosts.map((host) => host.toLowerCase())),
     updated_at: now,
-    ...(settings.extensionSecret !== undefined && { extension_secret: settings.extensionSecret }),
+    ...(settings.extensionSecret !== undefined && {
+      extension_secret: box.seal(settings.extensionSecret, secretContext(provider)),
+    }),
   };
   await retryOnConflict(() =>
     db
       .insertInto('outbound_trackers')
-      .values({ provider, link_key: newLinkKey(), extension_secret: null, ...values })
+      .values({ provider, link_key: box.seal(newLinkKey(), keyContext(provider)), extension_secret: null, ...values })
       .onConflict((oc) => oc.column('provider').doUpdateSet(values))
       .execute(),
   );
-  return (await getTracker(db, provider)) as Tracker;
+  return (await getTracker(db, box, provider)) as Tracker;
 }
 
 export interface Click {

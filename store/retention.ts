@@ -67,3 +67,22 @@ export async function purgeWebhookDeliveries(db: Db, before: string, limit: numb
     return ids.length;
   });
 }
+
+/**
+ * Up to `limit` clicks on tracked outbound links made before `before` (their token long expired; a routing that
+ * redeemed one keeps the sender on its own row). Returns how many went.
+ */
+export async function purgeOutboundClicks(db: Db, before: string, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('outbound_clicks')
+    .where('token_hash', 'in', (eb) =>
+      eb
+        .selectFrom('outbound_clicks')
+        .select('token_hash')
+        .where('clicked_at', '<', before)
+        .orderBy('clicked_at')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

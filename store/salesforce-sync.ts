@@ -260,6 +260,27 @@ export async function applySalesforcePage(
   return counts;
 }
 /**
+ * Removes records of `object` the connection synced, with their rows where routing reads them, in the caller's
+ * transaction.
+ */
+export async function removeSalesforceRecords(
+  tx: Tx,
+  connectionId: string,
+  object: SalesforceObject,
+  ids: readonly string[],
+): Promise<void> {
+  await storedRowsOf(tx, object, await untrackRecords(tx, connectionId, object, ids));
+  if (object !== 'User') return;
+  for (const slice of slices(ids)) {
+    await tx
+      .deleteFrom('salesforce_users')
+      .where('connection_id', '=', connectionId)
+      .where('id', 'in', slice)
+      .execute();
+  }
+}
+
+/**
  * After a full re-sync read every record of `object`: removes, a batch per transaction, the records it did not see
  * (deleted in Salesforce while nothing was syncing, or past the recycle bin). Returns how many went.
  */
@@ -273,18 +294,7 @@ export async function removeUnseenSalesforceRecords(
   for (;;) {
     const ids = await unseenRecordIds(db, connectionId, object, runId, 500);
     if (ids.length === 0) return total;
-    await db.transaction().execute(async (tx) => {
-      await storedRowsOf(tx, object, await untrackRecords(tx, connectionId, object, ids));
-      if (object === 'User') {
-        for (const slice of slices(ids)) {
-          await tx
-            .deleteFrom('salesforce_users')
-            .where('connection_id', '=', connectionId)
-            .where('id', 'in', slice)
-            .execute();
-        }
-      }
-    });
+    await db.transaction().execute((tx) => removeSalesforceRecords(tx, connectionId, object, ids));
     total += ids.length;
   }
 }

@@ -328,6 +328,8 @@ export interface ConnectionsTable {
   budget_limit: number | null;
   created_at: string;
   updated_at: string;
+  /** Set when an admin deleted it: hidden from then on, the row goes once its synced records are removed. */
+  deleted_at: string | null;
 }
 
 /** An authorization in progress: its `state` (stored hashed), single use, until `expires_at`. */

@@ -1,5 +1,6 @@
 // A visitor's erasure from the store, for privacy requests: every row of their routings, which is where everything
-// the service keeps about a visitor lives (the visitor itself once per routing, and what refers to those routings).
+// the service keeps about a visitor lives (the visitor itself once per routing, and what refers to those routings),
+// and the outbound link clicks they redeemed.
 import { slices } from './batching';
 import type { Db } from './database';
 import { deleteRoutingRows } from './projection';
@@ -16,6 +17,8 @@ export interface ErasedRows {
   conversations: number;
   repEvents: number;
   webhookDeliveries: number;
+  /** Clicks on tracked outbound links the visitor redeemed (which email of whose they clicked). */
+  outboundClicks: number;
 }
 
 /** The visitor's routings as the store knows them: its row is written with the routing's first write. */
@@ -29,13 +32,24 @@ export async function routingsOfVisitor(db: Db, visitorId: string): Promise<Visi
 }
 
 /**
- * Deletes the routings and everything keyed to them, in one transaction: their offers, conversations, reps' stream
- * events, webhook deliveries (whose payloads carry the visitor) with their attempts, and round-robin turns.
+ * Deletes the visitor's routings and everything keyed to them, in one transaction: their offers, conversations, reps'
+ * stream events, webhook deliveries (whose payloads carry the visitor) with their attempts, and round-robin turns;
+ * and the outbound link clicks the visitor redeemed.
  */
-export async function eraseRoutings(db: Db, routingIds: readonly string[]): Promise<ErasedRows> {
-  const erased: ErasedRows = { routings: 0, offers: 0, conversations: 0, repEvents: 0, webhookDeliveries: 0 };
+export async function eraseVisitorRows(db: Db, visitorId: string, routingIds: readonly string[]): Promise<ErasedRows> {
+  const erased: ErasedRows = {
+    routings: 0,
+    offers: 0,
+    conversations: 0,
+    repEvents: 0,
+    webhookDeliveries: 0,
+    outboundClicks: 0,
+  };
   await db.transaction().execute(async (tx) => {
     const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+    erased.outboundClicks = count(
+      await tx.deleteFrom('outbound_clicks').where('visitor_id', '=', visitorId).executeTakeFirst(),
+    );
     for (const ids of slices(routingIds)) {
       erased.repEvents += count(await tx.deleteFrom('rep_events').where('routing_id', 'in', ids).executeTakeFirst());
       // Attempts go with their delivery (foreign key, on delete cascade).

@@ -1,13 +1,15 @@
 // A Temporal Schedule per connection that runs its incremental sync (workflows/sync-connection.ts) every few
-// minutes. Created when a connection is authorized (or its interval changes), removed when it is deleted. A run
+// minutes. Created when a connection is authorized (or its interval changes), removed when it is deleted (workflows/delete-connection.ts). A run
 // still going when the next is due makes that one skip, and each scheduled run hands over to the connection's one
 // sync workflow id, so a sync started through the API and a scheduled one never overlap.
-import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
-import { type SyncConnectionInput, syncConnectionWorkflowType } from '../workflows/sync-connection';
+import {
+  connectionSyncScheduleId,
+  type SyncConnectionInput,
+  syncConnectionWorkflowType,
+} from '../workflows/sync-connection';
 import { ensureSchedule, type ScheduleDefinition } from './ensure-schedule';
-
-export const connectionSyncScheduleId = (connectionId: string) => `connection-sync-schedule-${connectionId}`;
 
 export const DEFAULT_SYNC_INTERVAL: Duration = '15m';
 
@@ -31,13 +33,4 @@ export async function ensureSyncSchedule(
     policies: { overlap: ScheduleOverlapPolicy.SKIP },
   };
   await ensureSchedule(client, scheduleId, definition);
-}
-
-/** Deletes the connection's schedule; nothing to do when it has none. */
-export async function removeSyncSchedule(client: Client, connectionId: string): Promise<void> {
-  try {
-    await client.schedule.getHandle(connectionSyncScheduleId(connectionId)).delete();
-  } catch (error) {
-    if (!(error instanceof ScheduleNotFoundError)) throw error;
-  }
 }

@@ -10,6 +10,7 @@ export const retentionPolicyFrom = (config: Config): RetentionPolicy => ({
   finishedRoutingsDays: config.RETENTION_FINISHED_ROUTINGS_DAYS,
   repEventsDays: config.RETENTION_REP_EVENTS_DAYS,
   webhookDeliveriesDays: config.RETENTION_WEBHOOK_DELIVERIES_DAYS,
+  outboundClicksDays: config.RETENTION_OUTBOUND_CLICKS_DAYS,
 });
 
 /** One schedule per task queue, so deployments sharing a namespace each purge their own database. */

@@ -18,5 +18,6 @@ export function startConfiguredWorker(config: Config, parts: ProcessParts): Prom
     retention: retentionPolicyFrom(config),
     outboundPolicy: config.outboundPolicy,
     connectionSecrets: connectionSecretBox(config),
+    liveLookupBudgetMs: config.LIVE_LOOKUP_BUDGET_MS,
   });
 }

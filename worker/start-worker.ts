@@ -4,6 +4,7 @@ import { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { ConnectionSyncOptions } from '../activities/connection-sync';
+import type { LiveLookupOptions } from '../connectors/salesforce/live-lookup';
 import { ConnectionSessions } from '../connectors/sessions';
 import { type OutboundPolicy, outboundPolicy } from '../outbound/destination-policy';
 import { guardedDispatcher } from '../outbound/guarded-dispatcher';
@@ -41,13 +42,20 @@ export async function startWorker(options: {
    * Salesforce stages may ask Salesforce live; without, neither runs here.
    */
   connectionSecrets?: SecretBox;
+  /** How long a Salesforce stage waits on a live lookup (LIVE_LOOKUP_BUDGET_MS); 300 ms by default. */
+  liveLookupBudgetMs?: number;
 }): Promise<StartedWorker> {
   const { lifecycle, logger } = options;
   const connection = await connectWorker(options.target);
   lifecycle.onStop('worker connection', () => connection.close());
   const connectionSync =
     options.connectionSecrets &&
-    openConnectionSync(options.db, options.connectionSecrets, options.outboundPolicy ?? outboundPolicy());
+    openConnectionSync(
+      options.db,
+      options.connectionSecrets,
+      options.outboundPolicy ?? outboundPolicy(),
+      options.liveLookupBudgetMs === undefined ? {} : { budgetMs: options.liveLookupBudgetMs },
+    );
   if (connectionSync) lifecycle.onStop('connection sessions', connectionSync.close);
   const worker = await createRoutingWorker({
     connection,
@@ -84,11 +92,12 @@ export function openConnectionSync(
   db: Db,
   secrets: SecretBox,
   outbound: OutboundPolicy,
+  liveLookup: Partial<LiveLookupOptions> = {},
 ): { options: ConnectionSyncOptions; close(): Promise<void> } {
   const sessions = new ConnectionSessions({ db, secrets, outbound });
   const dispatcher = guardedDispatcher(outbound);
   return {
-    options: { sessions, dispatcher },
+    options: { sessions, dispatcher, liveLookup },
     close: async () => {
       await sessions.close();
       await dispatcher.close();

@@ -1,4 +1,5 @@
 // Entry point the worker bundles: every workflow type this service runs.
+export { deleteConnection } from './delete-connection';
 export { deliverWebhook } from './deliver-webhook';
 export { endIdleConversation } from './end-idle-conversation';
 export { purgeExpiredData } from './purge-expired-data';

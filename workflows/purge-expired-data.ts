@@ -1,4 +1,5 @@
-// Applies the retention settings: deletes finished routings, rep events and webhook deliveries older than they keep.
+// Applies the retention settings: deletes finished routings, rep events, webhook deliveries and outbound link clicks
+// older than they keep.
 // Started by a Temporal Schedule (worker/retention-schedule.ts), hourly; each activity call deletes a bounded number
 // of small batches, so a large backlog is worked off over a few calls (and, past MAX_ROUNDS, over the next runs).
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
@@ -13,6 +14,8 @@ export interface RetentionPolicy {
   repEventsDays: number;
   /** Deliveries that are over (succeeded or failed), with their attempts. */
   webhookDeliveriesDays: number;
+  /** Clicks on tracked outbound links (who clicked which sender's email); optional for schedules made before it. */
+  outboundClicksDays?: number;
 }
 
 export interface PurgeInput {
@@ -26,12 +29,14 @@ export interface PurgeCutoffs {
   finishedRoutings?: string;
   repEvents?: string;
   webhookDeliveries?: string;
+  outboundClicks?: string;
 }
 
 export interface PurgeCounts {
   finishedRoutings: number;
   repEvents: number;
   webhookDeliveries: number;
+  outboundClicks: number;
   /** Batches (transactions) it took. */
   batches: number;
 }
@@ -58,14 +63,23 @@ export async function purgeExpiredData({ policy, batchSize = 500 }: PurgeInput):
   const deliveries = cutoff(policy.webhookDeliveriesDays);
   if (routings) cutoffs.finishedRoutings = routings;
   if (events) cutoffs.repEvents = events;
+  const clicks = cutoff(policy.outboundClicksDays ?? 0);
   if (deliveries) cutoffs.webhookDeliveries = deliveries;
+  if (clicks) cutoffs.outboundClicks = clicks;
 
-  const totals: PurgeCounts = { finishedRoutings: 0, repEvents: 0, webhookDeliveries: 0, batches: 0 };
+  const totals: PurgeCounts = {
+    finishedRoutings: 0,
+    repEvents: 0,
+    webhookDeliveries: 0,
+    outboundClicks: 0,
+    batches: 0,
+  };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { more, ...counts } = await purgeExpiredRows({ cutoffs, batchSize, batchesPerCall: 20 });
     totals.finishedRoutings += counts.finishedRoutings;
     totals.repEvents += counts.repEvents;
     totals.webhookDeliveries += counts.webhookDeliveries;
+    totals.outboundClicks += counts.outboundClicks;
     totals.batches += counts.batches;
     if (!more) break;
   }

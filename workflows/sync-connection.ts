@@ -22,6 +22,8 @@ import { type ApiBudget, type ConnectionProvider, syncedObjects } from '../domai
 
 export const syncConnectionWorkflowType = 'syncConnection';
 export const connectionSyncWorkflowId = (connectionId: string) => `connection-sync-${connectionId}`;
+/** The connection's Schedule of incremental syncs (worker/connection-sync-schedule.ts). */
+export const connectionSyncScheduleId = (connectionId: string) => `connection-sync-schedule-${connectionId}`;
 
 /** How a sync paces itself; tests shorten it. Durations in Temporal's format ('90s', '1h'). */
 export interface SyncPacing {

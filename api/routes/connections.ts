@@ -11,16 +11,17 @@ import { idSchema } from '../../domain/users';
 import type { OutboundPolicy } from '../../outbound/destination-policy';
 import {
   createConnection,
-  deleteConnection,
   getConnection,
   listConnections,
+  markConnectionDeleted,
   markConnectionError,
   type NewConnection,
   takePendingAuthorization,
 } from '../../store/connections';
 import type { SecretBox } from '../../store/secret-box';
+import { connectionSyncWorkflowId } from '../../workflows/sync-connection';
 import { admin, publicAccess } from '../access';
-import { type ConnectionSyncs, connectionSyncWorkflowId } from '../connection-syncs';
+import type { ConnectionSyncs } from '../connection-syncs';
 import { HttpError, notFound } from '../http-error';
 import { json, linksTo, noContent, operation, withLinks } from '../operations';
 import {
@@ -47,10 +48,16 @@ export interface ConnectionsDependencies {
   sessions: ConnectionSessions;
   /** Syncs now, and each connection's Schedule of syncs. */
   syncs: ConnectionSyncs;
+  /** PUBLIC_URL: the service as browsers and providers reach it, when not as each request's Host says. */
+  publicUrl?: string;
 }
 
-/** The callback URL as this request reached the API (Host and, behind trusted proxies, X-Forwarded-*). */
-const callbackUrlOf = (req: Request) => `${req.protocol}://${req.host}${OAUTH_CALLBACK_PATH}`;
+/** The service's own address: PUBLIC_URL, else as this request reached the API (Host; behind trusted proxies, X-Forwarded-*). */
+export const publicUrlOf = (req: Request, deps: Pick<ConnectionsDependencies, 'publicUrl'>) =>
+  deps.publicUrl ?? `${req.protocol}://${req.host}`;
+
+const callbackUrlOf = (req: Request, deps: ConnectionsDependencies) =>
+  `${publicUrlOf(req, deps)}${OAUTH_CALLBACK_PATH}`;
 
 const badField = (field: string, message: string) =>
   new HttpError(400, 'invalid_request', `${field}: ${message}`, { issues: [{ field, message }] });
@@ -144,7 +151,7 @@ export const connectionsOperations = [
     handle: async ({ body }, { deps, req }) => {
       assertAllowedUrls(body, deps.outbound);
       const { secrets, sessions, syncs } = deps.connections;
-      const callbackUrl = callbackUrlOf(req);
+      const callbackUrl = callbackUrlOf(req, deps.connections);
       const created = await createConnection(deps.db, secrets, toNewConnection(body, callbackUrl));
       if (body.auth.type === 'oauth') {
         const authorizeUrl = await startAuthorization(deps.db, secrets, created, callbackUrl);
@@ -190,14 +197,22 @@ export const connectionsOperations = [
     path: '/v1/connections/{id}',
     operationId: 'deleteConnection',
     tag: 'Connections',
-    summary: 'Delete a connection and its secrets',
+    summary: 'Delete a connection: its sync stops, and what it synced and its secrets are removed',
+    description:
+      'The connection is gone at once (404 from then on) and routing no longer reads its records: its Schedule is ' +
+      'removed, a sync under way is cancelled (no page of it is stored any more), and the records it synced are ' +
+      'removed in the background by a workflow (`connection-delete-<id>`), then its secrets.',
     access: admin,
     params: connectionParams,
+    callsTemporal: true,
     responses: { 204: noContent },
     failures: { 404: notFoundText },
     handle: async ({ params }, { deps }) => {
-      if (!(await deleteConnection(deps.db, params.id))) throw notFound('connection', params.id);
-      await deps.connections.syncs.unschedule(params.id);
+      if (!(await getConnection(deps.db, params.id))) throw notFound('connection', params.id);
+      // The workflow first (a Temporal outage answers 503 with nothing changed); it marks the connection deleted
+      // too, so an API process dying here leaves nothing half done.
+      await deps.connections.syncs.remove(params.id);
+      await markConnectionDeleted(deps.db, params.id);
       return { status: 204 };
     },
   }),
@@ -217,7 +232,12 @@ export const connectionsOperations = [
       if (connection.auth.type !== 'oauth') {
         throw new HttpError(409, 'not_oauth', 'a JWT bearer connection needs no authorization: sync it to get a token');
       }
-      const authorizeUrl = await startAuthorization(deps.db, deps.connections.secrets, connection, callbackUrlOf(req));
+      const authorizeUrl = await startAuthorization(
+        deps.db,
+        deps.connections.secrets,
+        connection,
+        callbackUrlOf(req, deps.connections),
+      );
       return { status: 200, body: { authorizeUrl } };
     },
   }),

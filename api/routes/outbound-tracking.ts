@@ -4,7 +4,7 @@
 // click lands on, which records mailing, prospect and sender and goes to the original link only, with a click token
 // for the landing page to pass in `visitor.outbound.token`.
 import type { ResponseConfig, RouteConfig } from '@asteasolutions/zod-to-openapi';
-import express, { Router } from 'express';
+import express, { type Request, Router } from 'express';
 import { z } from 'zod';
 import {
   CLICK_TOKEN_TTL_HOURS,
@@ -26,10 +26,12 @@ import {
 import { type OutboundProvider, outboundProviderSchema } from '../../domain/integrations';
 import type { Db } from '../../store/database';
 import { getTracker, putTracker, recordClick, type Tracker } from '../../store/outbound-tracking';
+import type { SecretBox } from '../../store/secret-box';
 import { admin } from '../access';
 import { HttpError, notFound, parseOr400 } from '../http-error';
 import { json, operation } from '../operations';
 import { errorResponseSchema } from '../schemas/errors';
+import { publicUrlOf } from './connections';
 
 export const OUTREACH_EXTENSION_PATH = '/tracking/outreach/links';
 export const CLICK_PATH = '/tracking/click';
@@ -53,8 +55,11 @@ const trackerInputSchema = z
     publicBaseUrl: z
       .url({ protocol: /^https?$/ })
       .max(500)
+      .optional()
       .meta({
-        description: 'The service’s public URL (scheme and host, as recipients reach it): tracked links point there.',
+        description:
+          'The service’s public URL (scheme and host, as recipients reach it): tracked links point there. By ' +
+          'default the server’s PUBLIC_URL, else the address this request reached it at.',
       }),
     landingHosts: z
       .array(hostName)
@@ -103,6 +108,16 @@ const trackedLinkInputSchema = z
 const trackedLinkSchema = z.strictObject({ link: z.string() }).meta({ id: 'TrackedLink' });
 
 const trimmed = (url: string) => url.replace(/\/+$/, '');
+
+/** The settings with `publicBaseUrl` filled in: PUBLIC_URL, else the address this request came to. */
+const withBaseUrl = <T extends { publicBaseUrl?: string | undefined }>(
+  body: T,
+  req: Request,
+  deps: { connections: { publicUrl?: string } },
+): T & { publicBaseUrl: string } => ({
+  ...body,
+  publicBaseUrl: body.publicBaseUrl ?? publicUrlOf(req, deps.connections),
+});
 const clickLink = (tracker: Tracker, token: string) => `${trimmed(tracker.publicBaseUrl)}${CLICK_PATH}/${token}`;
 
 const trackerView = (tracker: Tracker) => ({
@@ -115,8 +130,8 @@ const trackerView = (tracker: Tracker) => ({
   }),
 });
 
-async function trackerOr404(db: Db, provider: OutboundProvider): Promise<Tracker> {
-  const tracker = await getTracker(db, provider);
+async function trackerOr404(db: Db, secrets: SecretBox, provider: OutboundProvider): Promise<Tracker> {
+  const tracker = await getTracker(db, secrets, provider);
   if (!tracker) throw notFound('the tracker of', provider);
   return tracker;
 }
@@ -133,9 +148,11 @@ export const outboundTrackingOperations = [
     access: admin,
     body: trackerInputSchema,
     responses: { 200: json(trackerSchema, 'The tracker; its signing key is made once and kept.') },
-    handle: async ({ body }, { deps }) => ({
+    handle: async ({ body }, { deps, req }) => ({
       status: 200,
-      body: trackerView(await putTracker(deps.db, 'outreach', body, newLinkKey)),
+      body: trackerView(
+        await putTracker(deps.db, deps.connections.secrets, 'outreach', withBaseUrl(body, req, deps), newLinkKey),
+      ),
     }),
   }),
   operation({
@@ -147,9 +164,11 @@ export const outboundTrackingOperations = [
     access: admin,
     body: salesloftTrackerInputSchema,
     responses: { 200: json(trackerSchema, 'The tracker; its signing key is made once and kept.') },
-    handle: async ({ body }, { deps }) => ({
+    handle: async ({ body }, { deps, req }) => ({
       status: 200,
-      body: trackerView(await putTracker(deps.db, 'salesloft', body, newLinkKey)),
+      body: trackerView(
+        await putTracker(deps.db, deps.connections.secrets, 'salesloft', withBaseUrl(body, req, deps), newLinkKey),
+      ),
     }),
   }),
   operation({
@@ -165,7 +184,7 @@ export const outboundTrackingOperations = [
     responses: { 201: json(trackedLinkSchema, 'The signed link, valid 90 days.') },
     failures: { 404: 'not_found: the provider has no tracker yet.' },
     handle: async ({ params, body }, { deps }) => {
-      const tracker = await trackerOr404(deps.db, params.provider);
+      const tracker = await trackerOr404(deps.db, deps.connections.secrets, params.provider);
       const token = signLinkToken(tracker.linkKey, { provider: params.provider, ...body });
       return { status: 201, body: { link: clickLink(tracker, token) } };
     },
@@ -173,14 +192,14 @@ export const outboundTrackingOperations = [
 ];
 
 /** The public routes, mounted before /v1's credential checks (api/app.ts). */
-export function outboundTrackingRouter(db: Db): Router {
+export function outboundTrackingRouter(db: Db, secrets: SecretBox): Router {
   const router = Router();
 
   router.post(
     OUTREACH_EXTENSION_PATH,
     express.raw({ type: () => true, limit: EXTENSION_BODY_LIMIT }),
     async (req, res) => {
-      const tracker = await getTracker(db, 'outreach');
+      const tracker = await getTracker(db, secrets, 'outreach');
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const signature = req.get(OUTREACH_SIGNATURE_HEADER);
       if (!tracker?.extensionSecret || !outreachSignatureValid(tracker.extensionSecret, rawBody, signature)) {
@@ -218,7 +237,7 @@ export function outboundTrackingRouter(db: Db): Router {
   router.get(`${CLICK_PATH}/:token`, async (req, res) => {
     const token = req.params.token;
     const provider = outboundProviderSchema.safeParse(unverifiedProvider(token));
-    const tracker = provider.success ? await getTracker(db, provider.data) : undefined;
+    const tracker = provider.success ? await getTracker(db, secrets, provider.data) : undefined;
     const verified = tracker ? verifyLinkToken(tracker.linkKey, token) : { refused: 'malformed' as const };
     // A forged, altered or expired link goes nowhere: no redirect to anything the token did not sign.
     if (!tracker || 'refused' in verified) {

@@ -1,7 +1,7 @@
 // Privacy requests: erasing one visitor's personal data, from the store and from Temporal's workflow histories.
 import { z } from 'zod';
 import { type VisitorErasure, visitorErasureSchema, visitorSchema } from '../../domain/visitor';
-import { eraseRoutings, routingsOfVisitor } from '../../store/visitor-erasure';
+import { eraseVisitorRows, routingsOfVisitor } from '../../store/visitor-erasure';
 import { admin } from '../access';
 import { json, operation } from '../operations';
 
@@ -26,7 +26,7 @@ export const visitorsOperations = [
       200: json(
         visitorErasureSchema,
         "What was erased: the visitor's routings (open ones cancelled first) with their offers, conversations, reps' " +
-          'events and webhook deliveries, and their workflow histories. Repeatable; a visitor with nothing stored ' +
+          'events and webhook deliveries, their workflow histories, and the outbound link clicks they redeemed. Repeatable; a visitor with nothing stored ' +
           'gets zeros.',
       ),
     },
@@ -38,8 +38,9 @@ export const visitorsOperations = [
       }
       let workflowHistories = 0;
       for (const routing of routings) if (await gateway.deleteHistory(routing.routingId)) workflowHistories++;
-      const rows = await eraseRoutings(
+      const rows = await eraseVisitorRows(
         db,
+        visitorId,
         routings.map((routing) => routing.routingId),
       );
       const erasure: VisitorErasure = { visitorId, cancelledRoutings, erased: { ...rows, workflowHistories } };

@@ -8,6 +8,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { ConnectionAuthError, ConnectionSessions } from '../../connectors/sessions';
 import { outboundPolicy } from '../../outbound/destination-policy';
+import { connectionDeletionWorkflowId } from '../../workflows/delete-connection';
 import { LocalOAuthProvider } from '../providers/oauth-provider';
 import type { TestService } from '../support/service';
 import { useTestService } from '../support/suite-service';
@@ -251,7 +252,17 @@ describe('connections', () => {
     await schedule.describe();
     assert.equal((await suite.admin.delete(`/v1/connections/${created.body.id}`)).status, 204);
     assert.equal((await suite.admin.get(`/v1/connections/${created.body.id}`)).status, 404);
+    // The deletion's workflow removes the Schedule, then the connection's records and row.
+    await suite.service.env.client.workflow.getHandle(connectionDeletionWorkflowId(created.body.id)).result();
     await assert.rejects(schedule.describe(), 'the Schedule went with the connection');
+    assert.equal(
+      await suite.service.db
+        .selectFrom('connections')
+        .select('id')
+        .where('id', '=', created.body.id)
+        .executeTakeFirst(),
+      undefined,
+    );
     assert.equal((await suite.admin.delete(`/v1/connections/${created.body.id}`)).status, 404);
   });
 

@@ -175,4 +175,24 @@ describe('outbound click tracking', () => {
     });
     assert.equal(unknown.status, 400);
   });
+
+  test('the link key and the extension secret are sealed at rest; links keep working across settings changes', async () => {
+    const before = await suite.admin.post('/v1/outbound-tracking/salesloft/links', {
+      url: 'https://landing.test/sealed',
+      senderEmail: 'sender@example.test',
+    });
+    const rows = await suite.service.db.selectFrom('outbound_trackers').selectAll().execute();
+    assert.equal(rows.length, 2);
+    for (const row of rows) {
+      assert.match(row.link_key, /^v1\./, `${row.provider}: the link key is sealed`);
+      if (row.extension_secret !== null) assert.match(row.extension_secret, /^v1\./);
+    }
+    assert.ok(!JSON.stringify(rows).includes(EXTENSION_SECRET), 'the extension secret is not stored in clear');
+    // Set up again without publicBaseUrl: the tracker takes the address it was set up at (PUBLIC_URL when set);
+    // its key is kept, so a link sent before still works.
+    const again = await suite.admin.put('/v1/outbound-tracking/salesloft', { landingHosts: ['landing.test'] });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.publicBaseUrl, suite.service.baseUrl);
+    assert.equal((await click(before.body.link)).status, 302);
+  });
 });

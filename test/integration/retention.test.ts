@@ -1,5 +1,5 @@
-// Retention: the purge workflow deletes finished routings (offers, conversation), rep events and finished webhook
-// deliveries past their retention, in bounded batches, and never an open routing, an active conversation or a
+// Retention: the purge workflow deletes finished routings (offers, conversation), rep events, finished webhook
+// deliveries and outbound link clicks past their retention, in bounded batches, and never an open routing, an active conversation or a
 // delivery still being sent; a worker start sets up the hourly Temporal Schedule that runs it.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { Lifecycle } from '../../runtime/lifecycle';
+import { recordClick } from '../../store/outbound-tracking';
 import { retentionScheduleId } from '../../worker/retention-schedule';
 import { startWorker } from '../../worker/start-worker';
 import type { PurgeCounts, PurgeInput, RetentionPolicy } from '../../workflows/purge-expired-data';
@@ -17,8 +18,18 @@ import type { HttpClient } from '../support/http';
 import { useTestService } from '../support/suite-service';
 
 const DAY_MS = 86_400_000;
-const defaults: RetentionPolicy = { finishedRoutingsDays: 90, repEventsDays: 7, webhookDeliveriesDays: 30 };
-const keepForever: RetentionPolicy = { finishedRoutingsDays: 0, repEventsDays: 0, webhookDeliveriesDays: 0 };
+const defaults: RetentionPolicy = {
+  finishedRoutingsDays: 90,
+  repEventsDays: 7,
+  webhookDeliveriesDays: 30,
+  outboundClicksDays: 30,
+};
+const keepForever: RetentionPolicy = {
+  finishedRoutingsDays: 0,
+  repEventsDays: 0,
+  webhookDeliveriesDays: 0,
+  outboundClicksDays: 0,
+};
 
 describe('retention', () => {
   let experience: HttpClient;
@@ -110,6 +121,16 @@ describe('retention', () => {
       .where('id', '=', stillSending)
       .execute();
     const oldEvents = (await suite.service.db.selectFrom('rep_events').select('id').execute()).length;
+    // Clicks on tracked outbound links: one 100 days old (long redeemed), one of today.
+    const click = (senderEmail: string, clickedAt: string) => ({
+      provider: 'salesloft' as const,
+      senderEmail,
+      url: 'https://www.example.test/',
+      clickedAt,
+    });
+    await recordClick(suite.service.db, 'old-click', click('old@sender.test', longAgo), longAgo);
+    const now = new Date().toISOString();
+    await recordClick(suite.service.db, 'recent-click', click('recent@sender.test', now), now);
     // Something recent: a presence change is a rep event and a webhook delivery of today.
     assert.equal((await suite.admin.put('/v1/users/cy/presence', { status: 'away' })).status, 200);
 
@@ -118,6 +139,7 @@ describe('retention', () => {
       finishedRoutings: 0,
       repEvents: 0,
       webhookDeliveries: 0,
+      outboundClicks: 0,
       batches: 0,
     });
     assert.equal((await routingIds()).length, 5);
@@ -127,7 +149,10 @@ describe('retention', () => {
     assert.equal(purged.finishedRoutings, 2, 'the cancelled and the ended routing');
     assert.equal(purged.repEvents, oldEvents);
     assert.equal(purged.webhookDeliveries, oldDeliveries.length - 1);
-    assert.ok(purged.batches >= 2 + oldEvents + oldDeliveries.length - 1, `${purged.batches} batches`);
+    assert.equal(purged.outboundClicks, 1);
+    assert.ok(purged.batches >= 2 + oldEvents + oldDeliveries.length - 1 + 1, `${purged.batches} batches`);
+    const clicks = await suite.service.db.selectFrom('outbound_clicks').select('token_hash').execute();
+    assert.deepEqual(clicks, [{ token_hash: 'recent-click' }], 'the old click went, the recent one stays');
 
     const kept = await routingIds();
     assert.deepEqual(

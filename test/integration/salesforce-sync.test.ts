@@ -11,12 +11,20 @@ import { SalesforceLiveLookup } from '../../connectors/salesforce/live-lookup';
 import { outboundPolicy } from '../../outbound/destination-policy';
 import { guardedDispatcher } from '../../outbound/guarded-dispatcher';
 import { spawnProjectProcess } from '../../scripts/project-process';
+import { removeSyncedRecordsBatch } from '../../store/connection-cleanup';
 import { syncedRecordCounts } from '../../store/connection-sync';
-import { createConnection, getConnection } from '../../store/connections';
+import { createConnection, getConnection, markConnectionDeleted } from '../../store/connections';
 import { accountTeam, contactsByEmail, leadsByEmail } from '../../store/integrations';
 import { newEncryptionKey, parseEncryptionKey, SecretBox } from '../../store/secret-box';
+import { ensureSyncSchedule } from '../../worker/connection-sync-schedule';
 import { createRoutingWorker } from '../../worker/create-worker';
 import {
+  connectionDeletionWorkflowId,
+  type DeleteConnectionInput,
+  deleteConnectionWorkflowType,
+} from '../../workflows/delete-connection';
+import {
+  connectionSyncScheduleId,
   connectionSyncWorkflowId,
   type SyncConnectionInput,
   type SyncConnectionResult,
@@ -235,6 +243,68 @@ describe('Salesforce sync', () => {
       expected,
     );
     assert.ok(offsets.length <= expected.length + 1, `pages served: ${offsets.join(', ')}`);
+  });
+
+  test('deleting a connection mid-sync cancels the sync, removes its Schedule and every record it synced', async () => {
+    const org = await newOrg();
+    const owner = org.upsert('User', { Email: 'deleted-owner@example.test' });
+    for (let i = 0; i < 300; i++) org.upsert('Contact', { Email: `deleted${i}@client.test`, OwnerId: owner.Id });
+    org.pageSize = 10;
+    org.delayMs = 100; // 30 pages: seconds of sync left when the deletion comes
+    const id = await connect(org);
+    const { client } = suite.service.env;
+    await ensureSyncSchedule(client, id, { taskQueue: syncWorker.taskQueue, every: '1h' });
+    const syncing = await client.workflow.start(syncConnectionWorkflowType, {
+      taskQueue: syncWorker.taskQueue,
+      workflowId: connectionSyncWorkflowId(id),
+      args: [{ connectionId: id, full: false, pacing: fastPacing } satisfies SyncConnectionInput],
+    });
+    await eventually(async () => ((await syncedRecordCounts(suite.service.db, id)).Contact ?? 0) >= 20 || undefined);
+
+    assert.equal((await suite.admin.delete(`/v1/connections/${id}`)).status, 204);
+    assert.equal((await suite.admin.get(`/v1/connections/${id}`)).status, 404, 'gone at once');
+    const deletion = await client.workflow.getHandle(connectionDeletionWorkflowId(id)).result();
+    assert.ok(deletion.removed >= 20, `removed ${deletion.removed}`);
+
+    const sync = await syncing.describe();
+    assert.notEqual(sync.status.name, 'RUNNING', 'the sync under way was stopped');
+    assert.notEqual(sync.status.name, 'COMPLETED', 'and did not go on to the end');
+    await assert.rejects(client.schedule.getHandle(connectionSyncScheduleId(id)).describe(), 'no Schedule left');
+    const emails = Array.from({ length: 300 }, (_, i) => `deleted${i}@client.test`);
+    assert.deepEqual(await contactsByEmail(suite.service.db, emails), [], 'routing reads none of its contacts');
+    assert.deepEqual(await syncedRecordCounts(suite.service.db, id), {});
+    const { db } = suite.service;
+    assert.equal(await db.selectFrom('connections').select('id').where('id', '=', id).executeTakeFirst(), undefined);
+    assert.deepEqual(
+      await db.selectFrom('salesforce_users').select('id').where('connection_id', '=', id).execute(),
+      [],
+    );
+    assert.deepEqual(
+      await db.selectFrom('connection_sync_cursors').select('object').where('connection_id', '=', id).execute(),
+      [],
+    );
+  });
+
+  test('a deletion a dead worker left half done is finished by its workflow', async () => {
+    const org = await newOrg();
+    org.seed();
+    const id = await connect(org);
+    await sync(id);
+    const { db } = suite.service;
+    // What a worker dying mid-deletion leaves: the connection marked, some of its records removed.
+    assert.equal(await markConnectionDeleted(db, id), 'salesforce');
+    assert.equal(await removeSyncedRecordsBatch(db, id, 'salesforce', 2), 2);
+    assert.ok(Object.keys(await syncedRecordCounts(db, id)).length > 0, 'records remain');
+    const result = await suite.service.env.client.workflow.execute(deleteConnectionWorkflowType, {
+      taskQueue: syncWorker.taskQueue,
+      workflowId: connectionDeletionWorkflowId(id),
+      args: [{ connectionId: id, batchSize: 2 } satisfies DeleteConnectionInput],
+    });
+    assert.equal(result.removed, 5, 'the seven records it synced, two removed before');
+    assert.deepEqual(await syncedRecordCounts(db, id), {});
+    assert.deepEqual(await contactsByEmail(db, ['known@client.test']), []);
+    assert.deepEqual(await accountTeam(db, '001000000000001AAA'), []);
+    assert.equal(await db.selectFrom('connections').select('id').where('id', '=', id).executeTakeFirst(), undefined);
   });
 
   test('10,000 contacts in Salesforce-sized pages: API calls per sync, and records per second (reported)', async (t) => {

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { sql } from 'kysely';
+import { recordClick, redeemClick } from '../../store/outbound-tracking';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import type { TestService } from '../support/service';
 import { useTestService } from '../support/suite-service';
@@ -75,6 +76,20 @@ describe('erasing a visitor', () => {
       const delivered = (id: string) => rows.some((row) => row.startsWith('webhook_deliveries') && row.includes(id));
       return (delivered(connected) && delivered(open)) || undefined;
     });
+    // The visitor came through a tracked outbound link (Salesloft's), as did the other visitor.
+    const clickedAt = new Date().toISOString();
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const click = (prospectEmail: string) => ({
+      provider: 'salesloft' as const,
+      prospectEmail,
+      senderEmail: 'ada@example.test',
+      url: 'https://www.example.test/',
+      clickedAt,
+    });
+    await recordClick(suite.service.db, 'erased-click', click(secret.email), expiresAt);
+    await recordClick(suite.service.db, 'kept-click', click(kept.email), expiresAt);
+    assert.ok('click' in (await redeemClick(suite.service.db, 'erased-click', erased.id, new Date())));
+    assert.ok('click' in (await redeemClick(suite.service.db, 'kept-click', kept.id, new Date())));
     assert.ok((await everyStoredRow(suite.service)).some((row) => row.includes(secret.email)));
 
     const experience = suite.admin.withToken(suite.service.keys.experienceKey);
@@ -91,6 +106,7 @@ describe('erasing a visitor', () => {
     assert.equal(counts.offers, 4);
     assert.ok(counts.repEvents >= 4, JSON.stringify(counts));
     assert.ok(counts.webhookDeliveries >= 4, JSON.stringify(counts));
+    assert.equal(counts.outboundClicks, 1);
 
     const remaining = await everyStoredRow(suite.service);
     for (const value of [secret.email, secret.name, secret.fieldValue, erased.id, connected, open]) {
@@ -98,6 +114,7 @@ describe('erasing a visitor', () => {
       assert.deepEqual(found, [], `${value} is still stored`);
     }
     assert.ok(remaining.some((row) => row.startsWith('routings') && row.includes(kept.email)));
+    assert.ok(remaining.some((row) => row.startsWith('outbound_clicks') && row.includes(kept.id)));
 
     // The histories are deleted (by the server, asynchronously: about 30 s on the dev server): describing them then
     // finds nothing.
@@ -126,7 +143,15 @@ describe('erasing a visitor', () => {
     assert.deepEqual(again.body, {
       visitorId: erased.id,
       cancelledRoutings: 0,
-      erased: { routings: 0, offers: 0, conversations: 0, repEvents: 0, webhookDeliveries: 0, workflowHistories: 0 },
+      erased: {
+        routings: 0,
+        offers: 0,
+        conversations: 0,
+        repEvents: 0,
+        webhookDeliveries: 0,
+        outboundClicks: 0,
+        workflowHistories: 0,
+      },
     });
   });
 });
