@@ -13,6 +13,7 @@ import {
   MAX_TRACKED_URL_LENGTH,
   newClickToken,
   newLinkKey,
+  onLandingSite,
   signLinkToken,
   unverifiedProvider,
   verifyLinkToken,
@@ -217,11 +218,23 @@ export function outboundTrackingRouter(db: Db, secrets: SecretBox): Router {
       // Without a sender there is nobody to route to: the links stay as they are.
       if (senderEmail && email.safeParse(senderEmail).success) {
         const prospectEmail = request.meta.prospect?.email ?? undefined;
+        // `data` holds the links as other extensions left them (e.g. a shortener's); `meta.urls` maps the links the
+        // sender wrote to those. A click goes on along that chain, unless only the written link is on a landing
+        // site: then it goes there, so the page gets the click token (a redirect in between would drop it).
+        const writtenOf = new Map(Object.entries(request.meta.urls ?? {}).map(([written, now]) => [now, written]));
         for (const link of request.data) {
           if (!isTrackableUrl(link)) continue;
+          const written = writtenOf.get(link);
+          const target =
+            written !== undefined &&
+            isTrackableUrl(written) &&
+            !onLandingSite(link, tracker.landingHosts) &&
+            onLandingSite(written, tracker.landingHosts)
+              ? written
+              : link;
           const token = signLinkToken(tracker.linkKey, {
             provider: 'outreach',
-            url: link,
+            url: target,
             senderEmail,
             ...(prospectEmail && email.safeParse(prospectEmail).success && { prospectEmail }),
             ...(request.meta.prospect?.id && { prospectId: request.meta.prospect.id.slice(0, 64) }),

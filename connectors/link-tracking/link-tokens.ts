@@ -93,15 +93,19 @@ export function isTrackableUrl(url: string): boolean {
   }
 }
 
+/** Whether the URL is on one of the landing sites (a host or a subdomain of one). */
+export function onLandingSite(url: string, landingHosts: readonly string[]): boolean {
+  const host = new URL(url).hostname.toLowerCase();
+  return landingHosts.some((site) => host === site || host.endsWith(`.${site}`));
+}
+
 /**
  * Where a click goes: the original URL, with the click token added when the URL is on one of the landing sites
  * (a host or a subdomain of one), so a token never goes to a site that is not the customer's.
  */
 export function landingUrl(url: string, clickToken: string, landingHosts: readonly string[]): string {
+  if (!onLandingSite(url, landingHosts)) return url;
   const target = new URL(url);
-  const host = target.hostname.toLowerCase();
-  const onLandingSite = landingHosts.some((site) => host === site || host.endsWith(`.${site}`));
-  if (!onLandingSite) return url;
   target.searchParams.set(CLICK_TOKEN_PARAM, clickToken);
   return target.toString();
 }

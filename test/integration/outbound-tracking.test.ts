@@ -120,6 +120,27 @@ describe('outbound click tracking', () => {
     });
   });
 
+  test('a link another extension rewrote (a shortener) lands on the landing page the sender wrote, with its token', async () => {
+    const written = 'https://www.landing.test/demo';
+    const shortened = 'https://short.example/abc';
+    const outside = 'https://docs.example.org/guide';
+    const outsideShortened = 'https://short.example/def';
+    const payload = mailing([shortened, outsideShortened]);
+    payload.meta.urls = { [written]: shortened, [outside]: outsideShortened };
+    const answer = await extensionCall(payload);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(Object.keys(answer.body.data).sort(), [outsideShortened, shortened].sort(), 'keyed by `data`');
+    const landed = new URL((await click(answer.body.data[shortened] as string)).location as string);
+    assert.ok(landed.searchParams.get('outbound_click'), 'the landing page gets the click token');
+    landed.searchParams.delete('outbound_click');
+    assert.equal(landed.toString(), written);
+    // A written link that is no landing site keeps the chain the other extension made.
+    assert.deepEqual(await click(answer.body.data[outsideShortened] as string), {
+      status: 302,
+      location: outsideShortened,
+    });
+  });
+
   test('a forged click token routes nobody to a sender', async () => {
     const forged = randomBytes(32).toString('base64url');
     const state = await routeAndAccept(
