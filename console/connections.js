@@ -19,6 +19,9 @@ import { timeElement } from './format.js';
  * }} Connection
  */
 
+/** How often the list is read again while a connection syncs. */
+const SYNC_REFRESH_MS = 2000;
+
 const providerNames = { salesforce: 'Salesforce', outreach: 'Outreach', salesloft: 'Salesloft' };
 const statusNames = {
   pending_authorization: 'Waiting for authorization',
@@ -136,11 +139,18 @@ export function startConnections(api, say) {
     );
   };
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let refresh;
   const load = async () => {
+    clearTimeout(refresh);
     /** @type {{ connections: Connection[] }} */
     const { connections } = await api.get('/v1/connections');
     replaceChildren(body, ...connections.map(row));
     if (connections.length === 0) body.append(h('tr', {}, h('td', { colspan: 6 }, 'No connections yet.')));
+    // While a sync runs, the list follows it (status, records, budget) until it is over (or a read fails: signed out).
+    if (connections.some((connection) => connection.status === 'syncing')) {
+      refresh = setTimeout(() => load().catch(() => undefined), SYNC_REFRESH_MS);
+    }
   };
 
   form.onsubmit = async (event) => {

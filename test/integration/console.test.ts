@@ -6,6 +6,8 @@ import net from 'node:net';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LocalOAuthProvider } from '../providers/oauth-provider';
+import { OutreachData, outreachServer } from '../providers/outreach-server';
+import { SalesloftData, salesloftServer } from '../providers/salesloft-server';
 import { collectPageErrors, launchChromium, screenshotIfFailed } from '../support/browser';
 import { databaseUnderTest } from '../support/database';
 import { createRule, eventually, uniqueRoutingId } from '../support/fixtures';
@@ -523,5 +525,57 @@ describe('web console', {
     } finally {
       await provider.close();
     }
+  });
+
+  test('an admin connects Outreach and Salesloft in the console and watches each sync its users and prospects', async () => {
+    await page.goto('/');
+    await page.getByLabel('Admin key', { exact: true }).fill(service.keys.adminKey);
+    await page.getByRole('button', { name: 'Sign in as admin' }).click();
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    const updatedAt = new Date().toISOString();
+    const outreach = new OutreachData();
+    outreach.users.set(7, { id: 7, email: 'owner@outreach.test', updatedAt });
+    for (const id of [8, 9]) {
+      outreach.prospects.set(id, { id, emails: [`p${id}@outreach.test`], ownerId: 7, updatedAt });
+    }
+    const salesloft = new SalesloftData();
+    salesloft.users.set(7, { id: 7, email: 'owner@salesloft.test', updatedAt });
+    for (const id of [8, 9])
+      salesloft.people.set(id, { id, emailAddress: `p${id}@salesloft.test`, ownerId: 7, updatedAt });
+    for (const [name, server, prospects] of [
+      ['Outreach', outreachServer(outreach), 'prospects'],
+      ['Salesloft', salesloftServer(salesloft), 'people'],
+    ] as const) {
+      const provider = await server.start();
+      try {
+        const form = page.locator('#connection-form');
+        if (!(await form.isVisible())) await page.getByText('Connect a system').click();
+        await form.getByLabel('System').selectOption(name.toLowerCase());
+        await form.getByLabel('Client id (consumer key)').fill(`${name}-app`);
+        await form.getByLabel('Client secret').fill(`${name}-secret-value`);
+        await form.getByLabel(/^API base URL/).fill(provider.apiBaseUrl);
+        await form.getByLabel(/^Token URL/).fill(provider.tokenUrl);
+        // To the provider's consent (granted at once by the local server) and back to the console.
+        await form.getByRole('button', { name: 'Connect' }).click();
+        await page.waitForURL(/\/#connections$/);
+        const row = page.locator('#connections-list tr').filter({ hasText: name });
+        await row.getByText('Connected').waitFor();
+
+        // Sync now: the list follows the sync to its end, with the records it brought.
+        await row.getByRole('button', { name: /^Sync now/ }).click();
+        await row.getByText(`users: 1, ${prospects}: 2`).waitFor({ timeout: 30_000 });
+        await row.getByText('Connected').waitFor();
+        assert.doesNotMatch(await textOf(row), /never/, 'its last sync is shown');
+        const id = await row.getAttribute('data-connection-id');
+        assert.equal((await admin.get(`/v1/connections/${id}`)).body.records[prospects], 2);
+
+        page.once('dialog', (dialog) => dialog.accept());
+        await row.getByRole('button', { name: /^Delete/ }).click();
+        await page.getByText(new RegExp(`^Deleted ${name} `)).waitFor();
+      } finally {
+        await provider.stop();
+      }
+    }
+    assert.deepEqual(pageErrors, []);
   });
 });
