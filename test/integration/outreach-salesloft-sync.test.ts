@@ -11,6 +11,7 @@ import { syncedRecordCounts } from '../../store/connection-sync';
 import { createConnection, getConnection } from '../../store/connections';
 import { prospectByEmail } from '../../store/integrations';
 import { newEncryptionKey, parseEncryptionKey, SecretBox } from '../../store/secret-box';
+import { connectionDeletionWorkflowId } from '../../workflows/delete-connection';
 import outreachProspects from '../providers/fixtures/outreach/prospects-page.json';
 import outreachUsers from '../providers/fixtures/outreach/users-page.json';
 import salesloftPeople from '../providers/fixtures/salesloft/people-page.json';
@@ -173,7 +174,8 @@ describe('Outreach and Salesloft sync', () => {
       });
       provider.user(41, repEmail.toUpperCase());
       provider.prospect(42, `visitor@routing.${provider.name}.test`, 41);
-      assert.equal((await sync(await connect(provider))).status, 'synced');
+      const connectionId = await connect(provider);
+      assert.equal((await sync(connectionId)).status, 'synced');
 
       const routingId = uniqueRoutingId('synced');
       const started = await http.post('/v1/routings', {
@@ -193,6 +195,18 @@ describe('Outreach and Salesloft sync', () => {
       assert.equal(state.stages[0].name, 'outbound');
       assert.equal(state.stages[0].identifiedBy, 'prospect');
       assert.deepEqual(state.stages[0].candidates, [{ userId: rep, eligible: true }]);
+
+      // Disconnecting removes what the connection synced: the outbound stage no longer routes on it.
+      assert.equal((await http.delete(`/v1/connections/${connectionId}`)).status, 204);
+      await suite.service.env.client.workflow.getHandle(connectionDeletionWorkflowId(connectionId)).result();
+      assert.equal(await ownerOf(provider, `visitor@routing.${provider.name}.test`), undefined);
+      const users = await suite.service.db
+        .selectFrom('outbound_users')
+        .select('user_id')
+        .where('provider', '=', provider.name)
+        .where('user_id', '=', '41')
+        .execute();
+      assert.deepEqual(users, []);
     });
 
     test(`${make.name}: first sync, an update, an owner's new email, a delete and a full re-sync`, async () => {

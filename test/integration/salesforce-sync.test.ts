@@ -465,4 +465,34 @@ describe('Salesforce sync', () => {
     assert.equal(state.stages[0].identifiedBy, 'contact_email');
     assert.deepEqual(state.stages[0].candidates, [{ userId: 'synced-owner', eligible: true }]);
   });
+
+  test('a visitor from a synced account’s domain is routed to its account team, synced too', async () => {
+    const org = await newOrg();
+    const owner = org.upsert('User', { Email: 'team-owner@example.test' });
+    const ae = org.upsert('User', { Email: 'team-ae@example.test' });
+    const account = org.upsert('Account', { Name: 'Initech', Website: 'https://www.initech.test', OwnerId: owner.Id });
+    org.upsert('AccountTeamMember', { AccountId: account.Id, UserId: ae.Id, TeamMemberRole: 'Account Executive' });
+    const id = await connect(org);
+    await putReps(suite.admin, ['team-owner', 'team-ae', 'team-desk']);
+    await createRule(suite.admin, {
+      name: 'synced team',
+      criteria: { all: [{ field: 'country', op: 'equals', value: 'sf-team' }] },
+      routeTo: { users: ['team-desk'] },
+      offerTimeoutSeconds: 60,
+      salesforce: { enabled: true, target: 'account_team' },
+    });
+    await sync(id);
+    const routingId = uniqueRoutingId('synced-team');
+    const started = await suite.admin.post('/v1/routings', {
+      routingId,
+      type: 'inbound',
+      visitor: { id: `v-${routingId}`, email: 'someone@initech.test', country: 'sf-team' },
+    });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    await offerFor(suite.admin, 'team-ae', routingId);
+    assert.equal((await suite.admin.accept(routingId, 'team-ae')).status, 200);
+    const state = (await suite.admin.get(`/v1/routings/${routingId}?waitSeconds=10`)).body;
+    assert.equal(state.stages[0].name, 'salesforce');
+    assert.deepEqual(state.stages[0].candidates, [{ userId: 'team-ae', eligible: true }]);
+  });
 });
