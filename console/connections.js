@@ -21,6 +21,8 @@ import { timeElement } from './format.js';
 
 /** How often the list is read again while a connection syncs. */
 const SYNC_REFRESH_MS = 2000;
+/** How long a sync asked for here is waited for to show up in the list. */
+const FOLLOW_REQUESTED_MS = 60_000;
 
 const providerNames = { salesforce: 'Salesforce', outreach: 'Outreach', salesloft: 'Salesloft' };
 const statusNames = {
@@ -101,6 +103,7 @@ export function startConnections(api, say) {
     const actions = [
       actionButton('Sync now', name, async () => {
         await api.post(`${path}/sync`, { full: false });
+        requested.set(connection.id, { lastSyncAt: connection.lastSyncAt, until: Date.now() + FOLLOW_REQUESTED_MS });
         say(`Sync of ${name} started.`);
         await load();
       }),
@@ -141,14 +144,30 @@ export function startConnections(api, say) {
 
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let refresh;
+  /**
+   * Syncs asked for here that have not shown up yet (the workflow marks its connection `syncing` a moment later).
+   * @type {Map<string, { lastSyncAt: string | undefined, until: number }>}
+   */
+  const requested = new Map();
+  /** @param {Connection} connection */
+  const awaited = (connection) => {
+    const asked = requested.get(connection.id);
+    if (!asked) return false;
+    const still =
+      asked.lastSyncAt === connection.lastSyncAt && connection.status !== 'error' && Date.now() < asked.until;
+    if (!still) requested.delete(connection.id);
+    return still;
+  };
   const load = async () => {
     clearTimeout(refresh);
     /** @type {{ connections: Connection[] }} */
     const { connections } = await api.get('/v1/connections');
     replaceChildren(body, ...connections.map(row));
     if (connections.length === 0) body.append(h('tr', {}, h('td', { colspan: 6 }, 'No connections yet.')));
-    // While a sync runs, the list follows it (status, records, budget) until it is over (or a read fails: signed out).
-    if (connections.some((connection) => connection.status === 'syncing')) {
+    // While a sync runs (or one asked for has not started yet), the list follows it (status, records, budget) until
+    // it is over (or a read fails: signed out).
+    const following = connections.filter((connection) => connection.status === 'syncing' || awaited(connection));
+    if (following.length > 0) {
       refresh = setTimeout(() => load().catch(() => undefined), SYNC_REFRESH_MS);
     }
   };
