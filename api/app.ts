@@ -10,7 +10,7 @@ import { projectRoot } from '../runtime/project-root';
 import { databaseCheck } from '../runtime/readiness';
 import type { Db } from '../store/database';
 import { type ApiKeys, identifyCaller, requireCaller } from './auth';
-import { consoleVendorRouter } from './console-vendor';
+import { consoleVendorFiles } from './console-vendor';
 import { healthRouter } from './health/routes';
 import { errorHandler, HttpError } from './http-error';
 import { openApiDocument, serveOpenApi } from './openapi';
@@ -146,7 +146,7 @@ export function createApp(deps: ApiDependencies): express.Express {
   // The web console: static files that hold no data (the user enters credentials, which stay in the browser), so
   // public like /openapi.json. Last, so that API requests never look at the file system. Its charting library comes
   // from node_modules, file by file.
-  app.use(consoleVendorRouter());
+  app.use(consoleVendorFiles());
   app.use(express.static(CONSOLE_DIR, { index: 'index.html', redirect: false }));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(deps.logger));

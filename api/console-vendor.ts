@@ -1,16 +1,18 @@
-// The console's third-party files, each served by its own route from node_modules: never the folder, whose other
-// files are not meant for browsers. Today uPlot, the dashboard's charting library (its ES module and stylesheet).
-import express from 'express';
+// The console's third-party files, each served by name from node_modules: never the folder, whose other files are
+// not meant for browsers. Today uPlot, the dashboard's charting library (its ES module and stylesheet). Like the
+// console's own files (express.static), they are static assets, not API operations, so this is middleware rather
+// than routes: the contract in /openapi.json documents every route, and these have no place in it.
+import type express from 'express';
 
 const files: Record<string, string> = {
   '/vendor/uplot.js': require.resolve('uplot/dist/uPlot.esm.js'),
   '/vendor/uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
 };
 
-export function consoleVendorRouter(): express.Router {
-  const router = express.Router();
-  for (const [route, file] of Object.entries(files)) {
-    router.get(route, (_req, res, next) => res.sendFile(file, (error) => error && next(error)));
-  }
-  return router;
+export function consoleVendorFiles(): express.RequestHandler {
+  return (req, res, next) => {
+    const file = Object.hasOwn(files, req.path) ? files[req.path] : undefined;
+    if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    res.sendFile(file, (error) => error && next(error));
+  };
 }
