@@ -16,6 +16,9 @@ describe('configuration API', () => {
       chatUser: true,
       capacity: 3,
       status: 'offline',
+      workingHours: null, // always available (README: Reps' availability)
+      dailyAcceptCap: null,
+      awayAfterMissedOffers: null,
     });
     const replaced = await suite.admin.put('/v1/users/u1', {
       name: 'Una B',
@@ -44,11 +47,14 @@ describe('configuration API', () => {
     await suite.admin.put('/v1/users/g1', { name: 'G1', email: 'g1@example.test' });
     await suite.admin.put('/v1/users/g2', { name: 'G2', email: 'g2@example.test' });
     const created = await suite.admin.put('/v1/groups/team', { name: 'Team', members: ['g2', 'g1', 'g2'] });
-    assert.deepEqual([created.status, created.body], [201, { id: 'team', name: 'Team', members: ['g2', 'g1'] }]);
+    assert.deepEqual(
+      [created.status, created.body],
+      [201, { id: 'team', name: 'Team', members: ['g2', 'g1'], workingHours: null }],
+    );
     const replaced = await suite.admin.put('/v1/groups/team', { name: 'Team 2', members: ['g1'] });
     assert.deepEqual([replaced.status, replaced.body.members], [200, ['g1']]);
     assert.deepEqual((await suite.admin.get('/v1/groups')).body.groups, [
-      { id: 'team', name: 'Team 2', members: ['g1'] },
+      { id: 'team', name: 'Team 2', members: ['g1'], workingHours: null },
     ]);
     // Deleting a user takes them out of their groups.
     await suite.admin.delete('/v1/users/g1');
