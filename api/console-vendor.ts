@@ -13,6 +13,8 @@ export function consoleVendorFiles(): express.RequestHandler {
   return (req, res, next) => {
     const file = Object.hasOwn(files, req.path) ? files[req.path] : undefined;
     if (!file || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    res.sendFile(file, (error) => error && next(error));
+    // The path is ours, not the request's: it may pass through a hidden folder (a checkout under ~/.something, the
+    // suite's .test-artifacts/node24 copy), which sendFile would otherwise refuse as a dotfile.
+    res.sendFile(file, { dotfiles: 'allow' }, (error) => error && next(error));
   };
 }
