@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { assessCandidate, type DirectoryView } from '../../domain/eligibility';
 import { outcomeWithoutAccept } from '../../domain/outcome';
 import { planStages } from '../../domain/stage-plan';
-import type { User } from '../../domain/users';
+import { directoryEntry } from '../support/users';
 
 const target = (partial: Partial<{ users: string[]; groups: string[]; allUsers: boolean }>) => ({
   users: [],
@@ -59,21 +59,7 @@ describe('planStages', () => {
 });
 
 describe('assessCandidate', () => {
-  const user = (id: string, overrides: Partial<User> = {}): [string, User] => [
-    id,
-    {
-      id,
-      name: id,
-      email: `${id}@x.test`,
-      chatUser: true,
-      capacity: null,
-      status: 'available',
-      workingHours: null,
-      dailyAcceptCap: null,
-      awayAfterMissedOffers: null,
-      ...overrides,
-    },
-  ];
+  const user = directoryEntry;
   const directory: DirectoryView = {
     users: new Map([
       user('ok'),

@@ -5,7 +5,6 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { assessCandidate, type DirectoryView } from '../../domain/eligibility';
 import { bookableUserIds } from '../../domain/outcome';
-import type { User } from '../../domain/users';
 import {
   availabilityAt,
   hasAnyHours,
@@ -14,6 +13,7 @@ import {
   type WorkingHours,
   workingHoursSchema,
 } from '../../domain/working-hours';
+import { directoryEntry } from '../support/users';
 
 const nineToFive = (timeZone: string): WorkingHours =>
   workingHoursSchema.parse({
@@ -110,21 +110,7 @@ describe('startOfLocalDay', () => {
 });
 
 describe('eligibility with hours and daily caps', () => {
-  const rep = (id: string, overrides: Partial<User> = {}): [string, User] => [
-    id,
-    {
-      id,
-      name: id,
-      email: `${id}@x.test`,
-      chatUser: true,
-      capacity: null,
-      status: 'available',
-      workingHours: null,
-      dailyAcceptCap: null,
-      awayAfterMissedOffers: null,
-      ...overrides,
-    },
-  ];
+  const rep = directoryEntry;
   const never = workingHoursSchema.parse({ timeZone: 'UTC' });
   const directory: DirectoryView = {
     users: new Map([
