@@ -65,6 +65,24 @@ export class EventStreamParser {
 }
 
 /**
+ * Shows a stream's state in `element` (its text, and `data-state` for styles and tests); `credential` names what a
+ * refusal refused, in the viewer's words ('the admin key', 'your token').
+ * @param {HTMLElement} element
+ * @param {StreamState} state
+ * @param {string} credential
+ */
+export function showStreamState(element, state, credential) {
+  element.textContent = {
+    connecting: 'Live updates: connecting…',
+    open: 'Live updates: on.',
+    resumed: 'Live updates: on.',
+    reconnecting: 'Live updates: reconnecting…',
+    refused: `Live updates: ${credential} was refused.`,
+  }[state];
+  element.dataset.state = state;
+}
+
+/**
  * Follows the stream at `url` until `close()` is called or the credential is refused (401/403). With `lastEventId`
  * (where a snapshot of the state was read) it starts after that event rather than from now.
  * @param {{ url: string, token: string, onEvent: (event: StreamEvent) => void,

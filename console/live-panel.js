@@ -5,7 +5,7 @@
 // (their own offers and stream, which the rep view already follows and hands in), never whom else they reach.
 
 import { h, replaceChildren } from './dom.js';
-import { followEventStream } from './event-stream.js';
+import { followEventStream, showStreamState } from './event-stream.js';
 import { secondsUntil, visitorTitle } from './format.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -210,14 +210,7 @@ export function startAdminLivePanel(api, container, streamState) {
           else if (panel.apply(event)) reloadSoon();
         },
         onState: (state) => {
-          streamState.textContent = {
-            connecting: 'Live updates: connecting…',
-            open: 'Live updates: on.',
-            resumed: 'Live updates: on.',
-            reconnecting: 'Live updates: reconnecting…',
-            refused: 'Live updates: the admin key was refused.',
-          }[state];
-          streamState.dataset.state = state;
+          showStreamState(streamState, state, 'the admin key');
         },
       });
     },

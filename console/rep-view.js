@@ -4,7 +4,7 @@
 import { ApiError, segment } from './api.js';
 import { renderConversations } from './conversation-list.js';
 import { announce, byId, whileBusy } from './dom.js';
-import { followEventStream } from './event-stream.js';
+import { followEventStream, showStreamState } from './event-stream.js';
 import { visitorFacts, visitorTitle } from './format.js';
 import { LivePanel } from './live-panel.js';
 import { OfferList } from './offer-list.js';
@@ -198,14 +198,7 @@ export function startRepView(api, repId, onRefused) {
     token: api.credential,
     onEvent,
     onState: (state) => {
-      streamState.textContent = {
-        connecting: 'Live updates: connecting…',
-        open: 'Live updates: on.',
-        resumed: 'Live updates: on.',
-        reconnecting: 'Live updates: reconnecting…',
-        refused: 'Live updates: your token was refused.',
-      }[state];
-      streamState.dataset.state = state;
+      showStreamState(streamState, state, 'your token');
       // A resumed stream replays what it missed (or says reset): only a stream that starts from now needs the state.
       if (state === 'open') refresh().catch((error) => (message.textContent = describe(error)));
       if (state === 'refused') onRefused();
