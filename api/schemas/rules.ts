@@ -42,7 +42,13 @@ export const startDraftSchema = z
 export const publishDraftSchema = z
   .strictObject({
     /** The admin key names nobody: the publishing admin says who they are, recorded with the version. */
-    publishedBy: z.string().min(1).max(200).regex(/\S/, 'must not be blank').optional(),
+    // One pattern says both rules: not blank, and no NUL (a pattern of our own replaces the document's NUL pattern).
+    publishedBy: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[^\u0000]*[^\s\u0000][^\u0000]*$/, 'must not be blank or contain NUL characters')
+      .optional(),
     /** Publish even though the live rules changed since the draft started, replacing those changes. */
     force: z.boolean().default(false),
   })

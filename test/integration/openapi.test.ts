@@ -206,6 +206,16 @@ describe('OpenAPI document', () => {
     assert.equal(schema('UserInput').properties.name.pattern, '^[^\\u0000]*$');
     assert.equal(schema('Visitor').properties.fields.propertyNames.pattern, '^[^\\u0000]*$');
     assert.equal(document.paths['/v1/rules/{id}'].put.parameters[0].schema.pattern, '^[A-Za-z0-9._:@-]+$');
+    // A field with a pattern of its own (which replaces the NUL pattern) must refuse NUL by that pattern too.
+    const patterns: string[] = [];
+    JSON.stringify(document, (key, value) => {
+      if (key === 'pattern' && typeof value === 'string') patterns.push(value);
+      return value;
+    });
+    const lettingNulThrough = patterns.filter((pattern) =>
+      ['x\u0000', 'x\u0000x', 'a@b.test\u0000'].some((text) => new RegExp(pattern, 'u').test(text)),
+    );
+    assert.deepEqual(lettingNulThrough, []);
     // Integers are safe integers; query values are never null.
     const version = document.paths['/v1/rules'].get.parameters[0].schema;
     assert.deepEqual([version.type, version.maximum], ['integer', Number.MAX_SAFE_INTEGER]);
