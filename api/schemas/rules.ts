@@ -47,6 +47,7 @@ export const publishDraftSchema = z
       .string()
       .min(1)
       .max(200)
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the character this pattern refuses.
       .regex(/^[^\u0000]*[^\s\u0000][^\u0000]*$/, 'must not be blank or contain NUL characters')
       .optional(),
     /** Publish even though the live rules changed since the draft started, replacing those changes. */
