@@ -128,6 +128,13 @@ const environmentSchema = z.object({
     .number()
     .positive()
     .default(defaultRepEventStreamLimits.stallTimeoutMs / 1000),
+  /**
+   * Presence follows the console: a rep whose every own event stream has been gone this long is set away (reason
+   * `console_disconnected`). Unset: off. API and worker processes read it alike.
+   */
+  CONSOLE_PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  /** How long an open stream counts as there without its API process renewing it (so a crashed process's runs out). */
+  CONSOLE_PRESENCE_LEASE_SECONDS: z.coerce.number().int().min(3).max(3_600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -3,6 +3,7 @@ import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { createConnectionCleanupActivities } from './connection-cleanup';
+import { createConsolePresenceActivities } from './console-presence';
 import { createOwnerActivities } from './owners';
 import { createRetentionActivities } from './retention';
 import { createRoutingActivities, createRoutingReads } from './routing';
@@ -23,6 +24,7 @@ export function createActivities(db: Db, rows: RoutingRows, options: Pick<Activi
     ...createOwnerActivities(db),
     ...createRetentionActivities(db),
     ...createConnectionCleanupActivities(db),
+    ...createConsolePresenceActivities(db, rows),
     ...createWebhookActivities(db, options.outboundPolicy),
   };
 }

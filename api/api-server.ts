@@ -15,6 +15,7 @@ import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { createApp, keepConnectionsLongerThanClients } from './app';
 import type { ApiKeys } from './auth';
 import { connectionSyncs } from './connection-syncs';
+import { type ConsoleLeaseOptions, ConsoleLeases } from './console-leases';
 import type { RateLimits } from './rate-limits';
 import { RepEventHub, type RepEventHubOptions } from './rep-event-hub';
 import { RoutingGateway, type RoutingGatewayOptions } from './routing-gateway';
@@ -46,6 +47,11 @@ export interface ApiServerDependencies {
   /** Comment lines sent on idle event streams; default 15 s. */
   heartbeatMs?: number;
   /**
+   * Presence follows the console (CONSOLE_PRESENCE_GRACE_SECONDS set): reps' own event streams are leased in the
+   * database for the sweep that sets away reps whose console is gone. Off when unset.
+   */
+  consolePresence?: ConsoleLeaseOptions;
+  /**
    * Seals connection secrets at rest (CONNECTIONS_ENCRYPTION_KEY, runtime/connections-key.ts). By default a key of
    * this server only: enough for tests and tools whose connections need not outlive it.
    */
@@ -75,6 +81,7 @@ function routingRows({ db, client, taskQueue, webhookRetry }: ApiServerDependenc
 
 export function createApiServer(deps: ApiServerDependencies): ApiServer {
   const events = new RepEventHub(deps.db, deps.events);
+  const consoleLeases = deps.consolePresence && new ConsoleLeases(deps.db, deps.consolePresence, deps.logger);
   const connectionSecrets = deps.connectionSecrets ?? new SecretBox(randomBytes(32));
   const sessions = new ConnectionSessions({
     db: deps.db,
@@ -94,6 +101,7 @@ export function createApiServer(deps: ApiServerDependencies): ApiServer {
     ...(deps.outboundPolicy && { outboundPolicy: deps.outboundPolicy }),
     ...(deps.trustProxy !== undefined && { trustProxy: deps.trustProxy }),
     ...(deps.heartbeatMs !== undefined && { heartbeatMs: deps.heartbeatMs }),
+    ...(consoleLeases && { consoleLeases }),
     connections: {
       secrets: connectionSecrets,
       sessions,
@@ -124,6 +132,7 @@ export function createApiServer(deps: ApiServerDependencies): ApiServer {
     close(drainMs = DRAIN_TIMEOUT_MS) {
       draining = true;
       events.close(); // open event streams would otherwise hold the server open
+      consoleLeases?.close();
       void sessions.close();
       const open = server;
       if (!open) return Promise.resolve();

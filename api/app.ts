@@ -10,6 +10,7 @@ import { projectRoot } from '../runtime/project-root';
 import { databaseCheck } from '../runtime/readiness';
 import type { Db } from '../store/database';
 import { type ApiKeys, identifyCaller, requireCaller } from './auth';
+import type { ConsoleLeases } from './console-leases';
 import { consoleVendorFiles } from './console-vendor';
 import { healthRouter } from './health/routes';
 import { errorHandler, HttpError } from './http-error';
@@ -38,6 +39,8 @@ export interface ApiDependencies {
   events: RepEventHub;
   /** Comment lines sent on idle event streams; default 15 s. */
   heartbeatMs?: number;
+  /** Leases reps' own event streams, when presence follows the console; none by default. */
+  consoleLeases?: ConsoleLeases;
   /** Which webhook URLs may be registered (OUTBOUND_ALLOWED_HOSTS); by default none with an internal address. */
   outboundPolicy?: OutboundPolicy;
   /** Requests per window for each credential and for unauthenticated addresses (config.ts: RATE_LIMIT_*). */
@@ -139,6 +142,7 @@ export function createApp(deps: ApiDependencies): express.Express {
       routings: deps.routings,
       events: deps.events,
       heartbeatMs: deps.heartbeatMs ?? 15_000,
+      ...(deps.consoleLeases && { consoleLeases: deps.consoleLeases }),
       outbound: deps.outboundPolicy ?? outboundPolicy(),
       connections: deps.connections,
     }),

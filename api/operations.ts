@@ -16,6 +16,7 @@ import type { OutboundPolicy } from '../outbound/destination-policy';
 import type { Db } from '../store/database';
 import type { AccessRule } from './access';
 import { type Principal, principalOf } from './auth';
+import type { ConsoleLeases } from './console-leases';
 import { parseOr400 } from './http-error';
 import type { RepEventHub } from './rep-event-hub';
 import type { ConnectionsDependencies } from './routes/connections';
@@ -29,6 +30,8 @@ export interface OperationDeps {
   events: RepEventHub;
   /** Comment lines sent on idle event streams. */
   heartbeatMs: number;
+  /** Leases reps' own event streams, when presence follows the console (CONSOLE_PRESENCE_GRACE_SECONDS). */
+  consoleLeases?: ConsoleLeases;
   /** Which webhook URLs and connection base URLs may be registered. */
   outbound: OutboundPolicy;
   /** Connections' secrets, token calls and syncs (api/routes/connections.ts). */

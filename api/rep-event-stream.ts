@@ -32,7 +32,7 @@ export async function serveRepEvents(
   scope: StreamScope,
   lastEventId: number | undefined,
   {
-    deps: { db, events: hub, heartbeatMs },
+    deps: { db, events: hub, heartbeatMs, consoleLeases },
     principal,
     res,
   }: {
@@ -55,7 +55,11 @@ export async function serveRepEvents(
     return;
   }
   const start = await streamStart(db, scope, lastEventId, hub.limits);
-  if (!res.destroyed) openStream(res, hub, scope, start, heartbeatMs);
+  if (res.destroyed) return;
+  openStream(res, hub, scope, start, heartbeatMs);
+  // Only a rep's own stream says they are at their console; an admin watching it does not.
+  if (consoleLeases && principal.kind === 'rep' && principal.repId === scope)
+    res.once('close', consoleLeases.hold(scope));
 }
 
 function openStream(

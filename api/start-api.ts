@@ -64,6 +64,9 @@ export async function startApi(options: {
     ...(config.PUBLIC_URL !== undefined && { publicUrl: config.PUBLIC_URL }),
     ...(config.TRUST_PROXY !== undefined && { trustProxy: config.TRUST_PROXY }),
     events: { wakeOnAppendsTo: config.database, limits: repEventStreamLimits(config) },
+    ...(config.CONSOLE_PRESENCE_GRACE_SECONDS !== undefined && {
+      consolePresence: { leaseMs: config.CONSOLE_PRESENCE_LEASE_SECONDS * 1000 },
+    }),
   });
   await api.listen(config.PORT);
   lifecycle.onStop('http server', () => api.close());

@@ -29,6 +29,12 @@ const presenceText = /** @type {Record<PresenceStatus, string>} */ ({
   offline: 'You are offline: no new offers.',
 });
 
+/** Why the service set the rep away (the `reason` of its `presence.changed`). */
+const setAwayBecause = /** @type {Record<string, string | undefined>} */ ({
+  missed_offers: 'You were set away after letting offers time out: switch back to available to get new offers.',
+  console_disconnected: 'You were set away while your console was closed: switch back to available to get new offers.',
+});
+
 /**
  * Starts the view for the signed-in rep; returns a function that stops it (stream, timers).
  * @param {Api} api
@@ -67,10 +73,7 @@ export function startRepView(api, repId, onRefused) {
    */
   const showPresence = (status, reason) => {
     presenceSwitch.setAttribute('aria-checked', String(status === 'available'));
-    presenceLine.textContent =
-      reason === 'missed_offers'
-        ? 'You were set away after letting offers time out: switch back to available to get new offers.'
-        : presenceText[status];
+    presenceLine.textContent = (reason && setAwayBecause[reason]) ?? presenceText[status];
   };
 
   const refreshConversations = async () => {

@@ -578,6 +578,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('outbound_clicks_by_visitor').on('outbound_clicks').column('visitor_id').execute();
     },
   },
+  '0024_console_presence': {
+    async up(db: Kysely<unknown>) {
+      // One lease per open rep event stream (store/console-presence.ts): renewed while the stream is open, ended when
+      // it closes, so a rep whose every lease has run out for the grace period can be set away by the sweep.
+      await db.schema
+        .createTable('rep_stream_leases')
+        .addColumn('stream_id', 'text', (c) => c.primaryKey())
+        .addColumn('rep_id', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('rep_stream_leases_by_rep')
+        .on('rep_stream_leases')
+        .columns(['rep_id', 'expires_at'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -261,6 +261,13 @@ export interface RepEventsTable {
   created_at: string;
 }
 
+/** A rep event stream held open (store/console-presence.ts): the stream counts as there until `expires_at`. */
+export interface RepStreamLeasesTable {
+  stream_id: string;
+  rep_id: string;
+  expires_at: string;
+}
+
 /** The turn a routing took in a rotation. */
 export interface RoundRobinTurnsTable {
   rotation_key: string;
@@ -368,6 +375,7 @@ export interface Database {
   routings: RoutingsTable;
   rep_tokens: RepTokensTable;
   rep_events: RepEventsTable;
+  rep_stream_leases: RepStreamLeasesTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -16,6 +16,7 @@ export function startConfiguredWorker(config: Config, parts: ProcessParts): Prom
     taskQueue: config.TASK_QUEUE,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     retention: retentionPolicyFrom(config),
+    consolePresenceGraceSeconds: config.CONSOLE_PRESENCE_GRACE_SECONDS,
     outboundPolicy: config.outboundPolicy,
     connectionSecrets: connectionSecretBox(config),
     liveLookupBudgetMs: config.LIVE_LOOKUP_BUDGET_MS,

@@ -15,6 +15,7 @@ import type { TemporalTarget } from '../runtime/temporal';
 import type { Db } from '../store/database';
 import type { SecretBox } from '../store/secret-box';
 import type { RetentionPolicy } from '../workflows/purge-expired-data';
+import { ensureConsolePresenceSchedule } from './console-presence-schedule';
 import { createRoutingWorker } from './create-worker';
 import { ensureRetentionSchedule } from './retention-schedule';
 import type { WorkflowCode } from './workflow-code';
@@ -35,6 +36,8 @@ export async function startWorker(options: {
   maxCachedWorkflows?: number;
   /** What the hourly purge keeps (RETENTION_*); its Temporal Schedule is created or updated at every start. */
   retention: RetentionPolicy;
+  /** CONSOLE_PRESENCE_GRACE_SECONDS: set, a Schedule sweeps reps whose console is gone; unset, it is removed. */
+  consolePresenceGraceSeconds?: number | undefined;
   /** Which destinations webhook deliveries may reach (OUTBOUND_ALLOWED_HOSTS); by default no internal one. */
   outboundPolicy?: OutboundPolicy;
   /**
@@ -69,12 +72,14 @@ export async function startWorker(options: {
     ...(connectionSync && { connectionSync: connectionSync.options }),
   });
   const done = worker.run();
-  // Housekeeping, not routing: a worker that cannot set it up now still routes (the next start tries again).
-  await ensureRetentionSchedule(
-    new Client({ connection, namespace: options.target.namespace, dataConverter }),
-    options.taskQueue,
-    options.retention,
-  ).catch((error: unknown) => logger.error({ err: error }, 'could not set up the retention schedule'));
+  // Housekeeping, not routing: a worker that cannot set them up now still routes (the next start tries again).
+  const client = new Client({ connection, namespace: options.target.namespace, dataConverter });
+  await ensureRetentionSchedule(client, options.taskQueue, options.retention).catch((error: unknown) =>
+    logger.error({ err: error }, 'could not set up the retention schedule'),
+  );
+  await ensureConsolePresenceSchedule(client, options.taskQueue, options.consolePresenceGraceSeconds).catch(
+    (error: unknown) => logger.error({ err: error }, 'could not set up the console presence schedule'),
+  );
 
   lifecycle.onStop('worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown(); // stops polling, finishes tasks in hand

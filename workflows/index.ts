@@ -4,4 +4,5 @@ export { deliverWebhook } from './deliver-webhook';
 export { endIdleConversation } from './end-idle-conversation';
 export { purgeExpiredData } from './purge-expired-data';
 export { routeVisitor } from './route-visitor';
+export { sweepConsolePresence } from './sweep-console-presence';
 export { syncConnection } from './sync-connection';

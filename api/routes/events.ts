@@ -23,7 +23,8 @@ export const eventsOperations = [
         description:
           'text/event-stream of `offer.created`, `offer.withdrawn`, `routing.connected` and `presence.changed` events, ' +
           'each with an `id`; a `presence.changed` the service made itself carries `reason` (`missed_offers`: set ' +
-          'away after `awayAfterMissedOffers` offers in a row timed out). Reconnect with `Last-Event-ID` to receive ' +
+          'away after `awayAfterMissedOffers` offers in a row timed out; `console_disconnected`: every event stream ' +
+          'the rep held with their own token was gone for CONSOLE_PRESENCE_GRACE_SECONDS). Reconnect with `Last-Event-ID` to receive ' +
           'exactly the events missed. Comment lines are ' +
           'sent as heartbeats. A new stream (no `Last-Event-ID`, or an empty one) starts with events from now on. ' +
           'A replay is capped (REP_EVENTS_REPLAY_MAX_EVENTS events, default 1000, the first at most ' +

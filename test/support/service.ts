@@ -7,6 +7,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
 import { type ApiServer, createApiServer } from '../../api/api-server';
 import type { ApiKeys } from '../../api/auth';
+import type { ConsoleLeaseOptions } from '../../api/console-leases';
 import type { RateLimits } from '../../api/rate-limits';
 import type { RepEventHubOptions } from '../../api/rep-event-hub';
 import { outboundPolicy } from '../../outbound/destination-policy';
@@ -63,6 +64,8 @@ export async function startTestService(
     outboundAllowedHosts?: string[];
     /** The API's logger; silent by default. */
     logger?: Logger;
+    /** Leases reps' own event streams, as CONSOLE_PRESENCE_GRACE_SECONDS does; off by default. */
+    consolePresence?: ConsoleLeaseOptions;
   } = {},
 ): Promise<TestService> {
   const outbound = outboundPolicy(options.outboundAllowedHosts ?? ['127.0.0.1']);
@@ -116,6 +119,7 @@ export async function startTestService(
       connectionSecrets,
       events: hubOptions,
       heartbeatMs: 200,
+      ...(options.consolePresence && { consolePresence: options.consolePresence }),
     });
     const { port } = await api.listen(0, '127.0.0.1');
     apis.push(api);

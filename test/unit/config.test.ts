@@ -36,3 +36,19 @@ test('connector settings: a bad value is refused, naming the variable', () => {
     assert.throws(() => loadConfig({ [name as string]: value }), new RegExp(`${name}:`), `${name}=${value}`);
   }
 });
+
+test('console presence: off by default, its grace and lease read and bounded', () => {
+  const off = loadConfig({});
+  assert.equal(off.CONSOLE_PRESENCE_GRACE_SECONDS, undefined);
+  assert.equal(off.CONSOLE_PRESENCE_LEASE_SECONDS, 30);
+  const on = loadConfig({ CONSOLE_PRESENCE_GRACE_SECONDS: '120', CONSOLE_PRESENCE_LEASE_SECONDS: '10' });
+  assert.equal(on.CONSOLE_PRESENCE_GRACE_SECONDS, 120);
+  assert.equal(on.CONSOLE_PRESENCE_LEASE_SECONDS, 10);
+  for (const [name, value] of [
+    ['CONSOLE_PRESENCE_GRACE_SECONDS', '0'],
+    ['CONSOLE_PRESENCE_GRACE_SECONDS', 'soon'],
+    ['CONSOLE_PRESENCE_LEASE_SECONDS', '1'],
+  ] as const) {
+    assert.throws(() => loadConfig({ [name]: value }), new RegExp(name));
+  }
+});
