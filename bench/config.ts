@@ -46,6 +46,14 @@ function phases(): Set<PhaseName> {
   return new Set(chosen as PhaseName[]);
 }
 
+function distribution(): 'first_available' | 'round_robin' {
+  const raw = process.env.BENCH_DISTRIBUTION ?? 'first_available';
+  if (raw !== 'first_available' && raw !== 'round_robin') {
+    throw new Error(`BENCH_DISTRIBUTION must be first_available or round_robin, got "${raw}"`);
+  }
+  return raw;
+}
+
 function onCluster(): boolean {
   const raw = process.env.BENCH_TEMPORAL ?? 'dev-server';
   if (raw !== 'dev-server' && raw !== 'cluster') {
@@ -77,6 +85,12 @@ export function loadBenchConfig() {
      */
     pollMs: int('BENCH_POLL_MS', 5),
     moderatePollMs: int('BENCH_MODERATE_POLL_MS', 10),
+    /**
+     * The distribution of the rules behind trigger to offer, accept and throughput: first available, or round robin
+     * (BENCH_DISTRIBUTION=round_robin), whose rules then name one rep each, as the driver's reps must see every offer
+     * (a rotation of one still takes its turn: the same reads and writes as a team's).
+     */
+    distribution: distribution(),
     /** Reps offered each load routing at once (first available). */
     groupSize: int('BENCH_GROUP_SIZE', 5),
     /**

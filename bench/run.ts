@@ -155,7 +155,7 @@ async function main(): Promise<number> {
   const out = [
     '',
     `Routing service bench${results.layout ? ` on ${results.layout}` : ''}: ${os.cpus().length} CPUs, ` +
-      `Node ${process.version}, ${totalSeconds} s, ` +
+      `Node ${process.version}, ${totalSeconds} s, ${config.distribution} rules, ` +
       `load average ${(loadAtStart[0] ?? 0).toFixed(1)} before and ${(os.loadavg()[0] ?? 0).toFixed(1)} after`,
     '',
     renderTable(rows),

@@ -99,17 +99,19 @@ async function createRepsAndRule(
 export async function createBenchReps(
   http: JsonHttp,
   admin: string,
-  sizes: { groupSize: number; raceReps: number; fairnessReps: number },
+  sizes: { distribution: ScenarioRule['distribution']; groupSize: number; raceReps: number; fairnessReps: number },
 ): Promise<BenchReps> {
+  // Round robin offers one rep at a time: a rule of one rep, so the one rep the driver watches sees every offer.
+  const oneAtATime = sizes.distribution === 'round_robin';
   return {
     load: await createRepsAndRule(http, admin, 'load', {
-      reps: sizes.groupSize,
-      distribution: 'first_available',
+      reps: oneAtATime ? 1 : sizes.groupSize,
+      distribution: sizes.distribution,
       offerTimeoutSeconds: 60,
     }),
     race: await createRepsAndRule(http, admin, 'race', {
-      reps: sizes.raceReps,
-      distribution: 'first_available',
+      reps: oneAtATime ? 1 : sizes.raceReps,
+      distribution: sizes.distribution,
       offerTimeoutSeconds: 60,
     }),
     // Short offers, so a routing that times out twice is quick to drive, yet long enough to see on a busy machine.
