@@ -1,13 +1,14 @@
 // The routing workflow's reads and writes. Each is idempotent, so a retried local activity is harmless.
 import { Context } from '@temporalio/activity';
 import { assessCandidates } from '../domain/eligibility';
-import { firstOffersShownAtStart } from '../domain/first-offers';
-import { offerRecord } from '../domain/offers';
+import { firstOffersShownAtStart, takesTurnAtStart } from '../domain/first-offers';
+import { eligibleRepIds, offerRecord } from '../domain/offers';
 import {
   leastBusyOrder,
   type RepLoad,
   type RotationPeriod,
   type RotationTurn,
+  rotationKey,
   rotationPeriodOf,
   type WeightedRep,
 } from '../domain/rotation';
@@ -32,11 +33,12 @@ import type { RoutingRows } from './routing-rows';
 
 /**
  * A routing's start: its rule, the pounces it supersedes, and, when the first stage needs no CRM, its candidates
- * and the reps already shown its offers (first available), made at the routing's start.
+ * and the reps already shown its offers (first available: everyone eligible; round robin: the first of the rotation
+ * `turn` it took), made at the routing's start.
  */
 export interface RoutingStart extends RuleMatch {
   pounceRoutingIds: string[];
-  firstStage?: { name: string; candidates: Candidate[]; shown: string[] };
+  firstStage?: { name: string; candidates: Candidate[]; shown: string[]; turn?: RotationTurn };
 }
 
 /** The routing activities that only read: simulations run them too (api/simulation.ts). */
@@ -146,6 +148,22 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
   /** A retried write may follow an attempt that committed its deliveries but stopped before starting them. */
   const retried = () => Context.current().info.attempt > 1;
 
+  function takeRotationTurn({
+    rotationKey,
+    routingId,
+    period,
+    at,
+    eligible,
+  }: {
+    rotationKey: string;
+    routingId: string;
+    period: RotationPeriod;
+    at: string;
+    eligible: WeightedRep[];
+  }): Promise<RotationTurn> {
+    return takeWeightedTurn(db, { rotationKey, routingId, period: rotationPeriodOf(period, at), eligible });
+  }
+
   return {
     ...reads,
 
@@ -158,21 +176,7 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
      * The weighted rotation's next turn over the stage's `eligible` reps, in the period `at` (the workflow's clock)
      * falls in; concurrent routings each get their own, and a re-run gets the same one.
      */
-    takeWeightedTurn({
-      rotationKey,
-      routingId,
-      period,
-      at,
-      eligible,
-    }: {
-      rotationKey: string;
-      routingId: string;
-      period: RotationPeriod;
-      at: string;
-      eligible: WeightedRep[];
-    }): Promise<RotationTurn> {
-      return takeWeightedTurn(db, { rotationKey, routingId, period: rotationPeriodOf(period, at), eligible });
-    },
+    takeWeightedTurn: takeRotationTurn,
 
     /**
      * A routing's first step, in one local activity to keep its history short and its first offer quick: records
@@ -204,15 +208,30 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
       if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
-      const candidates = await reads.resolveStage({ target: first.source.target, alreadyTried: [], at: startedAt });
-      // Shown from here, the offers are one local activity sooner; the workflow records the same ones.
-      const offers = firstOffersShownAtStart(rule, { name: first.name, candidates }, startedAt);
+      const { target } = first.source;
+      const candidates = await reads.resolveStage({ target, alreadyTried: [], at: startedAt });
+      const eligible = eligibleRepIds(candidates);
+      // Round robin takes its turn here as the workflow would (workflows/distribution.ts), to show its first offer.
+      const turn =
+        takesTurnAtStart(rule) && eligible.length > 0
+          ? await takeRotationTurn({
+              rotationKey: rotationKey(rule.id, first.name),
+              routingId,
+              // Rules stored before rotation periods were added have none: their counts never reset.
+              period: rule.rotationResets ?? 'never',
+              at: startedAt,
+              eligible: eligible.map((repId) => ({ repId, weight: target.weights?.[repId] ?? 1 })),
+            })
+          : undefined;
+      // Shown from here, the offers are in the routing's first local activity; the workflow records the same ones.
+      const offers = firstOffersShownAtStart(rule, { name: first.name, candidates }, startedAt, turn?.order);
       const shown = offers.map((offer) => offer.repId);
       if (shown.length > 0) {
         await rows.write(
           {
             routingId,
-            routing: routingRow({ ...opened, offers }),
+            // With its stage, so the row counts the reps eligible when the first offer was made, as the workflow's do.
+            routing: routingRow({ ...opened, offers, stages: [{ name: first.name, candidates }] }),
             visitor,
             created: offers.map((offer) => offerRecord({ routingId, type, ruleId: rule.id }, offer)),
             closed: [],
@@ -221,7 +240,8 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
           { retried: retried() },
         );
       }
-      return { ruleSetVersion: version, rule, pounceRoutingIds, firstStage: { name: first.name, candidates, shown } };
+      const firstStage = { name: first.name, candidates, shown, ...(turn && { turn }) };
+      return { ruleSetVersion: version, rule, pounceRoutingIds, firstStage };
     },
 
     /**

@@ -2,11 +2,11 @@
 // the weighted rotation (round robin) or least busy first. `distributionStrategies` is keyed by every mode, so a new
 // mode does not compile without one.
 import { CancellationScope, condition, patched, sleep } from '@temporalio/workflow';
-import { type RotationPeriod, rotationKey, rotationOrder } from '../domain/rotation';
+import { type RotationPeriod, type RotationTurn, rotationKey, rotationOrder } from '../domain/rotation';
 import type { Candidate } from '../domain/routing';
 import type { Distribution } from '../domain/rules';
 import { routingActivities } from './activities';
-import { weightedRotationPatch } from './patches';
+import { rotationAtStartPatch, weightedRotationPatch } from './patches';
 import type { Projection } from './projection';
 import type { RoutingRecord } from './routing-record';
 
@@ -29,8 +29,13 @@ export interface StageToOffer {
   candidates: readonly Candidate[];
   /** The candidates who may be offered now, in order. */
   eligible: readonly string[];
-  /** beginRouting showed offers to `eligible` already, made at the routing's start. */
+  /**
+   * beginRouting showed this stage's first offers already, made at the routing's start: to `eligible` (first
+   * available), or to the first rep of `turnTaken` (round robin).
+   */
   alreadyShown: boolean;
+  /** Round robin: the rotation turn beginRouting took for the routing's first stage. */
+  turnTaken?: RotationTurn;
 }
 
 /** Offers a stage's reps and returns once one accepted, the routing ended, or the stage is done with. */
@@ -98,9 +103,10 @@ function offerAllAtOnce(context: StageOffering, { eligible, alreadyShown }: Stag
 
 /**
  * Offers `order`'s reps one at a time until one accepts or the routing ends: decline or timeout moves to the next.
- * The first follows the stage's own check at once; each after it is checked again just before its offer.
+ * The first follows the stage's own check at once (`firstShown`: beginRouting showed it already); each after it is
+ * checked again just before its offer.
  */
-async function offerOneAtATime(context: StageOffering, order: readonly string[]): Promise<void> {
+async function offerOneAtATime(context: StageOffering, order: readonly string[], firstShown = false): Promise<void> {
   const { record } = context;
   let offered = false;
   for (const repId of order) {
@@ -118,8 +124,8 @@ async function offerOneAtATime(context: StageOffering, order: readonly string[])
         continue;
       }
     }
+    await offerAndWait(context, [repId], firstShown && !offered);
     offered = true;
-    await offerAndWait(context, [repId]);
   }
 }
 
@@ -130,13 +136,18 @@ async function offerOneAtATime(context: StageOffering, order: readonly string[])
 async function offerInTurn(context: StageOffering, stage: StageToOffer): Promise<void> {
   if (!patched(weightedRotationPatch)) return offerInPlainTurn(context, stage);
   const { record } = context;
-  const turn = await routingActivities.takeWeightedTurn({
-    rotationKey: rotationKey(context.ruleId, context.stage),
-    routingId: record.state.routingId,
-    period: context.rotationResets,
-    at: record.now(),
-    eligible: stage.eligible.map((repId) => ({ repId, weight: context.weights[repId] ?? 1 })),
-  });
+  // The routing's first stage: beginRouting took the turn and showed its first offer. Routings started before it
+  // did have no turn here, and take it now.
+  const taken = stage.turnTaken && patched(rotationAtStartPatch) ? stage.turnTaken : undefined;
+  const turn =
+    taken ??
+    (await routingActivities.takeWeightedTurn({
+      rotationKey: rotationKey(context.ruleId, context.stage),
+      routingId: record.state.routingId,
+      period: context.rotationResets,
+      at: record.now(),
+      eligible: stage.eligible.map((repId) => ({ repId, weight: context.weights[repId] ?? 1 })),
+    }));
   record.trace('round_robin.turn', {
     stage: context.stage,
     turn: turn.turn,
@@ -144,7 +155,7 @@ async function offerInTurn(context: StageOffering, stage: StageToOffer): Promise
     order: turn.order,
     shares: turn.shares,
   });
-  await offerOneAtATime(context, turn.order);
+  await offerOneAtATime(context, turn.order, taken !== undefined && stage.alreadyShown);
 }
 
 /**

@@ -6,3 +6,9 @@ export const weightedRotationPatch = 'weighted-rotation';
 
 /** Routings that connect start the workflow ending their conversation if nobody does (end-idle-conversation.ts). */
 export const endIdleConversationsPatch = 'end-idle-conversations';
+
+/**
+ * Round robin's first turn is taken, and its first offer shown, by beginRouting (as first available's offers are),
+ * instead of by a local activity of its own and the offer's write after it.
+ */
+export const rotationAtStartPatch = 'rotation-at-start';

@@ -66,7 +66,12 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
         rotationResets: rule.rotationResets ?? 'never',
       };
       const alreadyShown = (resolved?.shown.length ?? 0) > 0;
-      await distributionStrategies[rule.distribution](offering, { candidates, eligible, alreadyShown });
+      await distributionStrategies[rule.distribution](offering, {
+        candidates,
+        eligible,
+        alreadyShown,
+        ...(resolved?.turn && { turnTaken: resolved.turn }),
+      });
     }
 
     if (record.isOpen()) {

@@ -31,7 +31,8 @@ async function main() {
               const result = await next(input);
               const { routingId, created } = input.args[0] as Partial<RoutingProjectionChange>;
               if (!routingId?.startsWith(prefix)) return result;
-              // Offers are shown by beginRouting (a first-available first stage) or by writeRoutingProjection.
+              // Offers are shown by beginRouting (a first stage offered first available or in turn) or by
+              // writeRoutingProjection.
               const shown =
                 context.info.activityType === 'beginRouting'
                   ? ((result as RoutingStart).firstStage?.shown.length ?? 0)

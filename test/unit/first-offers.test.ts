@@ -1,7 +1,7 @@
 // The offers a routing shows at its very start (domain/first-offers.ts): whom, and with what times.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { firstOffersShownAtStart, offerExpiresAt } from '../../domain/first-offers';
+import { firstOffersShownAtStart, offerExpiresAt, takesTurnAtStart } from '../../domain/first-offers';
 import type { Candidate } from '../../domain/routing';
 
 const startedAt = '2030-01-01T00:00:00.000Z';
@@ -27,11 +27,31 @@ describe('firstOffersShownAtStart', () => {
     ]);
   });
 
-  test('round robin shows nothing at the start: its rotation turn is the workflow’s to take', () => {
+  test('round robin shows the first rep of the turn taken at the start, and only that rep', () => {
+    assert.deepEqual(
+      firstOffersShownAtStart({ distribution: 'round_robin', offerTimeoutSeconds: 45 }, stage, startedAt, [
+        'cy',
+        'ann',
+      ]),
+      [{ repId: 'cy', stage: 'route_to', offeredAt: startedAt, expiresAt: '2030-01-01T00:00:45.000Z' }],
+    );
+    assert.equal(takesTurnAtStart({ distribution: 'round_robin' }), true);
+  });
+
+  test('round robin without a turn (nobody eligible) shows nothing', () => {
     assert.deepEqual(
       firstOffersShownAtStart({ distribution: 'round_robin', offerTimeoutSeconds: 45 }, stage, startedAt),
       [],
     );
+  });
+
+  test('least busy shows nothing at the start: weighing the loads is the workflow’s to do', () => {
+    assert.deepEqual(
+      firstOffersShownAtStart({ distribution: 'least_busy', offerTimeoutSeconds: 45 }, stage, startedAt, ['cy']),
+      [],
+    );
+    assert.equal(takesTurnAtStart({ distribution: 'least_busy' }), false);
+    assert.equal(takesTurnAtStart({ distribution: 'first_available' }), false);
   });
 
   test('nobody eligible: nothing shown', () => {
