@@ -9,6 +9,7 @@ import { createRetentionActivities } from './retention';
 import { createRoutingActivities, createRoutingReads } from './routing';
 import type { RoutingRows } from './routing-rows';
 import { createWebhookActivities } from './webhooks';
+import { createWhatIfActivities } from './what-if';
 
 export interface ActivityOptions {
   /** How webhook deliveries are retried; tests shorten it. */
@@ -26,6 +27,7 @@ export function createActivities(db: Db, rows: RoutingRows, options: Pick<Activi
     ...createConnectionCleanupActivities(db),
     ...createConsolePresenceActivities(db, rows),
     ...createWebhookActivities(db, options.outboundPolicy),
+    ...createWhatIfActivities(db),
   };
 }
 

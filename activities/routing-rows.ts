@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { observeRoutingChange } from '../observability/metrics';
 import type { Db } from '../store/database';
 import type { RoutingProjectionChange } from '../store/projection';
-import { applyRoutingProjection, endConversation } from '../store/routing-writes';
+import { applyRoutingProjection, endConversation, recordStageCheck, type StageCheck } from '../store/routing-writes';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { WebhookDispatch } from './webhook-dispatch';
 
@@ -40,6 +40,11 @@ export class RoutingRows {
     observeRoutingChange(applied);
     await this.webhooks.start(webhookDeliveryIds);
     if (retried) await this.webhooks.startUndispatched(change.routingId);
+  }
+
+  /** A routing's check of one of its stages, as what-if replays read it; a repeated check replaces it. */
+  recordStageCheck(check: StageCheck): Promise<void> {
+    return recordStageCheck(this.db, check);
   }
 
   /** The conversation is over: its rep's capacity is freed. False when none was open. */

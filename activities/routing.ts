@@ -12,11 +12,12 @@ import {
   rotationPeriodOf,
   type WeightedRep,
 } from '../domain/rotation';
-import type { Candidate, RoutingType, RuleMatch } from '../domain/routing';
+import type { Candidate, RoutingType, RuleMatch, StageSource } from '../domain/routing';
 import { routingRow } from '../domain/routing-row';
 import type { Target } from '../domain/rules';
 import { planStages } from '../domain/stage-plan';
 import type { Visitor } from '../domain/visitor';
+import { type StageCheckRep, stageCheckReps } from '../domain/what-if';
 import { startOfLocalDay } from '../domain/working-hours';
 import type { Db } from '../store/database';
 import { targetUserIds, userIdsByEmail, usersByIds, workingHoursByUser } from '../store/directory';
@@ -41,27 +42,42 @@ export interface RoutingStart extends RuleMatch {
   firstStage?: { name: string; candidates: Candidate[]; shown: string[]; turn?: RotationTurn };
 }
 
+/** A stage's people to look up: by target, or by email for owner stages. */
+export interface StageQuery {
+  target?: Target;
+  emails?: string[];
+  alreadyTried: string[];
+  /** The instant working hours and daily caps are judged at: the routing's clock; now when absent. */
+  at?: string;
+}
+
+/** Set when a routing checks one of its stages: the check is recorded for what-if replays (domain/what-if.ts). */
+export interface StageCheckOf {
+  routingId: string;
+  stage: string;
+  source: StageSource;
+}
+
 /** The routing activities that only read: simulations run them too (api/simulation.ts). */
 export function createRoutingReads(db: Db) {
   /**
    * The people a stage names (by target, or by email for owner stages), each with whether they may be offered
-   * at `at` (the routing's clock; now when absent) and why not. Emails that belong to no user come back as
-   * `unknown_user` under the email itself.
+   * at `at` (the routing's clock; now when absent) and why not, and what the directory said of each (what a
+   * routing's check records). Emails that belong to no user come back as `unknown_user` under the email itself.
    */
-  async function resolveStage({
+  async function checkStage({
     target,
     emails = [],
     alreadyTried,
     at = new Date().toISOString(),
-  }: {
-    target?: Target;
-    emails?: string[];
-    alreadyTried: string[];
-    at?: string;
-  }): Promise<Candidate[]> {
+  }: StageQuery): Promise<{ candidates: Candidate[]; reps: StageCheckRep[] }> {
     const byEmail = await userIdsByEmail(db, emails);
     const ids = [...new Set([...(target ? await targetUserIds(db, target) : []), ...byEmail.values()])];
-    const [users, activeConversations] = await Promise.all([usersByIds(db, ids), activeConversationCounts(db, ids)]);
+    const [users, activeConversations, lastConversations] = await Promise.all([
+      usersByIds(db, ids),
+      activeConversationCounts(db, ids),
+      lastConversationTimes(db, ids),
+    ]);
     const workingHours = await workingHoursByUser(db, users);
     // A daily cap counts from the start of the rep's day in their (first) working hours' zone, UTC without any.
     const capped = [...users.values()].filter((user) => user.dailyAcceptCap !== null);
@@ -72,10 +88,13 @@ export function createRoutingReads(db: Db) {
     const directory = { users, activeConversations, workingHours, acceptedToday, at };
     const assessed = assessCandidates(ids, directory, new Set(alreadyTried));
     const unknownEmails = emails.filter((email) => !byEmail.has(email.toLowerCase()));
-    return [
-      ...assessed,
-      ...unknownEmails.map((email): Candidate => ({ userId: email, email, eligible: false, reason: 'unknown_user' })),
-    ];
+    return {
+      candidates: [
+        ...assessed,
+        ...unknownEmails.map((email): Candidate => ({ userId: email, email, eligible: false, reason: 'unknown_user' })),
+      ],
+      reps: stageCheckReps([...ids, ...unknownEmails], { ...directory, lastConversations }),
+    };
   }
 
   /**
@@ -92,7 +111,7 @@ export function createRoutingReads(db: Db) {
     /** The routing's clock, as for resolveStage. */
     at?: string;
   }): Promise<{ candidates: Candidate[]; order: RepLoad[] }> {
-    const candidates = await resolveStage({
+    const { candidates } = await checkStage({
       target: { users: repIds, groups: [], allUsers: false },
       alreadyTried,
       ...(at !== undefined && { at }),
@@ -136,7 +155,12 @@ export function createRoutingReads(db: Db) {
       return { ruleSetVersion: version, rule: index.match(visitor) ?? null };
     },
 
-    resolveStage,
+    checkStage,
+
+    /** A stage's people and whether each may be offered now; `check` is for the recording variant below. */
+    async resolveStage(query: StageQuery & { check?: StageCheckOf }): Promise<Candidate[]> {
+      return (await checkStage(query)).candidates;
+    },
     rankLeastBusy,
     peekRotationTurn,
   };
@@ -164,8 +188,16 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
     return takeWeightedTurn(db, { rotationKey, routingId, period: rotationPeriodOf(period, at), eligible });
   }
 
+  /** Resolves a stage; a routing's own check of its stage (`check`) is recorded for what-if replays. */
+  async function resolveStage({ check, ...query }: StageQuery & { check?: StageCheckOf }): Promise<Candidate[]> {
+    const { candidates, reps } = await reads.checkStage(query);
+    if (check) await rows.recordStageCheck({ ...check, reps, checkedAt: query.at ?? new Date().toISOString() });
+    return candidates;
+  }
+
   return {
     ...reads,
+    resolveStage,
 
     /** The plain rotation's next turn, asked for by routings started before weighted rotation. */
     takeRoundRobinTurn({ rotationKey, routingId }: { rotationKey: string; routingId: string }): Promise<number> {
@@ -197,7 +229,16 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
     }): Promise<RoutingStart> {
       const { version, index } = await currentRuleIndex(db);
       const rule = index.match(visitor) ?? null;
-      const opened = { type, visitor, status: 'routing' as const, rule, repId: null, startedAt, endedAt: null };
+      const opened = {
+        type,
+        visitor,
+        status: 'routing' as const,
+        rule,
+        repId: null,
+        startedAt,
+        endedAt: null,
+        ruleSetVersion: version,
+      };
       // An inbound routing's row waits for its first write (offers, or its outcome): only pounces are looked up early.
       if (type === 'pounce') {
         await rows.write(
@@ -209,7 +250,12 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
       const first = rule ? planStages(rule, visitor)[0] : undefined;
       if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
       const { target } = first.source;
-      const candidates = await reads.resolveStage({ target, alreadyTried: [], at: startedAt });
+      const candidates = await resolveStage({
+        target,
+        alreadyTried: [],
+        at: startedAt,
+        check: { routingId, stage: first.name, source: first.source },
+      });
       const eligible = eligibleRepIds(candidates);
       // Round robin takes its turn here as the workflow would (workflows/distribution.ts), to show its first offer.
       const turn =

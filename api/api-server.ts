@@ -19,6 +19,7 @@ import { type ConsoleLeaseOptions, ConsoleLeases } from './console-leases';
 import type { RateLimits } from './rate-limits';
 import { RepEventHub, type RepEventHubOptions } from './rep-event-hub';
 import { RoutingGateway, type RoutingGatewayOptions } from './routing-gateway';
+import { whatIfRuns } from './what-if-runs';
 
 /** Requests still running after this long on close (e.g. long polls) are cut off. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -60,6 +61,8 @@ export interface ApiServerDependencies {
   publicUrl?: string;
   /** Minutes between a connection's scheduled syncs (CONNECTION_SYNC_INTERVAL_MINUTES); 15 by default. */
   connectionSyncIntervalMinutes?: number;
+  /** Routings per page of a what-if replay (one activity each); tests make it small. */
+  whatIfPageSize?: number;
 }
 
 export interface ApiServer {
@@ -112,6 +115,9 @@ export function createApiServer(deps: ApiServerDependencies): ApiServer {
       ),
       ...(deps.publicUrl !== undefined && { publicUrl: deps.publicUrl }),
     },
+    whatIf: whatIfRuns(deps.db, deps.client, deps.taskQueue, {
+      ...(deps.whatIfPageSize !== undefined && { pageSize: deps.whatIfPageSize }),
+    }),
   });
   let server: Server | undefined;
 

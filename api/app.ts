@@ -25,6 +25,7 @@ import { outboundTrackingRouter } from './routes/outbound-tracking';
 import type { RoutingGateway } from './routing-gateway';
 import { rejectNulCharacters } from './text-safety';
 import { answerUndeclaredMethods } from './undeclared-methods';
+import type { WhatIfRuns } from './what-if-runs';
 
 export interface ApiDependencies {
   db: Db;
@@ -49,6 +50,8 @@ export interface ApiDependencies {
   trustProxy?: number | string;
   /** Connections to Salesforce, Outreach and Salesloft: sealed secrets, token calls, syncs. */
   connections: ConnectionsDependencies;
+  /** Starts what-if replays. */
+  whatIf: WhatIfRuns;
 }
 
 const MAX_BODY = '1mb';
@@ -145,6 +148,7 @@ export function createApp(deps: ApiDependencies): express.Express {
       ...(deps.consoleLeases && { consoleLeases: deps.consoleLeases }),
       outbound: deps.outboundPolicy ?? outboundPolicy(),
       connections: deps.connections,
+      whatIf: deps.whatIf,
     }),
   );
   // The web console: static files that hold no data (the user enters credentials, which stay in the browser), so

@@ -18,10 +18,20 @@ export class HttpError extends Error {
 
 export const notFound = (what: string, id: string) => new HttpError(404, 'not_found', `${what} ${id} does not exist`);
 
+/**
+ * A value that fits none of a union's shapes is told what the nearest shape (fewest issues) lacks, field by field,
+ * rather than "invalid input" about the whole: `{ version }` without `since` is told `since`.
+ */
+function nearestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const nearest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+  return nearest.flatMap((inner) => nearestBranch({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 /** Names each offending field by its dotted path, so a client knows exactly what to fix. */
 function fromZod(error: z.ZodError, where: string): HttpError {
   const fieldOf = (path: readonly PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : where);
-  const issues = error.issues.flatMap((issue) =>
+  const issues = error.issues.flatMap(nearestBranch).flatMap((issue) =>
     // Name each unknown key itself rather than the object holding it.
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), message: 'unknown field' }))

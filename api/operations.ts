@@ -21,6 +21,7 @@ import { parseOr400 } from './http-error';
 import type { RepEventHub } from './rep-event-hub';
 import type { ConnectionsDependencies } from './routes/connections';
 import type { RoutingGateway } from './routing-gateway';
+import type { WhatIfRuns } from './what-if-runs';
 
 /** What handlers work with, built once by the app. */
 export interface OperationDeps {
@@ -36,6 +37,8 @@ export interface OperationDeps {
   outbound: OutboundPolicy;
   /** Connections' secrets, token calls and syncs (api/routes/connections.ts). */
   connections: ConnectionsDependencies;
+  /** Starts what-if replays (api/routes/what-if.ts). */
+  whatIf: WhatIfRuns;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;

@@ -10,4 +10,5 @@ export const idParams = {
   rule: z.object({ id: idSchema.meta({ description: 'Rule id, as the server assigned it.' }) }),
   routing: z.object({ id: idSchema.meta({ description: 'Routing id.' }) }),
   webhook: z.object({ id: idSchema.meta({ description: 'Webhook endpoint id, as the server assigned it.' }) }),
+  whatIf: z.object({ id: idSchema.meta({ description: 'What-if run id, as the server assigned it.' }) }),
 };

@@ -2,10 +2,13 @@
 
 import type { Candidate, IneligibleReason } from './routing';
 import type { User } from './users';
-import { availabilityAt, type WorkingHours } from './working-hours';
+import { availabilityAt, type HoursAvailability, type WorkingHours } from './working-hours';
+
+/** What eligibility reads of a user: a what-if replays it as a routing recorded it (domain/what-if.ts). */
+export type Presence = Pick<User, 'chatUser' | 'status' | 'capacity' | 'dailyAcceptCap'>;
 
 export interface DirectoryView {
-  users: ReadonlyMap<string, User>;
+  users: ReadonlyMap<string, Presence>;
   /** Open conversations per rep; absent means none. */
   activeConversations: ReadonlyMap<string, number>;
   /** The working hours that apply to each rep (their own, else their groups'); absent or empty means always. */
@@ -14,6 +17,11 @@ export interface DirectoryView {
   acceptedToday: ReadonlyMap<string, number>;
   /** The instant eligibility is judged at: the routing workflow's clock. */
   at: string;
+  /**
+   * Reps whose standing against their working hours at `at` is already known, instead of judging `workingHours`:
+   * a what-if replays what a routing's stage check recorded (domain/what-if.ts).
+   */
+  hoursAt?: ReadonlyMap<string, HoursAvailability>;
 }
 
 /**
@@ -38,7 +46,8 @@ function ineligibility(
   if (!user) return 'unknown_user';
   if (!user.chatUser) return 'not_chat_user';
   // Before the passing states, so that the meeting booker can leave out reps who never work (meetingBookerUserIds).
-  const hours = availabilityAt(directory.workingHours.get(userId) ?? [], directory.at);
+  const hours =
+    directory.hoursAt?.get(userId) ?? availabilityAt(directory.workingHours.get(userId) ?? [], directory.at);
   if (hours === 'no_working_hours') return hours;
   if (alreadyTried.has(userId)) return 'already_tried';
   if (user.status !== 'available') return user.status;

@@ -18,6 +18,8 @@ export interface RoutingRow {
   firstOfferEligible?: number | null;
   /** When a rep accepted. */
   acceptedAt?: string | null;
+  /** The rule-set version the routing matched against (what-if replays compare with it). */
+  ruleSetVersion?: number | null;
 }
 
 /** A stage's eligible people, as its check found them. */
@@ -25,7 +27,7 @@ const eligibleCount = (stage: { readonly candidates: readonly { readonly eligibl
   stage.candidates.filter((candidate) => candidate.eligible).length;
 
 export function routingRow(
-  routing: Pick<RoutingState, 'type' | 'visitor' | 'status' | 'repId' | 'startedAt' | 'endedAt'> & {
+  routing: Pick<RoutingState, 'type' | 'visitor' | 'status' | 'repId' | 'startedAt' | 'endedAt' | 'ruleSetVersion'> & {
     rule: { id: string } | null;
     offers: readonly { offeredAt: string; stage: string; result?: string; endedAt?: string | null }[];
     /** The stages as checked so far; without them (the offers shown at the start) everyone eligible was offered. */
@@ -48,5 +50,6 @@ export function routingRow(
     firstOfferAt: first?.offeredAt ?? null,
     firstOfferEligible: first ? (firstStage ? eligibleCount(firstStage) : firstOffered) : null,
     acceptedAt: routing.offers.find((offer) => offer.result === 'accepted')?.endedAt ?? null,
+    ruleSetVersion: routing.ruleSetVersion,
   };
 }

@@ -79,14 +79,13 @@ export function hasAnyHours(hours: WorkingHours): boolean {
   );
 }
 
+export type HoursAvailability = 'available' | 'outside_hours' | 'no_working_hours';
+
 /**
  * A rep's availability at `at` from the schedules that apply to them: their own, else those of their groups that have
  * one (working when any says so). None at all means always available, so setups without hours keep routing as before.
  */
-export function availabilityAt(
-  schedules: readonly WorkingHours[],
-  at: string,
-): 'available' | 'outside_hours' | 'no_working_hours' {
+export function availabilityAt(schedules: readonly WorkingHours[], at: string): HoursAvailability {
   if (schedules.length === 0) return 'available';
   if (!schedules.some(hasAnyHours)) return 'no_working_hours';
   return schedules.some((hours) => isWithinHours(hours, at)) ? 'available' : 'outside_hours';

@@ -595,6 +595,42 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0022_what_if': {
+    async up(db: Kysely<unknown>) {
+      // The rule-set version each routing matched against, and each stage's check as it found its people (who, and
+      // their presence, chat flag, capacity, open conversations, working hours' standing and daily accepts): what a
+      // what-if replays (store/what-if.ts).
+      await db.schema.alterTable('routings').addColumn('rule_set_version', 'integer').execute();
+      await db.schema
+        .createTable('routing_stage_checks')
+        .addColumn('routing_id', 'text', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('reps', 'text', (c) => c.notNull())
+        .addColumn('checked_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('routing_stage_checks_pk', ['routing_id', 'stage'])
+        .execute();
+      // A what-if run: its request, the rules it replays, where its replay has got to and the tally so far, advanced
+      // with each page in one transaction so a restarted replay neither loses nor counts a page twice.
+      await db.schema
+        .createTable('what_if_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('rules', 'text', (c) => c.notNull())
+        .addColumn('rule_set_version', 'integer')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('total', 'integer')
+        .addColumn('skipped', 'integer')
+        .addColumn('replayed', 'integer', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('cursor', 'text')
+        .addColumn('tally', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('error', 'text')
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

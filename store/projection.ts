@@ -197,6 +197,7 @@ export async function deleteRoutingRows(db: Db, routingIds: readonly string[]) {
     await db.deleteFrom('conversations').where('routing_id', 'in', routingIds).executeTakeFirst(),
   );
   await db.deleteFrom('round_robin_turns').where('routing_id', 'in', routingIds).execute();
+  await db.deleteFrom('routing_stage_checks').where('routing_id', 'in', routingIds).execute();
   const routings = deleted(await db.deleteFrom('routings').where('routing_id', 'in', routingIds).executeTakeFirst());
   return { offers, conversations, routings };
 }

@@ -1,7 +1,9 @@
 // The writes of a routing's rows: its row, offers and conversation, with the reps' events and webhook deliveries they
 // cause. Called only by RoutingRows (activities/routing-rows.ts), the one writer the routing activities and the API
 // share; the import check (.dependency-cruiser.cjs) holds every other module to that.
+import type { StageSource } from '../domain/routing';
 import type { RoutingRow } from '../domain/routing-row';
+import type { StageCheckRep } from '../domain/what-if';
 import { rowChunks, slices } from './batching';
 import type { Db } from './database';
 import { countMissedOffers } from './missed-offers';
@@ -21,6 +23,8 @@ function reportColumns(routing: RoutingRow) {
     first_offer_eligible: routing.firstOfferEligible ?? null,
     accepted_at: routing.acceptedAt ?? null,
     accept_ms: since(routing.acceptedAt),
+    // Left as it is by a writer that does not know it.
+    ...(routing.ruleSetVersion !== undefined && { rule_set_version: routing.ruleSetVersion }),
   };
 }
 
@@ -174,7 +178,13 @@ export async function applyRoutingProjection(
       data: { repId: event.repId, ...event.data },
     }));
     if (applied.finished) {
-      const { firstOfferAt: _f, firstOfferEligible: _e, acceptedAt: _a, ...data } = applied.finished;
+      const {
+        firstOfferAt: _f,
+        firstOfferEligible: _e,
+        acceptedAt: _a,
+        ruleSetVersion: _v,
+        ...data
+      } = applied.finished;
       webhookEvents.push({
         type: 'routing.finished',
         routingId: change.routingId,
@@ -229,4 +239,27 @@ export async function endConversation(db: Db, routingId: string, endedAt: string
     .where('ended_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** One routing's check of one of its stages: whom it found and what the directory said of them then. */
+export interface StageCheck {
+  routingId: string;
+  stage: string;
+  source: StageSource;
+  reps: StageCheckRep[];
+  checkedAt: string;
+}
+
+/** Records a stage check; a retried activity's later check replaces the earlier one, as the routing used it. */
+export async function recordStageCheck(db: Db, check: StageCheck): Promise<void> {
+  const row = {
+    source: JSON.stringify(check.source),
+    reps: JSON.stringify(check.reps),
+    checked_at: check.checkedAt,
+  };
+  await db
+    .insertInto('routing_stage_checks')
+    .values({ routing_id: check.routingId, stage: check.stage, ...row })
+    .onConflict((oc) => oc.columns(['routing_id', 'stage']).doUpdateSet(row))
+    .execute();
 }

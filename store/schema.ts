@@ -99,6 +99,38 @@ export interface RoutingsTable {
   /** When a rep accepted, and how long after `started_at` (ms). */
   accepted_at: string | null;
   accept_ms: number | null;
+  /** The rule-set version the routing matched against (null before 0022_what_if). */
+  rule_set_version: number | null;
+}
+
+/** One stage's check of its people, as a routing made it: what a what-if replays against. */
+export interface RoutingStageChecksTable {
+  routing_id: string;
+  stage: string;
+  /** The planned stage's source (JSON): its recorded people stand for a replayed stage only with the same source. */
+  source: string;
+  /** JSON `StageCheckRep[]` (domain/what-if.ts): each person and the directory's view of them then. */
+  reps: string;
+  checked_at: string;
+}
+
+/** A what-if replay (store/what-if.ts). */
+export interface WhatIfRunsTable {
+  id: string;
+  request: string;
+  rules: string;
+  rule_set_version: number | null;
+  status: string;
+  total: number | null;
+  /** Routings of the window recorded before 0022_what_if, which cannot be replayed. */
+  skipped: number | null;
+  replayed: number;
+  position: number;
+  cursor: string | null;
+  tally: string;
+  created_at: string;
+  finished_at: string | null;
+  error: string | null;
 }
 
 /** Round-robin rotation state per rule and stage: the turn the next routing takes. */
@@ -373,6 +405,8 @@ export interface Database {
   outbound_trackers: OutboundTrackersTable;
   outbound_clicks: OutboundClicksTable;
   routings: RoutingsTable;
+  routing_stage_checks: RoutingStageChecksTable;
+  what_if_runs: WhatIfRunsTable;
   rep_tokens: RepTokensTable;
   rep_events: RepEventsTable;
   rep_stream_leases: RepStreamLeasesTable;

@@ -6,3 +6,4 @@ export { purgeExpiredData } from './purge-expired-data';
 export { routeVisitor } from './route-visitor';
 export { sweepConsolePresence } from './sweep-console-presence';
 export { syncConnection } from './sync-connection';
+export { whatIfReplay } from './what-if-replay';

@@ -43,7 +43,8 @@ export async function routeVisitor(input: RoutingInput): Promise<RoutingState> {
       // beginRouting resolved a first stage that names users, and showed its offers if it offers everyone at once.
       const resolved = index === 0 && match.firstStage?.name === stage.name ? match.firstStage : undefined;
       const { candidates, identifiedBy }: { candidates: Candidate[]; identifiedBy?: string } =
-        resolved ?? (await stageCandidates(routingActivities, stage, input.visitor, [...tried], record.now()));
+        resolved ??
+        (await stageCandidates(routingActivities, stage, input.visitor, [...tried], record.now(), input.routingId));
       if (!record.isOpen()) break;
       firstStageUserIds ??= bookableUserIds(candidates);
       const eligible = eligibleRepIds(candidates);

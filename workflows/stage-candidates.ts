@@ -13,11 +13,14 @@ export async function stageCandidates(
   alreadyTried: readonly string[],
   /** The instant working hours and daily caps are judged at: the routing's clock. */
   at: string,
+  /** The routing checking its stage, which records the check (a simulation names none). */
+  routingId?: string,
 ): Promise<{ candidates: Candidate[]; identifiedBy?: string }> {
   const tried = [...alreadyTried];
   const { source } = stage;
+  const check = routingId === undefined ? {} : { check: { routingId, stage: stage.name, source } };
   if (source.kind === 'users')
-    return { candidates: await activities.resolveStage({ target: source.target, alreadyTried: tried, at }) };
+    return { candidates: await activities.resolveStage({ target: source.target, alreadyTried: tried, at, ...check }) };
   const found =
     source.kind === 'outbound'
       ? await activities.outboundPeople({ rule: { routeTo: source.routeTo }, visitor })
@@ -26,6 +29,8 @@ export async function stageCandidates(
           visitor,
         });
   const candidates =
-    found.emails.length > 0 ? await activities.resolveStage({ emails: found.emails, alreadyTried: tried, at }) : [];
+    found.emails.length > 0
+      ? await activities.resolveStage({ emails: found.emails, alreadyTried: tried, at, ...check })
+      : [];
   return { candidates, ...(found.identifiedBy !== undefined && { identifiedBy: found.identifiedBy }) };
 }

@@ -14,10 +14,12 @@ import { routingsOperations } from './routings';
 import { rulesOperations } from './rules';
 import { visitorsOperations } from './visitors';
 import { webhooksOperations } from './webhooks';
+import { whatIfOperations } from './what-if';
 
 export const operations: readonly AnyOperation[] = [
   ...directoryOperations,
   ...rulesOperations,
+  ...whatIfOperations,
   ...routingsOperations,
   ...routingSearchOperations,
   ...visitorsOperations,

@@ -28,7 +28,7 @@ export const queryInteger = (min: number, max: number) =>
  * An instant with its offset, normalised to UTC as stored (`2026-12-03T11:00:00.000Z`). Only the fields' ranges are
  * checked: a day past its month's end rolls over into the next month, as JavaScript's Date does.
  */
-const instant = (description: string) =>
+export const instant = (description: string) =>
   z
     .string()
     .regex(

@@ -66,6 +66,8 @@ export async function startTestService(
     logger?: Logger;
     /** Leases reps' own event streams, as CONSOLE_PRESENCE_GRACE_SECONDS does; off by default. */
     consolePresence?: ConsoleLeaseOptions;
+    /** Routings per page of a what-if replay; the service's default when unset. */
+    whatIfPageSize?: number;
   } = {},
 ): Promise<TestService> {
   const outbound = outboundPolicy(options.outboundAllowedHosts ?? ['127.0.0.1']);
@@ -120,6 +122,7 @@ export async function startTestService(
       events: hubOptions,
       heartbeatMs: 200,
       ...(options.consolePresence && { consolePresence: options.consolePresence }),
+      ...(options.whatIfPageSize !== undefined && { whatIfPageSize: options.whatIfPageSize }),
     });
     const { port } = await api.listen(0, '127.0.0.1');
     apis.push(api);
