@@ -291,6 +291,47 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
     },
 
     /**
+     * Round robin's next offer, in one local activity: writes what the routing has not yet written (`unwritten`: the
+     * last offer's decline or timeout), checks `repIds` again and offers the first of them still eligible, made at
+     * `offer.offeredAt` (the routing's clock). Returns whom it offered and the candidates it passed over before them.
+     */
+    async offerNextInTurn({
+      unwritten,
+      repIds,
+      alreadyTried,
+      offer,
+    }: {
+      unwritten: RoutingProjectionChange;
+      repIds: string[];
+      alreadyTried: string[];
+      offer: { type: RoutingType; ruleId: string; stage: string; offeredAt: string; expiresAt: string };
+    }): Promise<{ passedOver: Candidate[]; offered?: string }> {
+      const checked = await reads.resolveStage({
+        target: { users: repIds, groups: [], allUsers: false },
+        alreadyTried,
+        at: offer.offeredAt,
+      });
+      const byId = new Map(checked.map((candidate) => [candidate.userId, candidate]));
+      const firstEligible = repIds.findIndex((repId) => byId.get(repId)?.eligible);
+      const offered = firstEligible < 0 ? undefined : repIds[firstEligible];
+      const passedOver = repIds
+        .slice(0, firstEligible < 0 ? repIds.length : firstEligible)
+        .map((repId): Candidate => byId.get(repId) ?? { userId: repId, eligible: false, reason: 'unknown_user' });
+      const created = offered
+        ? [offerRecord({ routingId: unwritten.routingId, ...offer }, { repId: offered, ...offer })]
+        : [];
+      const change = {
+        ...unwritten,
+        created: [...unwritten.created, ...created],
+        ...(unwritten.liveRepIds && { liveRepIds: [...unwritten.liveRepIds, ...(offered ? [offered] : [])] }),
+      };
+      const changesSomething =
+        change.created.length > 0 || change.closed.length > 0 || change.routing !== undefined || change.connection;
+      if (changesSomething) await rows.write(change, { retried: retried() });
+      return { passedOver, ...(offered !== undefined && { offered }) };
+    },
+
+    /**
      * Ends a conversation nobody ended in time (workflows/end-idle-conversation.ts), freeing its rep's capacity.
      * False when it had ended already.
      */

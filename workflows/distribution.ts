@@ -2,11 +2,12 @@
 // the weighted rotation (round robin) or least busy first. `distributionStrategies` is keyed by every mode, so a new
 // mode does not compile without one.
 import { CancellationScope, condition, patched, sleep } from '@temporalio/workflow';
+import { offerExpiresAt } from '../domain/first-offers';
 import { type RotationPeriod, type RotationTurn, rotationKey, rotationOrder } from '../domain/rotation';
 import type { Candidate } from '../domain/routing';
 import type { Distribution } from '../domain/rules';
 import { routingActivities } from './activities';
-import { rotationAtStartPatch, weightedRotationPatch } from './patches';
+import { offerInTurnAtOncePatch, rotationAtStartPatch, weightedRotationPatch } from './patches';
 import type { Projection } from './projection';
 import type { RoutingRecord } from './routing-record';
 
@@ -60,15 +61,27 @@ function startOfferWindow(timeoutMs: number) {
   return window;
 }
 
-/**
- * Offers `repIds` now and waits until one accepts, all decline, the routing ends, or the timeout passes.
- * `alreadyShown`: beginRouting wrote these offers already, made at the routing's start.
- */
-async function offerAndWait(context: StageOffering, repIds: readonly string[], alreadyShown = false): Promise<void> {
+/** How `offerAndWait` shows its offers and writes their outcome. */
+interface Showing {
+  /** An activity wrote the offers already, made at this instant: beginRouting (the routing's start) or the next turn. */
+  shownAt?: string;
+  /**
+   * Asked once the offers closed with the routing still open (a decline or timeout): true leaves that outcome for
+   * the next offer's write to carry.
+   */
+  outcomeWrittenLater?: () => boolean;
+}
+
+/** Offers `repIds` now (or as shown already) and waits until one accepts, all decline, the routing ends, or the timeout passes. */
+async function offerAndWait(
+  context: StageOffering,
+  repIds: readonly string[],
+  { shownAt, outcomeWrittenLater }: Showing = {},
+): Promise<void> {
   const { record, projection } = context;
   for (const repId of repIds) context.tried.add(repId);
-  // Offers beginRouting showed were made at the routing's start, which is when they expire from.
-  const offeredAt = alreadyShown ? record.state.startedAt : record.now();
+  // Offers an activity showed were made when it showed them, which is when they expire from.
+  const offeredAt = shownAt ?? record.now();
   const offers = record.offer(
     { stage: context.stage, decidedBy: context.distribution },
     repIds,
@@ -79,7 +92,7 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[], a
   // Shown at once, by a local activity inside this workflow task. Should the task never complete (its worker
   // died), its retry decides the offers afresh and its write withdraws any it no longer makes; an accept is only
   // ever taken against offers the recorded history made.
-  if (alreadyShown) projection.markWritten();
+  if (shownAt !== undefined) projection.markWritten();
   else await projection.persist();
   const settled = () => offers.every((offer) => offer.result !== 'pending');
   record.beginAwaitingAnswers();
@@ -91,6 +104,7 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[], a
   } else if (record.isOpen()) {
     window.close();
   }
+  if (record.isOpen() && outcomeWrittenLater?.()) return;
   // Declines and timeouts are written now; an accept or a cancel is written by the API and the routing's final,
   // durable write.
   if (!record.endedByUpdate()) await projection.persist();
@@ -98,35 +112,84 @@ async function offerAndWait(context: StageOffering, repIds: readonly string[], a
 
 /** First available: every eligible rep at once; the first accept wins and the accept withdraws the rest. */
 function offerAllAtOnce(context: StageOffering, { eligible, alreadyShown }: StageToOffer): Promise<void> {
-  return offerAndWait(context, eligible, alreadyShown);
+  return offerAndWait(context, eligible, alreadyShown ? { shownAt: context.record.state.startedAt } : {});
 }
 
 /**
  * Offers `order`'s reps one at a time until one accepts or the routing ends: decline or timeout moves to the next.
  * The first follows the stage's own check at once (`firstShown`: beginRouting showed it already); each after it is
- * checked again just before its offer.
+ * checked again just before its offer. Since patch `offer-in-turn-at-once`, that check, the offer and the last
+ * offer's outcome are one local activity (`offerNextInTurn`); before, each was one of its own.
  */
 async function offerOneAtATime(context: StageOffering, order: readonly string[], firstShown = false): Promise<void> {
-  const { record } = context;
+  const { record, projection } = context;
+  let atOnce = false;
+  // Asked only once an offer closed with the routing open, so routings that connect at once carry no patch marker.
+  const outcomeWrittenLater = () => {
+    atOnce ||= patched(offerInTurnAtOncePatch);
+    return atOnce;
+  };
   let offered = false;
-  for (const repId of order) {
-    if (!record.isOpen()) return;
+  for (let next = 0; next < order.length; next++) {
+    const repId = order[next] as string;
+    if (!record.isOpen()) break;
     if (context.tried.has(repId)) continue;
+    if (offered && atOnce) {
+      const shown = await offerNextInTurn(context, order.slice(next));
+      if (!record.isOpen() || shown === undefined) break;
+      next = order.indexOf(shown.repId);
+      await offerAndWait(context, [shown.repId], { shownAt: shown.at, outcomeWrittenLater });
+      continue;
+    }
     if (offered) {
       const [now] = await routingActivities.resolveStage({
         target: { users: [repId], groups: [], allUsers: false },
         alreadyTried: [...context.tried],
         at: record.now(),
       });
-      if (!record.isOpen()) return;
+      if (!record.isOpen()) break;
       if (!now?.eligible) {
         record.trace('offer.skipped', { stage: context.stage, repId, reason: now?.reason });
         continue;
       }
     }
-    await offerAndWait(context, [repId], firstShown && !offered);
+    const shownAt = firstShown && !offered ? record.state.startedAt : undefined;
     offered = true;
+    await offerAndWait(context, [repId], { ...(shownAt !== undefined && { shownAt }), outcomeWrittenLater });
   }
+  // The last offer's outcome, left for a next offer there was none of.
+  if (atOnce && !record.endedByUpdate()) await projection.persist();
+}
+
+/**
+ * The first of `order` (untried reps, in turn) still eligible, offered with the last offer's outcome in one write;
+ * those passed over are traced. Undefined when nobody was.
+ */
+async function offerNextInTurn(
+  context: StageOffering,
+  order: readonly string[],
+): Promise<{ repId: string; at: string } | undefined> {
+  const { record, projection } = context;
+  const at = record.now();
+  const repIds = order.filter((repId) => !context.tried.has(repId));
+  const { passedOver, offered } = await projection.persistWith((unwritten) =>
+    routingActivities.offerNextInTurn({
+      unwritten,
+      repIds,
+      alreadyTried: [...context.tried],
+      offer: {
+        type: record.state.type,
+        ruleId: context.ruleId,
+        stage: context.stage,
+        offeredAt: at,
+        expiresAt: offerExpiresAt(at, context.offerTimeoutMs),
+      },
+    }),
+  );
+  for (const { userId, reason } of passedOver) {
+    record.trace('offer.skipped', { stage: context.stage, repId: userId, reason });
+  }
+  return offered === undefined ? undefined : { repId: offered, at };
 }
 
 /**

@@ -12,3 +12,9 @@ export const endIdleConversationsPatch = 'end-idle-conversations';
  * instead of by a local activity of its own and the offer's write after it.
  */
 export const rotationAtStartPatch = 'rotation-at-start';
+
+/**
+ * Round robin's later offers are one local activity each (`offerNextInTurn`: the last offer's outcome written, the
+ * next rep checked and offered) instead of three (the outcome's write, the check, the offer's write).
+ */
+export const offerInTurnAtOncePatch = 'offer-in-turn-at-once';

@@ -17,6 +17,11 @@ export interface Projection {
   unwritten(): RoutingProjectionChange;
   /** Takes the new offers and the row as written by someone else: the first offers, shown by beginRouting. */
   markWritten(): void;
+  /**
+   * Hands what changed to `write`, an activity that writes it with more it decides itself (round robin's next offer),
+   * in turn with the other writes, and takes the change as written once it returns.
+   */
+  persistWith<T>(write: (change: RoutingProjectionChange) => Promise<T>): Promise<T>;
 }
 
 export function createProjection(record: RoutingRecord): Projection {
@@ -45,12 +50,26 @@ export function createProjection(record: RoutingRecord): Projection {
         if (changesNothing(change)) return;
         const activities = afterDurable ? durableRoutingActivities : routingActivities;
         await activities.writeRoutingProjection(change);
-        for (const offer of change.created) written.set(offer.repId, 'pending');
-        for (const closure of change.closed) written.set(closure.repId, closure.result);
-        if (change.routing) routingWritten = serializedRouting;
-        if (change.connection) connectionWritten = true;
+        takeAsWritten(change, serializedRouting);
       });
       return writes;
     },
+    persistWith(write) {
+      const result = writes.then(async () => {
+        const { change, serializedRouting } = changes();
+        const value = await write(change);
+        takeAsWritten(change, serializedRouting);
+        return value;
+      });
+      writes = result.then(() => undefined);
+      return result;
+    },
   };
+
+  function takeAsWritten(change: RoutingProjectionChange, serializedRouting: string) {
+    for (const offer of change.created) written.set(offer.repId, 'pending');
+    for (const closure of change.closed) written.set(closure.repId, closure.result);
+    if (change.routing) routingWritten = serializedRouting;
+    if (change.connection) connectionWritten = true;
+  }
 }
