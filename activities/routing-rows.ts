@@ -6,7 +6,13 @@ import type { Client } from '@temporalio/client';
 import { observeRoutingChange } from '../observability/metrics';
 import type { Db } from '../store/database';
 import type { RoutingProjectionChange } from '../store/projection';
-import { applyRoutingProjection, endConversation, recordStageCheck, type StageCheck } from '../store/routing-writes';
+import {
+  applyRoutingProjection,
+  type ConversationEndReason,
+  endConversation,
+  recordStageCheck,
+  type StageCheck,
+} from '../store/routing-writes';
 import type { WebhookRetry } from '../workflows/deliver-webhook';
 import { WebhookDispatch } from './webhook-dispatch';
 
@@ -47,8 +53,12 @@ export class RoutingRows {
     return recordStageCheck(this.db, check);
   }
 
-  /** The conversation is over: its rep's capacity is freed. False when none was open. */
-  endConversation(routingId: string, endedAt = new Date().toISOString()): Promise<boolean> {
-    return endConversation(this.db, routingId, endedAt);
+  /** The conversation is over: its rep's capacity is freed, and their stream told why. False when none was open. */
+  endConversation(
+    routingId: string,
+    reason: ConversationEndReason,
+    endedAt = new Date().toISOString(),
+  ): Promise<boolean> {
+    return endConversation(this.db, routingId, endedAt, reason);
   }
 }

@@ -336,7 +336,7 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
      * False when it had ended already.
      */
     endIdleConversation({ routingId, endedAt }: { routingId: string; endedAt: string }): Promise<boolean> {
-      return rows.endConversation(routingId, endedAt);
+      return rows.endConversation(routingId, 'idle', endedAt);
     },
 
     /** Mirrors the workflow's offers (and its connection) into the tables reps and capacity checks read. */

@@ -16,6 +16,7 @@ import type { RoutingInput, RoutingState } from '../domain/routing';
 import { longPollsOpen, routingStarts } from '../observability/metrics';
 import { temporalCheck } from '../runtime/readiness';
 import { TEMPORAL_UPDATE_TIMEOUT_MS, withTemporalDeadline } from '../runtime/temporal';
+import { idleEndWorkflowId } from '../workflows/end-idle-conversation';
 import {
   acceptUpdate,
   cancelUpdate,
@@ -213,9 +214,20 @@ export class RoutingGateway {
     return { status };
   }
 
-  /** The conversation is over: its rep's capacity is freed. False when none was open. */
-  endConversation(routingId: string): Promise<boolean> {
-    return this.rows.endConversation(routingId);
+  /**
+   * The conversation is over: its rep's capacity is freed. False when none was open. The workflow that would have
+   * ended it for idleness is cancelled, so it closes now (and falls under Temporal's retention) instead of sleeping
+   * out its rule's time: best effort, the end stands whether or not Temporal answers.
+   */
+  async endConversation(routingId: string): Promise<boolean> {
+    const ended = await this.rows.endConversation(routingId, 'requested');
+    if (ended) {
+      this.client.workflow
+        .getHandle(idleEndWorkflowId(routingId))
+        .cancel()
+        .catch(() => undefined); // none (no idle rule), already closed, or Temporal away: it ends on its own timer
+    }
+    return ended;
   }
 
   /**

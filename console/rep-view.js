@@ -76,10 +76,14 @@ export function startRepView(api, repId, onRefused) {
     presenceLine.textContent = (reason && setAwayBecause[reason]) ?? presenceText[status];
   };
 
+  /** The conversations on screen, by routing: an end the stream reports names its visitor. */
+  /** @type {Map<string, OpenConversation>} */
+  const shownConversations = new Map();
   const refreshConversations = async () => {
     /** @type {{ conversations: OpenConversation[] }} */
     const { conversations } = await api.get(`${base}/conversations`);
     renderConversations(conversationList, noConversations, conversations, endConversation);
+    for (const conversation of conversations) shownConversations.set(conversation.routingId, conversation);
   };
 
   /** @param {OpenConversation} conversation */
@@ -166,6 +170,15 @@ export function startRepView(api, repId, onRefused) {
           data.result === 'timed_out' ? 'timed out' : data.result === 'declined' ? 'was declined' : 'was withdrawn';
         announce(announcer, `The offer for ${visitorTitle(offer.visitor)} ${why}.`);
       }
+    } else if (event.type === 'conversation.ended') {
+      const conversation = shownConversations.get(data.routingId);
+      shownConversations.delete(data.routingId);
+      // The rep's own End already said so; an end nobody asked for (idle too long) is news to them.
+      if (data.reason === 'idle') {
+        const name = conversation ? visitorTitle(conversation.visitor) : 'a visitor';
+        message.textContent = `Your conversation with ${name} was ended: it was idle too long.`;
+      }
+      void refreshConversations();
     } else if (event.type === 'presence.changed') {
       showPresence(data.status, data.reason);
     } else if (event.type === 'reset') {

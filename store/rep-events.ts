@@ -6,7 +6,12 @@ import { rowChunks, slices } from './batching';
 import type { Db } from './database';
 import { REP_EVENTS_CHANNEL } from './rep-event-signal';
 
-export type RepEventType = 'offer.created' | 'offer.withdrawn' | 'routing.connected' | 'presence.changed';
+export type RepEventType =
+  | 'offer.created'
+  | 'offer.withdrawn'
+  | 'routing.connected'
+  | 'conversation.ended'
+  | 'presence.changed';
 
 export interface NewRepEvent {
   repId: string;

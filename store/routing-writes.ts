@@ -3,6 +3,7 @@
 // share; the import check (.dependency-cruiser.cjs) holds every other module to that.
 import type { StageSource } from '../domain/routing';
 import type { RoutingRow } from '../domain/routing-row';
+import { type WebhookEventType, webhookEventTypes } from '../domain/webhook-events';
 import type { StageCheckRep } from '../domain/what-if';
 import { rowChunks, slices } from './batching';
 import type { Db } from './database';
@@ -172,7 +173,7 @@ export async function applyRoutingProjection(
         .execute();
     }
     // Stored without the visitor too: each offer.created delivery is sent with it (store/webhooks.ts deliveryToSend).
-    const webhookEvents: WebhookEvent[] = events.map((event) => ({
+    const webhookEvents: WebhookEvent[] = events.filter(isWebhookEvent).map((event) => ({
       type: event.type,
       routingId: event.routingId,
       data: { repId: event.repId, ...event.data },
@@ -230,15 +231,37 @@ async function closeOffers(tx: Db, routingId: string, closures: readonly OfferCl
   return changed;
 }
 
-/** Ends a connected conversation, freeing its rep's capacity. Returns false when none was open. */
-export async function endConversation(db: Db, routingId: string, endedAt: string): Promise<boolean> {
-  const result = await db
-    .updateTable('conversations')
-    .set({ ended_at: endedAt })
-    .where('routing_id', '=', routingId)
-    .where('ended_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+/** Rep events webhooks carry too (all a routing's changes cause; not `conversation.ended`, a rep's own). */
+const isWebhookEvent = (event: NewRepEvent): event is NewRepEvent & { type: WebhookEventType } =>
+  (webhookEventTypes as readonly string[]).includes(event.type);
+
+/** Why a conversation ended: someone said so (`POST /v1/routings/:id/end`), or its rule's idle time ran out. */
+export type ConversationEndReason = 'requested' | 'idle';
+
+/**
+ * Ends a connected conversation, freeing its rep's capacity, and tells the rep's event stream why
+ * (`conversation.ended`). Returns false when none was open.
+ */
+export async function endConversation(
+  db: Db,
+  routingId: string,
+  endedAt: string,
+  reason: ConversationEndReason,
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const ended = await tx
+      .updateTable('conversations')
+      .set({ ended_at: endedAt })
+      .where('routing_id', '=', routingId)
+      .where('ended_at', 'is', null)
+      .returning('rep_id')
+      .executeTakeFirst();
+    if (!ended) return false;
+    await appendRepEvents(tx, [
+      { repId: ended.rep_id, routingId, type: 'conversation.ended', data: { routingId, endedAt, reason } },
+    ]);
+    return true;
+  });
 }
 
 /** One routing's check of one of its stages: whom it found and what the directory said of them then. */

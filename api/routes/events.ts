@@ -21,7 +21,9 @@ export const eventsOperations = [
     responses: {
       200: {
         description:
-          'text/event-stream of `offer.created`, `offer.withdrawn`, `routing.connected` and `presence.changed` events, ' +
+          'text/event-stream of `offer.created`, `offer.withdrawn`, `routing.connected`, `conversation.ended` ' +
+          '(data `{"routingId","endedAt","reason"}`, reason `requested`: ended through `POST /v1/routings/{id}/end`, ' +
+          "or `idle`: ended by the rule's `endConversationAfterSeconds`) and `presence.changed` events, " +
           'each with an `id`; a `presence.changed` the service made itself carries `reason` (`missed_offers`: set ' +
           'away after `awayAfterMissedOffers` offers in a row timed out; `console_disconnected`: every event stream ' +
           'the rep held with their own token was gone for CONSOLE_PRESENCE_GRACE_SECONDS). Reconnect with `Last-Event-ID` to receive ' +

@@ -44,8 +44,8 @@ export const liveOperations = [
     responses: {
       200: {
         description:
-          "text/event-stream of every rep's `offer.created`, `offer.withdrawn`, `routing.connected` and " +
-          '`presence.changed` events (each with `repId` in its data), as `GET /v1/reps/{id}/events` sends one ' +
+          "text/event-stream of every rep's `offer.created`, `offer.withdrawn`, `routing.connected`, " +
+          '`conversation.ended` and `presence.changed` events (each with `repId` in its data), as `GET /v1/reps/{id}/events` sends one ' +
           "rep's: each with an `id`, resumed with `Last-Event-ID` (start with the `lastEventId` of " +
           '`GET /v1/live/routings`), heartbeats as comment lines, and the same bounds: past the replay caps the ' +
           'stream starts from now with an event `reset` (data `{"reason"}`), and the client refetches ' +

@@ -1,7 +1,7 @@
 // Working hours, daily caps, missed offers setting a rep away, and idle conversations ended for their rep: each
 // deciding a real routing on the Temporal server, explained in its stages and trace, and across a worker restart.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { EventSource } from 'eventsource';
 import { createRule, eventually, offerFor, uniqueRoutingId } from '../support/fixtures';
 import { useTestService } from '../support/suite-service';
@@ -52,6 +52,25 @@ describe('rep availability policies', () => {
       assert.ok(started.status === 201 || started.status === 202, JSON.stringify(started.body));
       return routingId;
     };
+  }
+
+  /** The rep's own event stream, open, collecting the events of `type`. */
+  async function repStream(repId: string, type: string) {
+    const token = (await suite.admin.post(`/v1/users/${repId}/tokens`)).body.token as string;
+    const received: Record<string, unknown>[] = [];
+    const source = new EventSource(`${suite.service.baseUrl}/v1/reps/${repId}/events`, {
+      fetch: (input, init) =>
+        fetch(input, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${token}` },
+        }),
+    });
+    source.addEventListener(type, (event) => received.push(JSON.parse(event.data)));
+    await new Promise<void>((resolve, reject) => {
+      source.onopen = () => resolve();
+      source.onerror = reject;
+    });
+    return { source, received };
   }
 
   const finalState = async (routingId: string) =>
@@ -111,6 +130,37 @@ describe('rep availability policies', () => {
     assert.deepEqual(state.meetingBooker.userIds, ['wh-off', 'wh-member', 'wh-unset', 'wh-on']);
   });
 
+  test('working hours: a stage started after a worker restart judges hours then, and explains who was outside them', async () => {
+    await putRep('whr-first');
+    await putRep('whr-leaving', { workingHours: always });
+    await putRep('whr-arriving', { workingHours: notNow });
+    const route = await ruleFor('whr-land', {
+      routeTo: { users: ['whr-first'] },
+      fallbacks: [{ users: ['whr-leaving', 'whr-arriving'] }],
+      offerTimeoutSeconds: 600,
+    });
+    const routingId = await route();
+    await offerFor(suite.admin, 'whr-first', routingId);
+    // While the first stage stands, the worker restarts and the two reps' hours swap.
+    await suite.service.restartWorker({ downtimeMs: 200 });
+    await putRep('whr-leaving', { workingHours: notNow });
+    await putRep('whr-arriving', { workingHours: always });
+    assert.equal((await suite.admin.decline(routingId, 'whr-first')).status, 200);
+    await offerFor(suite.admin, 'whr-arriving', routingId);
+    assert.equal((await suite.admin.accept(routingId, 'whr-arriving')).status, 200);
+
+    const state = await finalState(routingId);
+    assert.equal(state.status, 'connected');
+    assert.deepEqual(state.stages[1].candidates, [
+      { userId: 'whr-leaving', eligible: false, reason: 'outside_hours' },
+      { userId: 'whr-arriving', eligible: true },
+    ]);
+    assert.deepEqual(
+      state.offers.map((o: { repId: string; result: string }) => `${o.repId}:${o.result}`),
+      ['whr-first:declined', 'whr-arriving:accepted'],
+    );
+  });
+
   test('daily cap: a rep at their cap of accepted offers is passed over, and stays so across a worker restart', async () => {
     await putRep('cap-one', { dailyAcceptCap: 1, workingHours: always });
     await putRep('cap-other');
@@ -135,20 +185,7 @@ describe('rep availability policies', () => {
   test('missed offers: a rep who lets offers time out in a row is set away, with the reason on their stream', async () => {
     await putRep('miss-rep', { awayAfterMissedOffers: 2 });
     await putRep('miss-peer', { status: 'away' });
-    const token = (await suite.admin.post('/v1/users/miss-rep/tokens')).body.token as string;
-    const received: { status: string; reason?: string }[] = [];
-    const source = new EventSource(`${suite.service.baseUrl}/v1/reps/miss-rep/events`, {
-      fetch: (input, init) =>
-        fetch(input, {
-          ...init,
-          headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${token}` },
-        }),
-    });
-    source.addEventListener('presence.changed', (event) => received.push(JSON.parse(event.data)));
-    await new Promise<void>((resolve, reject) => {
-      source.onopen = () => resolve();
-      source.onerror = reject;
-    });
+    const { source, received } = await repStream('miss-rep', 'presence.changed');
     try {
       const route = await ruleFor('miss-land', { routeTo: { users: ['miss-rep'] }, offerTimeoutSeconds: 1 });
       // Missed, answered (the run starts again), missed, then a worker restart before the second miss in a row.
@@ -173,7 +210,7 @@ describe('rep availability policies', () => {
       assert.equal((await suite.admin.get('/v1/users/miss-rep')).body.status, 'away');
       const event = await eventually(async () => received.find((e) => e.reason === 'missed_offers'));
       assert.equal(event.status, 'away');
-      assert.equal((event as { missedOffers?: number }).missedOffers, 2);
+      assert.equal(event.missedOffers, 2);
       // Away now: the next routing passes them over.
       const after = await route();
       const state = await finalState(after);
@@ -183,8 +220,10 @@ describe('rep availability policies', () => {
     }
   });
 
-  test('idle conversations: one nobody ends is ended for its rep, across a worker restart', async () => {
+  test('idle conversations: one nobody ends is ended for its rep, who is told why, across a worker restart', async () => {
     await putRep('idle-rep');
+    const { source, received } = await repStream('idle-rep', 'conversation.ended');
+    after(() => source.close());
     const route = await ruleFor('idle-land', { routeTo: { users: ['idle-rep'] }, endConversationAfterSeconds: 3 });
     const routingId = await route();
     await offerFor(suite.admin, 'idle-rep', routingId);
@@ -199,7 +238,30 @@ describe('rep availability policies', () => {
     );
     await suite.service.restartWorker();
     await eventually(async () => ((await open()).length === 0 ? true : undefined), 30_000);
+    // Their stream says which conversation ended, and that it was for idleness.
+    const ended = await eventually(async () => received.find((event) => event.routingId === routingId));
+    assert.equal(ended.reason, 'idle');
+    assert.equal(ended.repId, 'idle-rep');
     // The rep's own end afterwards finds nothing open.
     assert.equal((await suite.admin.post(`/v1/routings/${routingId}/end`)).status, 409);
+
+    // An end someone asks for is told as such.
+    const routeLong = await ruleFor('idle-asked', {
+      routeTo: { users: ['idle-rep'] },
+      endConversationAfterSeconds: 600,
+    });
+    const asked = await routeLong();
+    await offerFor(suite.admin, 'idle-rep', asked);
+    assert.equal((await suite.admin.accept(asked, 'idle-rep')).status, 200);
+    await eventually(async () => {
+      const { trace } = await finalState(asked);
+      return trace.some((entry: { event: string }) => entry.event === 'conversation.end_scheduled') || undefined;
+    });
+    assert.equal((await suite.admin.post(`/v1/routings/${asked}/end`)).status, 200);
+    const requested = await eventually(async () => received.find((event) => event.routingId === asked));
+    assert.equal(requested.reason, 'requested');
+    // Its idle end is cancelled rather than left sleeping: its history closes now.
+    const idleEnd = suite.service.env.client.workflow.getHandle(`${asked}:end-idle`);
+    await eventually(async () => ((await idleEnd.describe()).status.name === 'CANCELLED' ? true : undefined));
   });
 });
