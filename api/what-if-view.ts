@@ -6,6 +6,7 @@ import type { whatIfResultSchema, whatIfRunSchema } from './schemas/what-if';
 
 type WhatIfResult = z.output<typeof whatIfResultSchema>;
 
+const zero = { before: 0, after: 0 };
 const shareOf = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 10_000) / 10_000);
 
 function resultOf(run: WhatIfRun): WhatIfResult {
@@ -21,11 +22,13 @@ function resultOf(run: WhatIfRun): WhatIfResult {
       (a, b) =>
         Math.max(b.before, b.after) - Math.max(a.before, a.after) || String(a.ruleId).localeCompare(String(b.ruleId)),
     );
+  const parts = (repId: string) =>
+    (Object.hasOwn(tally.offerParts, repId) ? tally.offerParts[repId] : undefined) ?? zero;
   const reps = Object.entries(tally.firstOffers)
     .map(([repId, counts]) => ({
       repId,
-      before: { firstOffers: counts.before, share: shareOf(counts.before, tally.offered.before) },
-      after: { firstOffers: counts.after, share: shareOf(counts.after, tally.offered.after) },
+      before: { firstOffers: counts.before, share: shareOf(parts(repId).before, tally.offered.before) },
+      after: { firstOffers: counts.after, share: shareOf(parts(repId).after, tally.offered.after) },
     }))
     .sort((a, b) => a.repId.localeCompare(b.repId));
   return {

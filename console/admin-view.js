@@ -54,6 +54,7 @@ export function startAdminView(api) {
   return () => {
     stopDashboard();
     stopLive();
+    draft.stop();
     for (const id of [
       'admin-message',
       'rep-token-output',

@@ -1,10 +1,11 @@
 // @ts-check
 // Admin: draft mode. Start a draft (a copy of the live rules), or open the one that exists; while in it the rule
 // list and editor change the draft (rule-source.js), and the draft panel publishes it as the next version or
-// discards it. The panel's empty #what-if element is where the what-if replay of the draft is shown.
+// discards it. The panel's #what-if replays recorded visitors under the draft (what-if.js).
 import { ApiError } from './api.js';
 import { byId, controlValue, whileBusy } from './dom.js';
 import { refusalReason } from './rule-source.js';
+import { startWhatIf } from './what-if.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./rule-source.js').RuleSource} RuleSource */
@@ -30,13 +31,20 @@ export function startDraftMode(api, source, say, showRules) {
   const discard = byId('discard-draft', HTMLButtonElement);
   const publisher = byId('draft-published-by', HTMLInputElement);
   publisher.value = sessionStorage.getItem(PUBLISHER_KEY) ?? '';
+  /** @type {(() => void) | undefined} Stops the draft's what-if (its polling) and empties it; set in the draft. */
+  let stopWhatIf;
 
   /** Shows the controls of the mode: in the draft, or on the live rules with or without a draft to open. */
   const load = async () => {
     const inDraft = source.mode === 'draft';
     panel.hidden = !inDraft;
     leave.hidden = !inDraft;
+    if (!inDraft) {
+      stopWhatIf?.();
+      stopWhatIf = undefined;
+    }
     if (inDraft) {
+      stopWhatIf ??= startWhatIf(api, byId('what-if', HTMLElement));
       start.hidden = true;
       open.hidden = true;
       status.textContent = 'Draft mode: you are editing the draft.';
@@ -132,6 +140,8 @@ export function startDraftMode(api, source, say, showRules) {
 
   return {
     load,
+    /** Signing out: no what-if left polling. */
+    stop: () => stopWhatIf?.(),
     /** The draft shown went away (published or discarded elsewhere): back to the live controls. */
     left: () => void load(),
   };

@@ -63,3 +63,20 @@
  */
 
 export {};
+
+/** @typedef {import('../domain/what-if').FirstOfferOutcome} WhatIfFirstOffer */
+/** @typedef {import('../domain/what-if').WhatIfExample} WhatIfExample */
+/**
+ * A what-if's result, as GET /v1/rules/what-if/{id} answers it once done (api/schemas/what-if.ts).
+ * @typedef {{ total: number, skipped: number, changed: number, ruleChanged: number, stageChanged: number,
+ *   repsChanged: number, nowUnmatched: number,
+ *   rules: { ruleId: string | null, name: string | null, before: number, after: number }[],
+ *   reps: { repId: string, before: { firstOffers: number, share: number }, after: { firstOffers: number, share: number } }[],
+ *   examples: { changed: WhatIfExample[], nowUnmatched: WhatIfExample[] } }} WhatIfResult
+ */
+/**
+ * A what-if run: its progress and, once done, its result.
+ * @typedef {{ id: string, status: 'running' | 'done' | 'failed',
+ *   progress: { total: number | null, skipped: number | null, replayed: number },
+ *   error: string | null, result?: WhatIfResult }} WhatIfRun
+ */

@@ -161,6 +161,11 @@ export interface WhatIfTally {
   rules: Record<string, BeforeAfter>;
   /** Routings whose first offer went to each rep. */
   firstOffers: Record<string, BeforeAfter>;
+  /**
+   * Each rep's part of the first offers, each routing's split evenly among the reps it went to (as the dashboard's
+   * first-offer shares): divided by `offered`, the shares add up to 1.
+   */
+  offerParts: Record<string, BeforeAfter>;
   examples: { changed: WhatIfExample[]; nowUnmatched: WhatIfExample[] };
 }
 
@@ -178,6 +183,7 @@ export function emptyTally(): WhatIfTally {
     offered: { before: 0, after: 0 },
     rules: {},
     firstOffers: {},
+    offerParts: {},
     examples: { changed: [], nowUnmatched: [] },
   };
 }
@@ -214,8 +220,13 @@ export function countReplayed(tally: WhatIfTally, example: WhatIfExample): void 
   count(tally.rules, after.ruleId ?? '', 'after');
   if (before.repIds.length > 0) tally.offered.before++;
   if (after.repIds.length > 0) tally.offered.after++;
-  for (const repId of before.repIds) count(tally.firstOffers, repId, 'before');
-  for (const repId of after.repIds) count(tally.firstOffers, repId, 'after');
+  for (const side of ['before', 'after'] as const) {
+    const { repIds } = example[side];
+    for (const repId of repIds) {
+      count(tally.firstOffers, repId, side);
+      count(tally.offerParts, repId, side, 1 / repIds.length);
+    }
+  }
 }
 
 /** `later` (the next page's tally) added to `earlier`; examples stay in the window's order. */
@@ -226,7 +237,7 @@ export function mergeTallies(earlier: WhatIfTally, later: WhatIfTally): WhatIfTa
   }
   merged.offered.before += later.offered.before;
   merged.offered.after += later.offered.after;
-  for (const field of ['rules', 'firstOffers'] as const) {
+  for (const field of ['rules', 'firstOffers', 'offerParts'] as const) {
     for (const [key, { before, after }] of Object.entries(later[field])) {
       count(merged[field], key, 'before', before);
       count(merged[field], key, 'after', after);

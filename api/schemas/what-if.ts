@@ -47,7 +47,14 @@ const exampleSchema = z
   .meta({ id: 'WhatIfExample' });
 
 const countsSchema = z.object({ before: z.number().int(), after: z.number().int() });
-const shareSchema = z.object({ firstOffers: z.number().int(), share: z.number() });
+const shareSchema = z.object({
+  firstOffers: z.number().int().meta({ description: 'Routings whose first offer went to this rep (too).' }),
+  share: z.number().meta({
+    description:
+      "The rep's part of all first offers, each routing's split evenly among the reps it went to (the shares add up " +
+      "to 1, as the dashboard's first-offer shares).",
+  }),
+});
 
 export const whatIfResultSchema = z
   .object({

@@ -111,20 +111,23 @@ describe('the tally', () => {
     const second = emptyTally();
     countReplayed(second, example(3, same, { ruleId: null, stage: null, repIds: [] }));
     countReplayed(second, example(4, { ruleId: '__proto__', stage: null, repIds: [] }, same));
+    // Offered to two reps at once (first available): each has the routing's first offer, and half of it in shares.
+    countReplayed(second, example(5, same, { ruleId: 'x', stage: 'route_to', repIds: ['a', 'b'] }));
     const tally = mergeTallies(first, second);
-    assert.equal(tally.replayed, 4);
-    assert.equal(tally.changed, 3);
-    assert.deepEqual([tally.ruleChanged, tally.stageChanged, tally.repsChanged, tally.nowUnmatched], [2, 3, 3, 1]);
-    assert.deepEqual(tally.offered, { before: 3, after: 3 });
+    assert.equal(tally.replayed, 5);
+    assert.equal(tally.changed, 4);
+    assert.deepEqual([tally.ruleChanged, tally.stageChanged, tally.repsChanged, tally.nowUnmatched], [2, 3, 4, 1]);
+    assert.deepEqual(tally.offered, { before: 4, after: 4 });
     assert.deepEqual(tally.rules, {
-      x: { before: 3, after: 3 },
+      x: { before: 4, after: 4 },
       '': { before: 0, after: 1 },
       ['__proto__']: { before: 1, after: 0 },
     });
-    assert.deepEqual(tally.firstOffers, { a: { before: 3, after: 2 }, b: { before: 0, after: 1 } });
+    assert.deepEqual(tally.firstOffers, { a: { before: 4, after: 3 }, b: { before: 0, after: 2 } });
+    assert.deepEqual(tally.offerParts, { a: { before: 4, after: 2.5 }, b: { before: 0, after: 1.5 } });
     assert.deepEqual(
       tally.examples.changed.map((e) => e.routingId),
-      ['r2', 'r3', 'r4'],
+      ['r2', 'r3', 'r4', 'r5'],
     );
     assert.deepEqual(
       tally.examples.nowUnmatched.map((e) => e.routingId),
