@@ -41,8 +41,11 @@ export class RoutingRows {
    * both write an outcome an update decided, and it is applied (and announced) once. `retried`: the write may repeat
    * one that committed its deliveries but stopped before starting them, so this routing's unstarted ones start too.
    */
-  async write(change: RoutingProjectionChange, { retried = false } = {}): Promise<void> {
-    const { webhookDeliveryIds, applied } = await applyRoutingProjection(this.db, change);
+  async write(
+    change: RoutingProjectionChange,
+    { retried = false, stageCheck }: { retried?: boolean; stageCheck?: StageCheck } = {},
+  ): Promise<void> {
+    const { webhookDeliveryIds, applied } = await applyRoutingProjection(this.db, change, stageCheck);
     observeRoutingChange(applied);
     await this.webhooks.start(webhookDeliveryIds);
     if (retried) await this.webhooks.startUndispatched(change.routingId);

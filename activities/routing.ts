@@ -239,23 +239,26 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
         endedAt: null,
         ruleSetVersion: version,
       };
-      // An inbound routing's row waits for its first write (offers, or its outcome): only pounces are looked up early.
-      if (type === 'pounce') {
-        await rows.write(
-          { routingId, routing: routingRow({ ...opened, offers: [] }), visitor, created: [], closed: [] },
-          { retried: retried() },
-        );
-      }
+      // A pounce's row is written in this activity, so an inbound routing of the same visitor can find it: with its
+      // first offers and its stage check when it shows some, one commit. An inbound routing's row waits for its
+      // first write (offers, or its outcome).
+      const openedRow = () => ({
+        routingId,
+        routing: routingRow({ ...opened, offers: [] }),
+        visitor,
+        created: [],
+        closed: [],
+      });
       const pounceRoutingIds = type === 'inbound' ? await openPounceRoutingIds(db, visitor.id, routingId) : [];
       const first = rule ? planStages(rule, visitor)[0] : undefined;
-      if (!rule || first?.source.kind !== 'users') return { ruleSetVersion: version, rule, pounceRoutingIds };
+      if (!rule || first?.source.kind !== 'users') {
+        if (type === 'pounce') await rows.write(openedRow(), { retried: retried() });
+        return { ruleSetVersion: version, rule, pounceRoutingIds };
+      }
       const { target } = first.source;
-      const candidates = await resolveStage({
-        target,
-        alreadyTried: [],
-        at: startedAt,
-        check: { routingId, stage: first.name, source: first.source },
-      });
+      const { candidates, reps } = await reads.checkStage({ target, alreadyTried: [], at: startedAt });
+      // Recorded for what-if replays, as resolveStage records a routing's later stage checks.
+      const stageCheck = { routingId, stage: first.name, source: first.source, reps, checkedAt: startedAt };
       const eligible = eligibleRepIds(candidates);
       // Round robin takes its turn here as the workflow would (workflows/distribution.ts), to show its first offer.
       const turn =
@@ -283,8 +286,12 @@ export function createRoutingActivities(db: Db, rows: RoutingRows) {
             closed: [],
             liveRepIds: shown,
           },
-          { retried: retried() },
+          { retried: retried(), stageCheck },
         );
+      } else if (type === 'pounce') {
+        await rows.write(openedRow(), { retried: retried(), stageCheck });
+      } else {
+        await rows.recordStageCheck(stageCheck);
       }
       const firstStage = { name: first.name, candidates, shown, ...(turn && { turn }) };
       return { ruleSetVersion: version, rule, pounceRoutingIds, firstStage };

@@ -42,6 +42,8 @@ async function routingStatus(db: Db, routingId: string): Promise<string | undefi
 export async function applyRoutingProjection(
   db: Db,
   change: RoutingProjectionChange,
+  /** The routing's check of the stage this change offers, recorded in the same transaction (one commit, not two). */
+  stageCheck?: StageCheck,
 ): Promise<{ webhookDeliveryIds: string[]; applied: AppliedRoutingChange }> {
   if (
     change.routing &&
@@ -193,6 +195,7 @@ export async function applyRoutingProjection(
       });
     }
     const deliveryIds = await recordWebhookDeliveries(tx, webhookEvents);
+    if (stageCheck) await recordStageCheck(tx, stageCheck);
     // Last: on PostgreSQL it takes the lock that orders event ids, held until commit.
     await appendRepEvents(tx, events);
     return { webhookDeliveryIds: deliveryIds, applied };
