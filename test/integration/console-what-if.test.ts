@@ -2,15 +2,12 @@
 // admin in draft mode picks a window, runs the what-if, follows its progress and reads the per-rep share of first
 // offers before and after (a chart, and the table behind it), which agree with the run the API reports.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { collectPageErrors, launchChromium, screenshotIfFailed } from '../support/browser';
 import { databaseUnderTest } from '../support/database';
 import { createRule, eventually, putReps, uniqueRoutingId } from '../support/fixtures';
 import { useTestService } from '../support/suite-service';
-
-const screenshots = path.resolve(__dirname, '..', '..', 'test-results');
 
 /** A table's body, row by row, cell by cell. */
 const cells = (table: Locator) =>
@@ -47,9 +44,7 @@ describe('web console: what-if over the draft', {
   }
 
   before(async () => {
-    const executablePath = process.env.CHROMIUM_PATH;
-    if (!executablePath) throw new Error('CHROMIUM_PATH is not set: run tests with `npm test` (scripts/chromium.sh)');
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     await putReps(suite.admin, ['ana', 'ben', 'cal']);
     ruleId = (
       await createRule(suite.admin, {
@@ -67,21 +62,10 @@ describe('web console: what-if over the draft', {
   });
   beforeEach(async () => {
     page = await (await browser.newContext({ baseURL: suite.service.baseUrl })).newPage();
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-        pageErrors.push(message.text());
-      }
-    });
+    pageErrors = collectPageErrors(page);
   });
   afterEach(async (t) => {
-    if ((t as { passed?: boolean }).passed === false) {
-      mkdirSync(screenshots, { recursive: true });
-      const file = path.join(screenshots, `${t.name.replace(/[^\w.-]+/g, '_')}.png`);
-      await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-      console.log(`# screenshot of the failed test: ${file}`);
-    }
+    await screenshotIfFailed(t, page);
     await page.context().close();
   });
 
