@@ -10,7 +10,7 @@ import { OutreachData, outreachServer } from '../providers/outreach-server';
 import { SalesloftData, salesloftServer } from '../providers/salesloft-server';
 import { collectPageErrors, launchChromium, screenshotIfFailed } from '../support/browser';
 import { databaseUnderTest } from '../support/database';
-import { createRule, eventually, uniqueRoutingId } from '../support/fixtures';
+import { createRule, eventually, offerFor, uniqueRoutingId } from '../support/fixtures';
 import { HttpClient } from '../support/http';
 import { startTestService, type TestService } from '../support/service';
 
@@ -190,6 +190,38 @@ describe('web console', {
     await page.getByText('Conversation with Jo Visitor ended.').waitFor();
     await conversation.waitFor({ state: 'detached' });
     assert.deepEqual((await admin.get('/v1/reps/ann/conversations')).body.conversations, []);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('a rep whose conversation is ended for idleness is told so, and it leaves their list', async () => {
+    await admin.put('/v1/users/ida', { name: 'Ida Rep', email: 'ida@example.test', status: 'available' });
+    await createRule(admin, {
+      name: 'IdleCo to ida',
+      criteria: { all: [{ field: 'company', op: 'equals', value: 'IdleCo' }] },
+      routeTo: { users: ['ida'] },
+      offerTimeoutSeconds: 60,
+      endConversationAfterSeconds: 2,
+    });
+    const token = (await admin.post('/v1/users/ida/tokens')).body.token as string;
+    await page.goto('/');
+    await page.getByLabel('Rep id', { exact: true }).fill('ida');
+    await page.getByLabel('Rep token', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Sign in as rep' }).click();
+    await page.getByText('Live updates: on.').waitFor();
+
+    const routingId = uniqueRoutingId('console-idle');
+    const visitor = { id: `v-${routingId}`, name: 'Quiet Visitor', company: 'IdleCo' };
+    assert.equal((await experience.post('/v1/routings', { routingId, type: 'inbound', visitor })).status, 202);
+    await offerFor(admin, 'ida', routingId);
+    assert.equal((await admin.accept(routingId, 'ida')).status, 200);
+    const conversation = page
+      .getByRole('list', { name: 'Active conversations' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Quiet Visitor' });
+    await conversation.waitFor();
+    // Nobody ends it: the rule's idle end does, and the rep is told.
+    await page.getByText('Your conversation with Quiet Visitor was ended: it was idle too long.').waitFor();
+    await conversation.waitFor({ state: 'detached' });
     assert.deepEqual(pageErrors, []);
   });
 
