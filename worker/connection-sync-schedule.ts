@@ -2,14 +2,14 @@
 // minutes. Created when a connection is authorized (or its interval changes), removed when it is deleted (workflows/delete-connection.ts). A run
 // still going when the next is due makes that one skip, and each scheduled run hands over to the connection's one
 // sync workflow id, so a sync started through the API and a scheduled one never overlap.
-import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import {
   connectionSyncScheduleId,
   type SyncConnectionInput,
   syncConnectionWorkflowType,
 } from '../workflows/sync-connection';
-import { ensureSchedule, type ScheduleDefinition } from './ensure-schedule';
+import { ensureSchedule, everyInterval } from './ensure-schedule';
 
 export const DEFAULT_SYNC_INTERVAL: Duration = '15m';
 
@@ -21,16 +21,14 @@ export async function ensureSyncSchedule(
 ): Promise<void> {
   const scheduleId = connectionSyncScheduleId(connectionId);
   const input: SyncConnectionInput = { connectionId, full: false, scheduled: true };
-  const definition: ScheduleDefinition = {
-    spec: { intervals: [{ every: options.every ?? DEFAULT_SYNC_INTERVAL }] },
-    action: {
-      type: 'startWorkflow' as const,
+  await ensureSchedule(
+    client,
+    scheduleId,
+    everyInterval(scheduleId, {
+      every: options.every ?? DEFAULT_SYNC_INTERVAL,
       workflowType: syncConnectionWorkflowType,
-      workflowId: scheduleId,
       taskQueue: options.taskQueue,
-      args: [input],
-    },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP },
-  };
-  await ensureSchedule(client, scheduleId, definition);
+      input,
+    }),
+  );
 }

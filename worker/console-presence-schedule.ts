@@ -1,8 +1,8 @@
 // The Temporal Schedule that runs the console presence sweep (workflows/sweep-console-presence.ts) on the routing task
 // queue while CONSOLE_PRESENCE_GRACE_SECONDS is set, and is removed when it is not. Kept in step at every worker start.
-import { type Client, ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
+import { type Client, ScheduleNotFoundError } from '@temporalio/client';
 import { type ConsolePresenceSweepInput, sweepConsolePresenceWorkflowType } from '../workflows/sweep-console-presence';
-import { ensureSchedule, type ScheduleDefinition } from './ensure-schedule';
+import { ensureSchedule, everyInterval } from './ensure-schedule';
 
 /** One schedule per task queue, so deployments sharing a namespace each sweep their own database. */
 export const consolePresenceScheduleId = (taskQueue: string) => `console-presence-sweep-${taskQueue}`;
@@ -26,16 +26,14 @@ export async function ensureConsolePresenceSchedule(
     return;
   }
   const input: ConsolePresenceSweepInput = { graceSeconds };
-  const definition: ScheduleDefinition = {
-    spec: { intervals: [{ every: `${sweepIntervalSeconds(graceSeconds)}s` }] },
-    action: {
-      type: 'startWorkflow' as const,
+  await ensureSchedule(
+    client,
+    scheduleId,
+    everyInterval(scheduleId, {
+      every: `${sweepIntervalSeconds(graceSeconds)}s`,
       workflowType: sweepConsolePresenceWorkflowType,
-      workflowId: scheduleId,
       taskQueue,
-      args: [input],
-    },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP },
-  };
-  await ensureSchedule(client, scheduleId, definition);
+      input,
+    }),
+  );
 }

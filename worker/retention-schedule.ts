@@ -1,10 +1,10 @@
 // The Temporal Schedule that applies the retention settings: every hour it runs the purgeExpiredData workflow on the
 // routing task queue. Created when a worker starts, or brought up to date with that worker's settings if it exists.
-import { type Client, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { PurgeInput, RetentionPolicy } from '../workflows/purge-expired-data';
 import { purgeExpiredDataWorkflowType } from '../workflows/purge-expired-data';
-import { ensureSchedule, type ScheduleDefinition } from './ensure-schedule';
+import { ensureSchedule, everyInterval } from './ensure-schedule';
 
 export const retentionPolicyFrom = (config: Config): RetentionPolicy => ({
   finishedRoutingsDays: config.RETENTION_FINISHED_ROUTINGS_DAYS,
@@ -23,16 +23,9 @@ export const retentionScheduleId = (taskQueue: string) => `purge-expired-data-${
 export async function ensureRetentionSchedule(client: Client, taskQueue: string, policy: RetentionPolicy) {
   const scheduleId = retentionScheduleId(taskQueue);
   const input: PurgeInput = { policy };
-  const definition: ScheduleDefinition = {
-    spec: { intervals: [{ every: '1h' }] },
-    action: {
-      type: 'startWorkflow' as const,
-      workflowType: purgeExpiredDataWorkflowType,
-      workflowId: scheduleId,
-      taskQueue,
-      args: [input],
-    },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP },
-  };
-  await ensureSchedule(client, scheduleId, definition);
+  await ensureSchedule(
+    client,
+    scheduleId,
+    everyInterval(scheduleId, { every: '1h', workflowType: purgeExpiredDataWorkflowType, taskQueue, input }),
+  );
 }

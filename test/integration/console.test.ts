@@ -99,6 +99,15 @@ describe('web console', {
     await context.close();
   });
 
+  /** Signs in on the page's sign-in form as `repId`; resolves once their event stream is open. */
+  async function signInAsRep(repId: string, token: string) {
+    await page.getByLabel('Rep id', { exact: true }).fill(repId);
+    await page.getByLabel('Rep token', { exact: true }).fill(token);
+    await page.getByRole('button', { name: 'Sign in as rep' }).click();
+    // Offers must arrive over the event stream: wait until it is open before any offer exists.
+    await page.getByText('Live updates: on.').waitFor();
+  }
+
   test('the console is public, with a CSP that allows only its own scripts', async () => {
     const response = await fetch(`${service.baseUrl}/`);
     assert.equal(response.status, 200);
@@ -130,12 +139,8 @@ describe('web console', {
     const token = (await admin.post('/v1/users/ann/tokens')).body.token as string;
 
     await page.goto('/');
-    await page.getByLabel('Rep id', { exact: true }).fill('ann');
-    await page.getByLabel('Rep token', { exact: true }).fill(token);
-    await page.getByRole('button', { name: 'Sign in as rep' }).click();
+    await signInAsRep('ann', token);
     await page.getByRole('heading', { name: 'Rep Ann Rep (ann)' }).waitFor();
-    // Offers must arrive over the event stream: wait until it is open before any offer exists.
-    await page.getByText('Live updates: on.').waitFor();
 
     // Presence, from the keyboard: the switch is focusable and toggles with Space.
     const presence = page.getByRole('switch', { name: 'Available' });
@@ -204,10 +209,7 @@ describe('web console', {
     });
     const token = (await admin.post('/v1/users/ida/tokens')).body.token as string;
     await page.goto('/');
-    await page.getByLabel('Rep id', { exact: true }).fill('ida');
-    await page.getByLabel('Rep token', { exact: true }).fill(token);
-    await page.getByRole('button', { name: 'Sign in as rep' }).click();
-    await page.getByText('Live updates: on.').waitFor();
+    await signInAsRep('ida', token);
 
     const routingId = uniqueRoutingId('console-idle');
     const visitor = { id: `v-${routingId}`, name: 'Quiet Visitor', company: 'IdleCo' };
@@ -247,10 +249,7 @@ describe('web console', {
     // The browser reaches that API through a relay that can drop its connections, as a network outage would.
     const relay = await openRelay(new URL(api));
     await page.goto(`${relay.url}/`);
-    await page.getByLabel('Rep id', { exact: true }).fill('dee');
-    await page.getByLabel('Rep token', { exact: true }).fill(token);
-    await page.getByRole('button', { name: 'Sign in as rep' }).click();
-    await page.getByText('Live updates: on.').waitFor();
+    await signInAsRep('dee', token);
     const early = await route('Early Visitor');
     await offerTo('Early Visitor').waitFor(); // over the stream: the console now resumes after its event id
 
