@@ -1,6 +1,7 @@
 // @ts-check
-// Admin: the dashboard. How routing is going over a window, from the reports (GET /v1/reports/...): speed to lead
-// over time, outcomes by rule, each rep's share of first offers against their fair share, and missed offers per rep.
+// Admin: the dashboard. How routing is going over a window, of one rule or type if chosen, from the reports
+// (GET /v1/reports/...): speed to lead over time, outcomes by rule, each rep's share of first offers against their
+// fair share, and missed offers per rep.
 // Each chart has its numbers in a table for screen readers and as a CSV download.
 import { barChart, timeChart } from './charts.js';
 import { byId, controlValue, h, replaceChildren, whileBusy } from './dom.js';
@@ -209,11 +210,25 @@ function missedOffersPanel(rows) {
   };
 }
 
+/**
+ * The rule filter's choices: every rule by name, and the one chosen even if it has since been deleted.
+ * @param {HTMLSelectElement} select
+ * @param {Rule[]} rules
+ */
+function offerRules(select, rules) {
+  const chosen = select.value;
+  const options = rules.map((rule) => h('option', { value: rule.id }, rule.name));
+  if (chosen && !rules.some((rule) => rule.id === chosen)) options.push(h('option', { value: chosen }, chosen));
+  replaceChildren(select, h('option', { value: '' }, 'All rules'), ...options);
+  select.value = chosen;
+}
+
 /** @param {Api} api */
 export function startDashboard(api) {
   const form = byId('dashboard-form', HTMLFormElement);
   const status = byId('dashboard-status', HTMLElement);
   const output = byId('dashboard', HTMLElement);
+  const ruleFilter = byId('dashboard-rule', HTMLSelectElement);
   /** @type {{ chart: Chart, target: HTMLElement }[]} */
   let charts = [];
   let loads = 0;
@@ -234,7 +249,12 @@ export function startDashboard(api) {
     const until = new Date();
     const since = new Date(until.getTime() - Number(controlValue('dashboard-window')) * HOUR_MS);
     const grouping = controlValue('dashboard-grouping') === 'hour' ? 'hour' : 'day';
-    const window = `since=${since.toISOString()}&until=${until.toISOString()}`;
+    // The window and the filters every report takes.
+    const query = new URLSearchParams({ since: since.toISOString(), until: until.toISOString() });
+    if (ruleFilter.value) query.set('ruleId', ruleFilter.value);
+    const type = controlValue('dashboard-type');
+    if (type) query.set('type', type);
+    const window = query.toString();
     status.textContent = 'Loading…';
     try {
       const [speed, outcomes, reps, shares, ruleSet] = await Promise.all([
@@ -247,6 +267,7 @@ export function startDashboard(api) {
       if (load !== loads) return; // a newer choice is on its way
       /** @type {Map<string, string>} */
       const names = new Map(ruleSet.rules.map((/** @type {Rule} */ rule) => [rule.id, rule.name]));
+      offerRules(ruleFilter, ruleSet.rules);
       // A deleted rule keeps its id in the routings that used it.
       const ruleName = (/** @type {string | null} */ id) => (id === null ? 'No rule' : (names.get(id) ?? id));
       clear();

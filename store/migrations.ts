@@ -569,6 +569,101 @@ const migrations: Record<string, Migration> = {
       await sql`create index routings_in_flight on routings (started_at) where status = 'routing'`.execute(db);
     },
   },
+  '0023_report_facts': {
+    async up(db: Kysely<unknown>) {
+      // What the reports read (store/reports.ts), in narrow rows written with the routing's row (store/report-facts.ts)
+      // and ordered by indexes that hold every column a report reads, so a year of a million routings is one index
+      // scan without joins. Instants are integer ms since the epoch: a day or an hour is an integer division.
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      const coveringIndex = (name: string, table: string, key: string, columns: string) =>
+        sql.raw(
+          postgres
+            ? `create index ${name} on ${table} (${key}) include (${columns})`
+            : `create index ${name} on ${table} (${key}, ${columns})`,
+        );
+      const epochMs = (column: string) =>
+        postgres
+          ? `round(extract(epoch from ${column}::timestamptz) * 1000)::bigint`
+          : `cast(round(unixepoch(${column}, 'subsec') * 1000) as integer)`;
+      // One per routing: the speed-to-lead and outcomes reports.
+      await db.schema
+        .createTable('report_routings')
+        .addColumn('routing_id', 'text', (c) => c.primaryKey())
+        .addColumn('started_ms', 'bigint', (c) => c.notNull())
+        // The start's UTC day and hour, numbered from the epoch: what the reports group by, in this index's order.
+        .addColumn('day', 'integer', (c) => c.notNull())
+        .addColumn('hour', 'integer', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('rep_id', 'text')
+        .addColumn('first_offer_ms', 'integer')
+        .addColumn('accept_ms', 'integer')
+        .execute();
+      const routingColumns = 'type, rule_id, status, rep_id, first_offer_ms, accept_ms';
+      await coveringIndex(
+        'report_routings_by_start',
+        'report_routings',
+        'day, hour, started_ms',
+        routingColumns,
+      ).execute(db);
+      // Grouped or filtered by rule without a sort.
+      await coveringIndex(
+        'report_routings_by_rule',
+        'report_routings',
+        'rule_id, started_ms',
+        routingColumns.replace('rule_id, ', ''),
+      ).execute(db);
+      await sql
+        .raw(
+          `insert into report_routings (routing_id, started_ms, day, hour, ${routingColumns})
+          select routing_id, started_ms, started_ms / 86400000, started_ms / 3600000, ${routingColumns}
+          from (select ${epochMs('started_at')} as started_ms, ${routingColumns}, routing_id from routings) r`,
+        )
+        .execute(db);
+      // One per rep a routing's first offer went to, with how many reps it went to and how many were eligible: the
+      // first-offer shares report, grouped by rule, stage and rep in the index's order (no sort of a year's rows).
+      await db.schema
+        .createTable('report_first_offers')
+        .addColumn('routing_id', 'text', (c) => c.notNull())
+        .addColumn('rep_id', 'text', (c) => c.notNull())
+        .addColumn('started_ms', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('rule_id', 'text', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('reps', 'integer', (c) => c.notNull())
+        .addColumn('eligible', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('report_first_offers_pk', ['routing_id', 'rep_id'])
+        .execute();
+      await coveringIndex(
+        'report_first_offers_by_rep',
+        'report_first_offers',
+        'rule_id, stage, rep_id, reps, eligible, started_ms',
+        'type',
+      ).execute(db);
+      // Routings stored before the eligible count was kept (0014_routing_reports) have none, and no facts.
+      await sql
+        .raw(
+          `insert into report_first_offers (routing_id, rep_id, started_ms, type, rule_id, stage, reps, eligible)
+          select r.routing_id, o.rep_id, ${epochMs('r.started_at')}, r.type, o.rule_id, o.stage,
+            count(*) over (partition by r.routing_id), r.first_offer_eligible
+          from routings r join offers o on o.routing_id = r.routing_id and o.offered_at = r.first_offer_at
+          where r.first_offer_eligible > 0`,
+        )
+        .execute(db);
+      // The reps report counts each rep's offers by result in a window of offer times, one index range per rep and
+      // result; this index leads with what offers_by_rep held, which it replaces, and offers_by_offered_at goes with
+      // the report that read it.
+      await coveringIndex(
+        'offers_by_rep_result',
+        'offers',
+        'rep_id, result, offered_at',
+        'rule_id, routing_type',
+      ).execute(db);
+      await db.schema.dropIndex('offers_by_rep').execute();
+      await db.schema.dropIndex('offers_by_offered_at').execute();
+    },
+  },
   '0015_connection_cleanup': {
     async up(db: Kysely<unknown>) {
       // A deleted connection is hidden at once and its records removed by a workflow (workflows/delete-connection.ts):

@@ -6,6 +6,7 @@ import type { RoutingRow } from '../domain/routing-row';
 import type { Visitor } from '../domain/visitor';
 import { slices } from './batching';
 import { byteOrder, type Db } from './database';
+import { deleteReportFacts } from './report-facts';
 
 export interface OfferClosure {
   repId: string;
@@ -198,6 +199,7 @@ export async function deleteRoutingRows(db: Db, routingIds: readonly string[]) {
   );
   await db.deleteFrom('round_robin_turns').where('routing_id', 'in', routingIds).execute();
   await db.deleteFrom('routing_stage_checks').where('routing_id', 'in', routingIds).execute();
+  await deleteReportFacts(db, routingIds);
   const routings = deleted(await db.deleteFrom('routings').where('routing_id', 'in', routingIds).executeTakeFirst());
   return { offers, conversations, routings };
 }

@@ -1,5 +1,5 @@
-// Reports on how routing is going, computed by the database from the routing and offer rows (store/projection.ts
-// writes the columns they read). Each is one or a few aggregate statements over a window of routings' starts (of
+// Reports on how routing is going, computed by the database from narrow rows kept for them (store/report-facts.ts)
+// and, for the reps report, the offers. Each is one or a few aggregate statements over a window of routings' starts (of
 // offers' times for the reps report), and gives the same answers on SQLite and PostgreSQL: delays are whole
 // milliseconds, percentiles interpolate linearly between the two nearest values (percentile_cont on both), and
 // ratios are rounded to 6 decimals.
@@ -80,35 +80,62 @@ export interface FirstOfferShareRow {
   fairShare: number;
 }
 
-const bucketLength: Record<'day' | 'hour', number> = { day: 10, hour: 13 };
-/** `2026-12-03` → `2026-12-03T00:00:00.000Z`; `2026-12-03T11` → `2026-12-03T11:00:00.000Z`. */
-const bucketStart = (grouping: 'day' | 'hour', prefix: string) =>
-  grouping === 'day' ? `${prefix}T00:00:00.000Z` : `${prefix}:00:00.000Z`;
+const DAY_MS = 86_400_000;
+const bucketMs: Record<'day' | 'hour', number> = { day: DAY_MS, hour: 3_600_000 };
 
-/** The grouping key of a routing row. started_at is ISO 8601 in UTC, so a day or an hour is a prefix of it. */
-function keyOf(grouping: Grouping): RawBuilder<string | null> {
+/**
+ * A routing's grouping key: its start's UTC day or hour (numbered from the epoch), its rule or its rep; and what to
+ * group by for it. Days and hours are grouped in the order of report_routings_by_start, (day, hour, ...), so the
+ * database reads a year in order with no sort.
+ */
+function keyOf(grouping: Grouping): {
+  key: RawBuilder<string | number | null>;
+  groupBy: RawBuilder<unknown>;
+  /** Whether to narrow the window by day: not when grouping by rule, read in report_routings_by_rule's order. */
+  byDay: boolean;
+} {
   switch (grouping) {
     case 'day':
+      return { key: sql`day`, groupBy: sql`day`, byDay: true };
     case 'hour':
-      return sql`substr(started_at, 1, ${sql.lit(bucketLength[grouping])})`;
+      return { key: sql`hour`, groupBy: sql`day, hour`, byDay: true };
     case 'rule':
-      return sql`rule_id`;
+      return { key: sql`rule_id`, groupBy: sql`rule_id`, byDay: false };
     case 'rep':
-      return sql`rep_id`;
+      return { key: sql`rep_id`, groupBy: sql`rep_id`, byDay: true };
   }
 }
 
-function presentKey(grouping: Grouping, key: string | null): string | null {
-  return key !== null && (grouping === 'day' || grouping === 'hour') ? bucketStart(grouping, key) : key;
+/** A day's or hour's start as ISO 8601 (`2026-12-03T00:00:00.000Z`), or the rule or rep id. */
+function presentKey(grouping: Grouping, key: string | number | null): string | null {
+  if (key === null) return null;
+  return grouping === 'day' || grouping === 'hour'
+    ? new Date(Number(key) * bucketMs[grouping]).toISOString()
+    : String(key);
 }
 
-/** The routings a filter covers, as a condition on the routings table (optionally aliased). */
-function routingsCovered(filter: ReportFilter, table?: string): RawBuilder<boolean> {
-  const column = (name: string) => sql.ref(table ? `${table}.${name}` : name);
-  const conditions = [sql`${column('started_at')} >= ${filter.since}`, sql`${column('started_at')} < ${filter.until}`];
-  if (filter.ruleId !== undefined) conditions.push(sql`${column('rule_id')} = ${filter.ruleId}`);
-  if (filter.type !== undefined) conditions.push(sql`${column('type')} = ${filter.type}`);
+/** The facts a filter covers: started in the window (and, for routings, on the days it spans), of its rule and type. */
+function startedIn(filter: ReportFilter, { byDay }: { byDay: boolean }): RawBuilder<boolean> {
+  const [since, until] = [Date.parse(filter.since), Date.parse(filter.until)];
+  const conditions = [sql`started_ms >= ${since}`, sql`started_ms < ${until}`];
+  // The days first: the index's leading column, which the window's instants alone would not narrow.
+  if (byDay)
+    conditions.unshift(sql`day >= ${Math.floor(since / DAY_MS)}`, sql`day <= ${Math.floor((until - 1) / DAY_MS)}`);
+  if (filter.ruleId !== undefined) conditions.push(sql`rule_id = ${filter.ruleId}`);
+  if (filter.type !== undefined) conditions.push(sql`type = ${filter.type}`);
   return sql<boolean>`${sql.join(conditions, sql` and `)}`;
+}
+
+/**
+ * Runs a report's statements with PostgreSQL's JIT compilation off: compiling a year's aggregate (its cost estimate is
+ * above jit_above_cost) took longer than running it, up to half a second on the reps report. SQLite has none.
+ */
+async function withoutJit<T>(db: Db, report: (db: Db) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return report(db);
+  return db.transaction().execute(async (tx) => {
+    await sql`set local jit = off`.execute(tx);
+    return report(tx);
+  });
 }
 
 const count = (value: unknown) => Number(value ?? 0);
@@ -133,11 +160,12 @@ function percentile(db: Db, column: string, p: number): RawBuilder<number | stri
 const millis = (value: number | string | null) => (value === null ? null : Math.round(Number(value) * 1000) / 1000);
 
 /** How fast visitors reach a rep: time to the first offer and to an accept, per day, hour, rule or assigned rep. */
-export async function speedToLead(db: Db, filter: ReportFilter, grouping: Grouping): Promise<SpeedToLeadRow[]> {
+async function speedToLeadOf(db: Db, filter: ReportFilter, grouping: Grouping): Promise<SpeedToLeadRow[]> {
+  const { key, groupBy, byDay } = keyOf(grouping);
   type Count = number | string;
   type Value = number | string | null;
   const result = await sql<{
-    group_key: string | null;
+    group_key: string | number | null;
     n: Count;
     offered: Count;
     offer_p50: Value;
@@ -145,12 +173,12 @@ export async function speedToLead(db: Db, filter: ReportFilter, grouping: Groupi
     accepted: Count;
     accept_p50: Value;
     accept_p90: Value;
-  }>`select ${keyOf(grouping)} as group_key, count(*) as n,
+  }>`select ${key} as group_key, count(*) as n,
       count(first_offer_ms) as offered, ${percentile(db, 'first_offer_ms', 0.5)} as offer_p50,
       ${percentile(db, 'first_offer_ms', 0.9)} as offer_p90,
       count(accept_ms) as accepted, ${percentile(db, 'accept_ms', 0.5)} as accept_p50,
       ${percentile(db, 'accept_ms', 0.9)} as accept_p90
-    from routings where ${routingsCovered(filter)} group by 1`.execute(db);
+    from report_routings where ${startedIn(filter, { byDay })} group by ${groupBy}`.execute(db);
   return result.rows
     .map((row) => ({
       key: presentKey(grouping, row.group_key),
@@ -161,24 +189,24 @@ export async function speedToLead(db: Db, filter: ReportFilter, grouping: Groupi
     .sort(byKey);
 }
 
-/** How routings ended, per day, hour, rule or assigned rep. */
-export async function outcomesReport(db: Db, filter: ReportFilter, grouping: Grouping): Promise<OutcomesRow[]> {
-  const key = keyOf(grouping);
-  const result = await sql<{ group_key: string | null; status: string; n: number | string }>`select ${key} as group_key,
-      status, count(*) as n from routings where ${routingsCovered(filter)} group by 1, 2`.execute(db);
-  const rows = new Map<string | null, OutcomesRow>();
-  for (const { group_key: rawKey, status, n } of result.rows) {
-    let row = rows.get(rawKey);
-    if (!row) {
-      const zero = Object.fromEntries(outcomes.map((outcome) => [outcome, 0])) as Record<ReportedOutcome, number>;
-      row = { key: presentKey(grouping, rawKey), routings: 0, open: 0, outcomes: zero };
-      rows.set(rawKey, row);
-    }
-    row.routings += count(n);
-    if (status === 'routing') row.open += count(n);
-    else if ((outcomes as readonly string[]).includes(status)) row.outcomes[status as ReportedOutcome] += count(n);
-  }
-  return [...rows.values()].sort(byKey);
+/** How routings ended, per day, hour, rule or assigned rep: one count per outcome, so rows group by the key alone. */
+async function outcomesReportOf(db: Db, filter: ReportFilter, grouping: Grouping): Promise<OutcomesRow[]> {
+  const { key, groupBy, byDay } = keyOf(grouping);
+  const counted = (status: string) => sql`sum(case when status = ${sql.lit(status)} then 1 else 0 end)`;
+  const result = await sql<Record<string, string | number | null>>`select ${key} as group_key, count(*) as n,
+      ${counted('routing')} as open, ${sql.join(outcomes.map((outcome) => sql`${counted(outcome)} as ${sql.ref(outcome)}`))}
+    from report_routings where ${startedIn(filter, { byDay })} group by ${groupBy}`.execute(db);
+  return result.rows
+    .map((row) => ({
+      key: presentKey(grouping, row.group_key as string | number | null),
+      routings: count(row.n),
+      open: count(row.open),
+      outcomes: Object.fromEntries(outcomes.map((outcome) => [outcome, count(row[outcome])])) as Record<
+        ReportedOutcome,
+        number
+      >,
+    }))
+    .sort(byKey);
 }
 
 const offerResults: Record<string, keyof Omit<RepOffersRow, 'repId' | 'offered'>> = {
@@ -189,18 +217,32 @@ const offerResults: Record<string, keyof Omit<RepOffersRow, 'repId' | 'offered'>
   pending: 'pending',
 };
 
-/** Each rep's offers made in the window (by when they were made), by how they ended. */
-export async function repOffers(db: Db, filter: ReportFilter): Promise<RepOffersRow[]> {
-  let query = db
-    .selectFrom('offers')
-    .select(['rep_id', 'result', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('offered_at', '>=', filter.since)
-    .where('offered_at', '<', filter.until)
-    .groupBy(['rep_id', 'result']);
-  if (filter.ruleId !== undefined) query = query.where('rule_id', '=', filter.ruleId);
-  if (filter.type !== undefined) query = query.where('routing_type', '=', filter.type);
+/**
+ * Each rep's offers made in the window (by when they were made), by how they ended. One count per rep and result over
+ * an index range (offers_by_rep_result), the reps found by skipping from one to the next in that index: no sort of the
+ * window's offers, which SQLite's GROUP BY would need.
+ */
+async function repOffersOf(db: Db, filter: ReportFilter): Promise<RepOffersRow[]> {
+  const conditions = [sql`o.offered_at >= ${filter.since}`, sql`o.offered_at < ${filter.until}`];
+  if (filter.ruleId !== undefined) conditions.push(sql`o.rule_id = ${filter.ruleId}`);
+  if (filter.type !== undefined) conditions.push(sql`o.routing_type = ${filter.type}`);
+  const results = sql.join(
+    Object.keys(offerResults).map((result) => sql`select ${sql.lit(result)} as result`),
+    sql` union all `,
+  );
+  const counted = await sql<{ rep_id: string; result: string; n: number | string }>`with recursive
+      reps (rep_id) as (
+        select min(rep_id) from offers
+        union all
+        select (select min(o.rep_id) from offers o where o.rep_id > reps.rep_id) from reps where reps.rep_id is not null
+      ),
+      results (result) as (${results})
+    select reps.rep_id, results.result, (select count(*) from offers o
+        where o.rep_id = reps.rep_id and o.result = results.result and ${sql.join(conditions, sql` and `)}) as n
+    from reps cross join results where reps.rep_id is not null`.execute(db);
   const reps = new Map<string, RepOffersRow>();
-  for (const { rep_id, result, n } of await query.execute()) {
+  for (const { rep_id, result, n } of counted.rows) {
+    if (count(n) === 0) continue;
     let row = reps.get(rep_id);
     if (!row) {
       row = { repId: rep_id, offered: 0, accepted: 0, declined: 0, timedOut: 0, withdrawn: 0, pending: 0 };
@@ -215,48 +257,72 @@ export async function repOffers(db: Db, filter: ReportFilter): Promise<RepOffers
 
 /**
  * Each rep's share of first offers against their fair share, per rule and stage of the first offer. A routing's first
- * offers are those made when its first offer was (one rep in round robin, everyone eligible in first available); its
- * `first_offer_eligible` reps were eligible in that stage then. Routings stored before that count was kept are left out.
+ * offers are those made when its first offer was (one rep in round robin, everyone eligible in first available), kept
+ * with how many reps they went to and how many were eligible in that stage then (store/report-facts.ts). Routings
+ * stored before that count was kept are left out.
  */
-export async function firstOfferShares(db: Db, filter: ReportFilter): Promise<FirstOfferShareRow[]> {
-  type Row = { rule_id: string; stage: string; rep_id: string; first_offers: Count; credit: Count; fair: Count };
-  type Count = number | string;
-  // One row per routing and rep first offered, with how many reps that first offer went to; grouped per rep at once
-  // (no per-stage pass: a stage's routings and fair shares are sums of its reps' rows, below). Each routing's k rows
-  // carry 1/k each (they sum to 1 routing) and 1/(k · eligible) each (they sum to its fair share), in floating point.
-  const one = sql`cast(1 as double precision)`;
-  const result = await sql<Row>`with firsts as (
-      select r.rule_id, o.stage, o.rep_id, r.first_offer_eligible as eligible,
-        count(*) over (partition by r.routing_id) as offered
-      from routings r
-      join offers o on o.routing_id = r.routing_id and o.offered_at = r.first_offer_at
-      where ${routingsCovered(filter, 'r')} and r.first_offer_eligible > 0
-    )
-    select rule_id, stage, rep_id, count(*) as first_offers, sum(${one} / offered) as credit,
-      sum(${one} / (offered * eligible)) as fair
-    from firsts group by rule_id, stage, rep_id`.execute(db);
+async function firstOfferSharesOf(db: Db, filter: ReportFilter): Promise<FirstOfferShareRow[]> {
+  // Counted per rep and per how many reps the first offer went to (k) and were eligible (e), in the index's order
+  // (report_first_offers_by_rep): no sort. Each routing's k rows carry 1/k each (they sum to 1 routing) and 1/(k·e)
+  // each (they sum to its fair share); summed here from exact counts in one order, so both databases agree to the bit.
+  const result = await sql<{
+    rule_id: string;
+    stage: string;
+    rep_id: string;
+    reps: number;
+    eligible: number;
+    n: number | string;
+  }>`
+    select rule_id, stage, rep_id, reps, eligible, count(*) as n
+    from report_first_offers where ${startedIn(filter, { byDay: false })} group by rule_id, stage, rep_id, reps, eligible`.execute(
+    db,
+  );
+  const counts = result.rows
+    .map((row) => ({ ...row, n: count(row.n) }))
+    .sort((a, b) => a.reps - b.reps || a.eligible - b.eligible);
+  const reps = new Map<string, { ruleId: string; stage: string; repId: string; firstOffers: number; credit: number }>();
   const stages = new Map<string, { routings: number; fair: number }>();
-  const stageKey = (row: Row) => `${row.rule_id}\n${row.stage}`;
-  for (const row of result.rows) {
-    const stage = stages.get(stageKey(row)) ?? { routings: 0, fair: 0 };
-    stage.routings += Number(row.credit);
-    stage.fair += Number(row.fair);
-    stages.set(stageKey(row), stage);
+  for (const row of counts) {
+    const repKey = `${row.rule_id}\n${row.stage}\n${row.rep_id}`;
+    const rep = reps.get(repKey) ?? {
+      ruleId: row.rule_id,
+      stage: row.stage,
+      repId: row.rep_id,
+      firstOffers: 0,
+      credit: 0,
+    };
+    rep.firstOffers += row.n;
+    rep.credit += row.n / row.reps;
+    reps.set(repKey, rep);
+    const stageKey = `${row.rule_id}\n${row.stage}`;
+    const stage = stages.get(stageKey) ?? { routings: 0, fair: 0 };
+    stage.routings += row.n / row.reps;
+    stage.fair += row.n / (row.reps * row.eligible);
+    stages.set(stageKey, stage);
   }
-  return result.rows
-    .map((row) => {
-      const stage = stages.get(stageKey(row)) as { routings: number; fair: number };
+  return [...reps.values()]
+    .map((rep) => {
+      const stage = stages.get(`${rep.ruleId}\n${rep.stage}`) as { routings: number; fair: number };
       // A sum of 1/k over whole routings: an integer up to floating-point noise.
       const routings = Math.round(stage.routings);
       return {
-        ruleId: row.rule_id,
-        stage: row.stage,
-        repId: row.rep_id,
-        firstOffers: count(row.first_offers),
+        ruleId: rep.ruleId,
+        stage: rep.stage,
+        repId: rep.repId,
+        firstOffers: rep.firstOffers,
         routings,
-        share: ratio(Number(row.credit) / routings),
+        share: ratio(rep.credit / routings),
         fairShare: ratio(stage.fair / routings),
       };
     })
     .sort((a, b) => byteCompare(a.ruleId, b.ruleId) || byteCompare(a.stage, b.stage) || byteCompare(a.repId, b.repId));
 }
+
+// The reports as the API calls them, each with JIT off (described above).
+export const speedToLead = (db: Db, filter: ReportFilter, grouping: Grouping) =>
+  withoutJit(db, (tx) => speedToLeadOf(tx, filter, grouping));
+export const outcomesReport = (db: Db, filter: ReportFilter, grouping: Grouping) =>
+  withoutJit(db, (tx) => outcomesReportOf(tx, filter, grouping));
+export const repOffers = (db: Db, filter: ReportFilter) => withoutJit(db, (tx) => repOffersOf(tx, filter));
+export const firstOfferShares = (db: Db, filter: ReportFilter) =>
+  withoutJit(db, (tx) => firstOfferSharesOf(tx, filter));

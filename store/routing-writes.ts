@@ -10,20 +10,18 @@ import type { Db } from './database';
 import { countMissedOffers } from './missed-offers';
 import type { AppliedRoutingChange, OfferClosure, RoutingProjectionChange } from './projection';
 import { appendRepEvents, type NewRepEvent } from './rep-events';
+import { recordFirstOffers, routingDelays, writeRoutingFacts } from './report-facts';
 import { recordWebhookDeliveries, type WebhookEvent } from './webhooks';
 
 const isFinal = (status: string) => status !== 'routing';
 
-/** What reports read from a routing's row (store/reports.ts): its delays are kept in whole ms from its start. */
+/** When a routing's first offer and accept were, kept on its row (the routing search shows them), and its delays. */
 function reportColumns(routing: RoutingRow) {
-  const since = (at: string | null | undefined) =>
-    at ? Math.round(Date.parse(at) - Date.parse(routing.startedAt)) : null;
   return {
     first_offer_at: routing.firstOfferAt ?? null,
-    first_offer_ms: since(routing.firstOfferAt),
     first_offer_eligible: routing.firstOfferEligible ?? null,
     accepted_at: routing.acceptedAt ?? null,
-    accept_ms: since(routing.acceptedAt),
+    ...routingDelays(routing),
     // Left as it is by a writer that does not know it.
     ...(routing.ruleSetVersion !== undefined && { rule_set_version: routing.ruleSetVersion }),
   };
@@ -98,6 +96,7 @@ export async function applyRoutingProjection(
         }
       }
       if (statusChanged && isFinal(routing.status)) applied.finished = routing;
+      await writeRoutingFacts(tx, change.routingId, routing);
     }
     const insertedReps = new Set<string>();
     const rows = change.created.map((offer) => ({
@@ -120,6 +119,7 @@ export async function applyRoutingProjection(
         .execute();
       for (const row of inserted) insertedReps.add(row.rep_id);
     }
+    if (change.routing) await recordFirstOffers(tx, change.routingId, change.routing, change.created);
     for (const offer of change.created) {
       if (!insertedReps.has(offer.repId)) continue;
       const { repId, routingType, ...rest } = offer;

@@ -133,6 +133,35 @@ export interface WhatIfRunsTable {
   error: string | null;
 }
 
+/** What the speed-to-lead and outcomes reports read of a routing (store/report-facts.ts writes it with its row). */
+export interface ReportRoutingsTable {
+  routing_id: string;
+  /** The routing's start, ms since the epoch, and its UTC day and hour (whole days or hours since the epoch). */
+  started_ms: number;
+  day: number;
+  hour: number;
+  type: string;
+  rule_id: string | null;
+  status: string;
+  rep_id: string | null;
+  first_offer_ms: number | null;
+  accept_ms: number | null;
+}
+
+/** One per rep a routing's first offer went to: the first-offer shares report. Written once, with those offers. */
+export interface ReportFirstOffersTable {
+  routing_id: string;
+  rep_id: string;
+  started_ms: number;
+  type: string;
+  rule_id: string;
+  stage: string;
+  /** How many reps the routing's first offer went to. */
+  reps: number;
+  /** How many reps were eligible in the stage then. */
+  eligible: number;
+}
+
 /** Round-robin rotation state per rule and stage: the turn the next routing takes. */
 export interface RoundRobinCursorsTable {
   rotation_key: string;
@@ -407,6 +436,8 @@ export interface Database {
   routings: RoutingsTable;
   routing_stage_checks: RoutingStageChecksTable;
   what_if_runs: WhatIfRunsTable;
+  report_routings: ReportRoutingsTable;
+  report_first_offers: ReportFirstOffersTable;
   rep_tokens: RepTokensTable;
   rep_events: RepEventsTable;
   rep_stream_leases: RepStreamLeasesTable;

@@ -1,8 +1,8 @@
 // The console's dashboard and routing search in a real browser (Debian's Chromium, driven by playwright-core) against
 // the real service: routings with known outcomes are driven over HTTP (an accept, two declines, a timeout, visitors no
-// rule matches), then an admin reads the figures in the tables behind the charts, downloads their CSV, and finds
-// routings by status, rep, visitor, rule, type and time, page after page. The dashboard's screenshot is kept in
-// .test-artifacts/console-dashboard.png.
+// rule matches), then an admin reads the figures in the tables behind the charts (all of them, then of one rule or
+// type), downloads their CSV, and finds routings by status, rep, visitor, rule, type and time, page after page. The
+// dashboard's screenshot is kept in .test-artifacts/console-dashboard.png.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -271,6 +271,35 @@ describe('console dashboard and routing search', {
     const hourly = page.getByRole('table', { name: /^Time to first offer and to accept per hour/ });
     const perHour = (await suite.admin.get(`/v1/reports/speed-to-lead?${window}&groupBy=hour`)).body.rows;
     assert.deepEqual(await cellsOf(hourly), speedCells(perHour, 'hour'));
+
+    // One rule: every panel shows that rule's routings and offers only.
+    await dashboard.getByLabel('Rule', { exact: true }).selectOption({ label: 'Dash timeout' });
+    await updated();
+    assert.deepEqual(await cellsOf(outcomes), [
+      ['Dash timeout', rules.timeout, '1', '0', '0', '1', '0', '0', '0', '0', '0'],
+    ]);
+    assert.deepEqual(await cellsOf(page.getByRole('table', { name: /^Offers made to each rep/ })), [
+      ['ann', '1', '0', '1', '0', '1', '0', '0'],
+    ]);
+    assert.deepEqual(await cellsOf(page.getByRole('table', { name: /^Each rep's share of first offers/ })), [
+      ['ann', 'Dash timeout', stage, '1', '1', '100.0 %', '100.0 %'],
+    ]);
+    const ofRule = (await suite.admin.get(`/v1/reports/speed-to-lead?${window}&groupBy=hour&ruleId=${rules.timeout}`))
+      .body.rows;
+    assert.deepEqual(await cellsOf(hourly), speedCells(ofRule, 'hour'));
+    assert.deepEqual(
+      ofRule.map((row: SpeedRow) => [row.routings, row.toFirstOffer.count, row.toAccept.count]),
+      [[1, 1, 0]],
+    );
+    // Pounces only, of every rule: none were driven, so every panel is empty.
+    await dashboard.getByLabel('Rule', { exact: true }).selectOption({ label: 'All rules' });
+    await dashboard.getByLabel('Type', { exact: true }).selectOption({ label: 'Pounce' });
+    await updated();
+    assert.equal(await dashboard.getByText('Nothing in this window.').count(), 4);
+    assert.deepEqual(await cellsOf(outcomes), []);
+    await dashboard.getByLabel('Type', { exact: true }).selectOption({ label: 'Inbound' });
+    await updated();
+    assert.equal((await cellsOf(outcomes)).length, 3);
     assert.deepEqual(pageErrors, []);
   });
 

@@ -14,8 +14,18 @@ interface Offer {
   endedAt: string | null;
   result: string;
 }
+interface RepRow {
+  repId: string;
+  offered: number;
+  accepted: number;
+  declined: number;
+  timedOut: number;
+  withdrawn: number;
+  pending: number;
+}
 interface State {
   routingId: string;
+  type: string;
   status: string;
   startedAt: string;
   rule: { id: string } | null;
@@ -350,6 +360,80 @@ describe('reports', () => {
       roundRobinRows(rules.rr).map((row) => row.firstOffers),
       [1, 1],
     );
+  });
+
+  test('every report keeps to the rule and the type asked for', async () => {
+    const speedRow = (key: string | null, routings: State[]) => ({
+      key,
+      routings: routings.length,
+      toFirstOffer: expectedDelays(routings, firstOfferMs),
+      toAccept: expectedDelays(routings, acceptMs),
+    });
+    /** The reps report over these routings' offers, from what each routing recorded of them. */
+    const repsOf = (routings: State[]) => {
+      const fields: Record<string, 'accepted' | 'declined' | 'timedOut' | 'withdrawn' | 'pending'> = {
+        accepted: 'accepted',
+        declined: 'declined',
+        timed_out: 'timedOut',
+        withdrawn: 'withdrawn',
+        pending: 'pending',
+      };
+      const reps = new Map<string, RepRow>();
+      for (const offer of routings.flatMap((state) => state.offers)) {
+        const zero = { accepted: 0, declined: 0, timedOut: 0, withdrawn: 0, pending: 0 };
+        const row = reps.get(offer.repId) ?? { repId: offer.repId, offered: 0, ...zero };
+        row.offered++;
+        row[fields[offer.result] as keyof typeof zero]++;
+        reps.set(offer.repId, row);
+      }
+      return [...reps.values()].sort((a, b) => (a.repId < b.repId ? -1 : 1));
+    };
+    const pounces = states.filter((state) => state.type === 'pounce');
+    assert.equal(pounces.length, 1);
+    const get = async (path: string) => {
+      const { status, body } = await suite.admin.get(`/v1/reports/${path}`);
+      assert.equal(status, 200, JSON.stringify(body));
+      return body;
+    };
+
+    assert.deepEqual((await get(`speed-to-lead?${window}&groupBy=rule&ruleId=${rules.rr}`)).rows, [
+      speedRow(rules.rr, ofRule(rules.rr)),
+    ]);
+    assert.deepEqual((await get(`speed-to-lead?${window}&groupBy=rule&type=pounce`)).rows, [
+      speedRow(rules.fa, pounces),
+    ]);
+    const rrReps: RepRow[] = (await get(`reps?${window}&ruleId=${rules.rr}`)).reps;
+    assert.deepEqual(rrReps, repsOf(ofRule(rules.rr)));
+    // Two round-robin routings: one accepted at once, one declined then accepted.
+    assert.deepEqual([rrReps.reduce((sum, rep) => sum + rep.offered, 0), rrReps.length], [3, 2]);
+    // The superseded pounce's offers to ann and ben, withdrawn.
+    const pounceReps: RepRow[] = (await get(`reps?${window}&type=pounce`)).reps;
+    assert.deepEqual(pounceReps, repsOf(pounces));
+    assert.deepEqual(
+      pounceReps.map((rep: { repId: string; offered: number; withdrawn: number }) => [
+        rep.repId,
+        rep.offered,
+        rep.withdrawn,
+      ]),
+      [
+        ['ann', 1, 1],
+        ['ben', 1, 1],
+      ],
+    );
+    const half = { stage: 'route_to', share: 0.5, fairShare: 0.5 };
+    assert.deepEqual((await get(`first-offer-shares?${window}&ruleId=${rules.fa}`)).rows, [
+      { ruleId: rules.fa, repId: 'ann', firstOffers: 6, routings: 6, ...half },
+      { ruleId: rules.fa, repId: 'ben', firstOffers: 6, routings: 6, ...half },
+    ]);
+    assert.deepEqual((await get(`first-offer-shares?${window}&type=pounce`)).rows, [
+      { ruleId: rules.fa, repId: 'ann', firstOffers: 1, routings: 1, ...half },
+      { ruleId: rules.fa, repId: 'ben', firstOffers: 1, routings: 1, ...half },
+    ]);
+    // Both filters at once: no pounce had the round-robin rule.
+    for (const report of ['speed-to-lead', 'outcomes', 'first-offer-shares']) {
+      assert.deepEqual((await get(`${report}?${window}&ruleId=${rules.rr}&type=pounce`)).rows, [], report);
+    }
+    assert.deepEqual((await get(`reps?${window}&ruleId=${rules.rr}&type=pounce`)).reps, []);
   });
 
   test('a window that holds none of the routings reports nothing; reports are for admins only', async () => {

@@ -73,6 +73,13 @@ describe('retention', () => {
     (await suite.service.db.selectFrom('routings').select('routing_id').execute()).map((row) => row.routing_id);
   const offersOf = async (routingId: string) =>
     (await suite.service.db.selectFrom('offers').select('rep_id').where('routing_id', '=', routingId).execute()).length;
+  /** How many report rows a routing has (store/report-facts.ts): its own, and one per rep first offered. */
+  const reportFactsOf = async (routingId: string) => {
+    const { db } = suite.service;
+    const of = (table: 'report_routings' | 'report_first_offers') =>
+      db.selectFrom(table).select('routing_id').where('routing_id', '=', routingId).execute();
+    return [(await of('report_routings')).length, (await of('report_first_offers')).length];
+  };
   const conversationOf = (routingId: string) =>
     suite.service.db.selectFrom('conversations').selectAll().where('routing_id', '=', routingId).executeTakeFirst();
 
@@ -134,6 +141,9 @@ describe('retention', () => {
     // Something recent: a presence change is a rep event and a webhook delivery of today.
     assert.equal((await suite.admin.put('/v1/users/cy/presence', { status: 'away' })).status, 200);
 
+    // Each routing's report rows: the routing's, and its first offer's to ann and bob (first available).
+    for (const id of [cancelled, ended]) assert.deepEqual(await reportFactsOf(id), [1, 2], id);
+
     // 0 keeps everything.
     assert.deepEqual(await purge({ policy: keepForever }), {
       finishedRoutings: 0,
@@ -163,6 +173,9 @@ describe('retention', () => {
     for (const id of [active, open, recent]) assert.ok(kept.includes(id), `${id} is kept`);
     assert.equal(await offersOf(cancelled), 0);
     assert.equal(await offersOf(ended), 0);
+    assert.deepEqual(await reportFactsOf(cancelled), [0, 0]);
+    assert.deepEqual(await reportFactsOf(ended), [0, 0]);
+    for (const id of [active, open, recent]) assert.deepEqual(await reportFactsOf(id), [1, 2], id);
     assert.equal(await conversationOf(ended), undefined);
     assert.ok((await offersOf(active)) > 0 && (await offersOf(open)) > 0 && (await offersOf(recent)) > 0);
     assert.equal((await conversationOf(active))?.ended_at, null, 'the active conversation is kept');
