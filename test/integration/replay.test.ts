@@ -9,6 +9,11 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { holdStreamLeases } from '../../store/console-presence';
+import {
+  type ConsolePresenceSweepInput,
+  sweepConsolePresenceWorkflowType,
+} from '../../workflows/sweep-console-presence';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { useTestService } from '../support/suite-service';
 
@@ -113,6 +118,24 @@ describe('workflow replay', () => {
     for (const { routingId, history } of scenarios) {
       await Worker.runReplayHistory(replayOptions(), history, routingId);
     }
+  });
+
+  test('a console presence sweep replays, as its Schedule starts it', async () => {
+    const { env, taskQueue, db } = suite.service;
+    await putReps(suite.admin, ['lea']);
+    // lea's only stream ended a minute ago: a sweep with a grace of 30 s sets her away.
+    await holdStreamLeases(db, [{ streamId: 'lea-stream', repId: 'lea' }], new Date(Date.now() - 60_000).toISOString());
+    const workflowId = uniqueRoutingId('console-presence-sweep');
+    const input: ConsolePresenceSweepInput = { graceSeconds: 30 };
+    const result = await env.client.workflow.execute(sweepConsolePresenceWorkflowType, {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
+    assert.deepEqual(result, { setAway: ['lea'] });
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    record('console-presence-sweep', history);
+    await Worker.runReplayHistory(replayOptions(), history, workflowId);
   });
 
   test('committed histories still replay', async () => {
