@@ -108,6 +108,10 @@ describe('web console', {
     await page.getByText('Live updates: on.').waitFor();
   }
 
+  /** The rep view's card of their open conversation with `visitorName`. */
+  const conversationCard = (visitorName: string) =>
+    page.getByRole('list', { name: 'Active conversations' }).getByRole('listitem').filter({ hasText: visitorName });
+
   test('the console is public, with a CSP that allows only its own scripts', async () => {
     const response = await fetch(`${service.baseUrl}/`);
     assert.equal(response.status, 200);
@@ -182,10 +186,7 @@ describe('web console', {
 
     await offer.getByRole('button', { name: 'Accept Jo Visitor' }).click();
     await page.getByText('Connected with Jo Visitor.').waitFor();
-    const conversation = page
-      .getByRole('list', { name: 'Active conversations' })
-      .getByRole('listitem')
-      .filter({ hasText: 'Jo Visitor' });
+    const conversation = conversationCard('Jo Visitor');
     await conversation.waitFor();
     await page.getByText('No offers right now.').waitFor();
     const state = (await admin.get(`/v1/routings/${routingId}`)).body;
@@ -216,10 +217,7 @@ describe('web console', {
     assert.equal((await experience.post('/v1/routings', { routingId, type: 'inbound', visitor })).status, 202);
     await offerFor(admin, 'ida', routingId);
     assert.equal((await admin.accept(routingId, 'ida')).status, 200);
-    const conversation = page
-      .getByRole('list', { name: 'Active conversations' })
-      .getByRole('listitem')
-      .filter({ hasText: 'Quiet Visitor' });
+    const conversation = conversationCard('Quiet Visitor');
     await conversation.waitFor();
     // Nobody ends it: the rule's idle end does, and the rep is told.
     await page.getByText('Your conversation with Quiet Visitor was ended: it was idle too long.').waitFor();
