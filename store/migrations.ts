@@ -590,7 +590,7 @@ const migrations: Record<string, Migration> = {
         .createTable('report_routings')
         .addColumn('routing_id', 'text', (c) => c.primaryKey())
         .addColumn('started_ms', 'bigint', (c) => c.notNull())
-        // The start's UTC day and hour, numbered from the epoch: what the reports group by, in this index's order.
+        // The start's UTC day and hour, numbered from the epoch: what the reports group by (report_routings_by_start).
         .addColumn('day', 'integer', (c) => c.notNull())
         .addColumn('hour', 'integer', (c) => c.notNull())
         .addColumn('type', 'text', (c) => c.notNull())

@@ -2,31 +2,18 @@
 // before it, so the reports give the same answers about them as about routings stored since.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import { Pool } from 'pg';
 import { openDatabase } from '../../store/database';
-import { migrationProvider } from '../../store/migrations';
 import { firstOfferShares, outcomesReport, repOffers, speedToLead } from '../../store/reports';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, migratedUpTo } from '../support/database';
 
 describe("migration '0023_report_facts'", () => {
   test('fills the report rows of the routings stored before it', async () => {
     const database = await createTestDatabase();
-    const names = Object.keys(await migrationProvider.getMigrations()).sort();
-    const before = names[names.indexOf('0023_report_facts') - 1] as string;
-    const raw = new Kysely<any>({
-      dialect:
-        database.config.kind === 'sqlite'
-          ? new SqliteDialect({ database: new SqliteDatabase(database.config.file) })
-          : new PostgresDialect({ pool: new Pool({ connectionString: database.config.url }) }),
-    });
+    const raw = await migratedUpTo(database, '0023_report_facts');
     const at = (seconds: number) => new Date(Date.parse('2026-03-01T10:00:00.000Z') + seconds * 1000).toISOString();
     const routing = { type: 'inbound', visitor_id: 'v', rule_id: 'fa', started_at: at(0) };
     const offer = { routing_type: 'inbound', rule_id: 'fa', stage: 'route_to', offered_at: at(1), expires_at: at(61) };
     try {
-      const { error } = await new Migrator({ db: raw, provider: migrationProvider }).migrateTo(before);
-      assert.equal(error, undefined);
       await raw
         .insertInto('routings')
         .values([

@@ -4,6 +4,7 @@
 // the wall clock.
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import type { RepOffersRow } from '../../store/reports';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { useTestService } from '../support/suite-service';
 
@@ -13,15 +14,6 @@ interface Offer {
   offeredAt: string;
   endedAt: string | null;
   result: string;
-}
-interface RepRow {
-  repId: string;
-  offered: number;
-  accepted: number;
-  declined: number;
-  timedOut: number;
-  withdrawn: number;
-  pending: number;
 }
 interface State {
   routingId: string;
@@ -378,7 +370,7 @@ describe('reports', () => {
         withdrawn: 'withdrawn',
         pending: 'pending',
       };
-      const reps = new Map<string, RepRow>();
+      const reps = new Map<string, RepOffersRow>();
       for (const offer of routings.flatMap((state) => state.offers)) {
         const zero = { accepted: 0, declined: 0, timedOut: 0, withdrawn: 0, pending: 0 };
         const row = reps.get(offer.repId) ?? { repId: offer.repId, offered: 0, ...zero };
@@ -402,12 +394,12 @@ describe('reports', () => {
     assert.deepEqual((await get(`speed-to-lead?${window}&groupBy=rule&type=pounce`)).rows, [
       speedRow(rules.fa, pounces),
     ]);
-    const rrReps: RepRow[] = (await get(`reps?${window}&ruleId=${rules.rr}`)).reps;
+    const rrReps: RepOffersRow[] = (await get(`reps?${window}&ruleId=${rules.rr}`)).reps;
     assert.deepEqual(rrReps, repsOf(ofRule(rules.rr)));
     // Two round-robin routings: one accepted at once, one declined then accepted.
     assert.deepEqual([rrReps.reduce((sum, rep) => sum + rep.offered, 0), rrReps.length], [3, 2]);
     // The superseded pounce's offers to ann and ben, withdrawn.
-    const pounceReps: RepRow[] = (await get(`reps?${window}&type=pounce`)).reps;
+    const pounceReps: RepOffersRow[] = (await get(`reps?${window}&type=pounce`)).reps;
     assert.deepEqual(pounceReps, repsOf(pounces));
     assert.deepEqual(
       pounceReps.map((rep: { repId: string; offered: number; withdrawn: number }) => [

@@ -3,14 +3,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import { Pool } from 'pg';
 import { openDatabase } from '../../store/database';
-import { migrationProvider } from '../../store/migrations';
 import { liveOffersForRep } from '../../store/projection';
 import { repEventsAfter } from '../../store/rep-events';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, migratedUpTo } from '../support/database';
 import { createRule, eventually, offerFor, putReps, uniqueRoutingId } from '../support/fixtures';
 import { useTestService } from '../support/suite-service';
 
@@ -150,20 +146,11 @@ describe('the visitor stored once per routing', () => {
 describe("migration '0009_visitor_once'", () => {
   test('moves the visitor from offers and offer events to the routing row', async () => {
     const database = await createTestDatabase();
-    const names = Object.keys(await migrationProvider.getMigrations());
-    const before = names[names.indexOf('0009_visitor_once') - 1] as string;
-    const raw = new Kysely<any>({
-      dialect:
-        database.config.kind === 'sqlite'
-          ? new SqliteDialect({ database: new SqliteDatabase(database.config.file) })
-          : new PostgresDialect({ pool: new Pool({ connectionString: database.config.url }) }),
-    });
+    const raw = await migratedUpTo(database, '0009_visitor_once');
     const visitor = { id: 'v-old', email: 'old@visitor.test', fields: { plan: 'pro' } };
     const now = new Date().toISOString();
     const offerData = { routingId: 'r-old', visitor, ruleId: 'rule', stage: 'route_to', type: 'inbound' };
     try {
-      const { error } = await new Migrator({ db: raw, provider: migrationProvider }).migrateTo(before);
-      assert.equal(error, undefined);
       await raw
         .insertInto('routings')
         .values({ routing_id: 'r-old', type: 'inbound', visitor_id: visitor.id, status: 'routing', started_at: now })

@@ -4,8 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Client, Pool } from 'pg';
 import type { DatabaseConfig } from '../../store/database';
+import { migrationProvider } from '../../store/migrations';
 
 export type DatabaseKind = DatabaseConfig['kind'];
 
@@ -53,4 +56,26 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     config: { kind: 'postgres', url: url.toString() },
     drop: () => withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name}`)).then(() => undefined),
   };
+}
+
+/**
+ * A connection to `database` migrated up to just before `migration` (in the Migrator's order, by name), untyped: for
+ * writing rows as they were stored before it, then checking what it makes of them. Destroy it before opening the
+ * database with openDatabase, which runs the rest.
+ */
+export async function migratedUpTo(database: TestDatabase, migration: string): Promise<Kysely<any>> {
+  const names = Object.keys(await migrationProvider.getMigrations()).sort();
+  const before = names[names.indexOf(migration) - 1] as string;
+  const raw = new Kysely<any>({
+    dialect:
+      database.config.kind === 'sqlite'
+        ? new SqliteDialect({ database: new SqliteDatabase(database.config.file) })
+        : new PostgresDialect({ pool: new Pool({ connectionString: database.config.url }) }),
+  });
+  const { error } = await new Migrator({ db: raw, provider: migrationProvider }).migrateTo(before);
+  if (error) {
+    await raw.destroy();
+    throw error;
+  }
+  return raw;
 }
