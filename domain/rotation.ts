@@ -36,8 +36,8 @@ export function rotationPeriodOf(period: RotationPeriod, at: string): string {
 /** A rep's standing in a rotation, as stored between routings. */
 export interface RotationStanding {
   /**
-   * What the rotation owes the rep, in first offers times the total weight (smooth weighted round robin): each
-   * turn adds every eligible rep's weight, and the rep offered first gives back the eligible reps' total weight.
+   * What the rotation owes the rep, in first offers times the total weight: each turn adds every eligible rep's
+   * weight, and the rep offered first gives back the eligible reps' total weight.
    */
   credit: number;
   /** First offers the rep has had in this period. */
@@ -67,10 +67,21 @@ export interface RotationTurn {
 }
 
 /**
+ * Who goes first: Balinski and Young's quota method, which keeps every rep's first offers within one of their
+ * weighted share after every turn (smooth weighted round robin, most credit first, can drift a whole offer off).
+ * Only reps the rotation owes something (credit above zero: below their upper quota) may go first; among them the
+ * divisor rule (weight over first offers plus one) reads, in credit terms, as the most (credit - total) / weight.
+ */
+function priority(share: RotationShare, total: number): number {
+  const divisorRule = (share.credit - total) / share.weight;
+  return share.credit > 0 ? divisorRule : divisorRule - Number.MAX_SAFE_INTEGER;
+}
+
+/**
  * One turn of the weighted rotation over `eligible` (in the stage's order), given what is `stored` for every rep
- * of the rotation in this period (eligible now or not). Each
- * eligible rep is credited their weight and the one with most credit is offered first and debited the eligible
- * total, so over any run of turns each rep's first offers stay within one of their weighted share.
+ * of the rotation in this period (eligible now or not). Each eligible rep is credited their weight and the one
+ * `priority` puts first is offered first and debited the eligible total, so over any run of turns each rep's
+ * first offers stay within one of their weighted share.
  *
  * A rep with no standing (new, or counts reset) starts level, at zero credit; a rep back after missing turns (away,
  * at capacity, busy elsewhere) keeps any debt but is owed nothing for the gap, so they are never flooded while
@@ -91,7 +102,7 @@ export function decideRotationTurn(
     const credit = before === undefined ? 0 : calibrated ? Math.min(before.credit, 0) : before.credit;
     return { ...rep, credit: credit + rep.weight, firstOffers: before?.firstOffers ?? 0, calibrated };
   });
-  const ranked = rotationOrder(shares, turn).sort((a, b) => b.credit - a.credit);
+  const ranked = rotationOrder(shares, turn).sort((a, b) => priority(b, total) - priority(a, total));
   const first = ranked[0];
   if (first) {
     first.credit -= total;

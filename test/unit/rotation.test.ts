@@ -60,6 +60,8 @@ describe('weighted rotation', () => {
           }
         },
       ),
+      // Found by this property in CI: most credit first (smooth weighted round robin) left rep1 at 7 of 8 here.
+      { examples: [[[1, 9, 2, 1, 2, 2, 1, 9], 24]] },
     );
   });
 
@@ -68,7 +70,7 @@ describe('weighted rotation', () => {
       fc.property(
         fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }),
         fc.integer({ min: 1, max: 5 }),
-        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 1, max: 200 }),
         fc.integer({ min: 1, max: 200 }),
         fc.boolean(),
         (othersWeights, returningWeight, awayTurns, afterTurns, newlyAdded) => {
