@@ -31,8 +31,9 @@ describe('distribution policies', () => {
   }
 
   const routing = async (routingId: string) => (await suite.admin.get(`/v1/routings/${routingId}`)).body;
+  // Until the routing's first activity has written it, its GET answers 404 (no offers yet): keep asking.
   const firstOffer = (routingId: string) =>
-    eventually(async () => ((await routing(routingId)).offers as Offer[])[0], 30_000);
+    eventually(async () => ((await routing(routingId)).offers as Offer[] | undefined)?.[0], 30_000);
   /** The detail of a trace entry that must be there. */
   const detailOf = (entry: TraceEntry | undefined): Record<string, unknown> => {
     assert.ok(entry?.detail, 'the trace explains the decision');
