@@ -21,6 +21,7 @@ import { startedAt } from '../store/report-facts';
 import { firstOfferShares, outcomesReport, repOffers, speedToLead } from '../store/reports';
 import { searchRoutings } from '../store/routing-search';
 import type { OffersTable, ReportFirstOffersTable, ReportRoutingsTable, RoutingsTable } from '../store/schema';
+import { seededRandom } from '../test/support/seeded-random';
 
 const ROUTINGS = Number(process.env.BENCH_REPORT_ROUTINGS ?? 1_000_000);
 /** `sqlite`, `postgres` or both (the default; only then are the answers compared). */
@@ -31,17 +32,6 @@ const RULES = 20;
 const REPS = 50;
 const ROWS_PER_INSERT = 500;
 const log = (message: string) => process.stderr.write(`[reports bench] ${message}\n`);
-
-/** A small deterministic generator (mulberry32), so both databases get the same rows. */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const outcomeWeights: [string, number][] = [
   ['connected', 0.6],
@@ -65,7 +55,7 @@ interface Batch {
 function generate(from: number, to: number): Batch {
   const batch: Batch = { routings: [], offers: [], reportRoutings: [], reportFirstOffers: [] };
   for (let i = from; i < to; i++) {
-    const next = random(i + 1);
+    const next = seededRandom(i + 1);
     const routingId = `r${String(i).padStart(8, '0')}`;
     const startedMs = YEAR_START + Math.floor((i / ROUTINGS) * YEAR_MS);
     const iso = (ms: number) => new Date(startedMs + ms).toISOString();

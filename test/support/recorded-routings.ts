@@ -11,17 +11,7 @@ import type { Db } from '../../store/database';
 import { putGroup, putUser } from '../../store/directory';
 import { editLiveRules, ruleEdits } from '../../store/rules';
 import type { OffersTable, RoundRobinTurnsTable, RoutingStageChecksTable, RoutingsTable } from '../../store/schema';
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random';
 
 export interface SeededRules {
   version: number;
@@ -92,7 +82,7 @@ export async function seedRecordedRoutings(
     const checks: Insertable<RoutingStageChecksTable>[] = [];
     const turns: Insertable<RoundRobinTurnsTable>[] = [];
     for (let i = from; i < Math.min(count, from + ROWS_PER_INSERT); i++) {
-      const next = random(i + 1);
+      const next = seededRandom(i + 1);
       const routingId = `${prefix}-${String(i).padStart(7, '0')}`;
       const startedAt = new Date(start.getTime() + i * 1000).toISOString();
       const unmatched = next() < 0.05;
