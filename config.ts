@@ -31,6 +31,12 @@ const environmentSchema = z.object({
    * needed.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * The SDK's deadlock detection: a workflow activation running longer than this many seconds fails its task. 0 (the
+   * default) turns it off: the SDK starts and joins a watchdog thread for every call into a workflow, which was the
+   * largest CPU cost per routing and, on busy cores, the largest source of latency (worker/workflow-isolate.ts).
+   */
+  WORKER_DEADLOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   /** Key for configuration endpoints; generated into DATA_DIR/api-keys.json when unset. */
   ADMIN_API_KEY: z.string().min(16).optional(),
   /** Key for the chat experience's routing requests; generated like the admin key when unset. */

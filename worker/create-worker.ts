@@ -14,6 +14,7 @@ import { RoutingRows } from '../activities/routing-rows';
 import { dataConverter } from '../runtime/payload-compression';
 import type { Db } from '../store/database';
 import type { WorkflowCode } from './workflow-code';
+import { workflowIsolateOptions } from './workflow-isolate';
 
 export interface RoutingWorkerOptions {
   connection: NativeConnection;
@@ -25,6 +26,8 @@ export interface RoutingWorkerOptions {
   activities?: ActivityOptions;
   /** Routings kept in memory between tasks; the SDK's default when unset. */
   maxCachedWorkflows?: number;
+  /** WORKER_DEADLOCK_TIMEOUT_SECONDS: fails a workflow task whose activation runs longer; 0 or unset, none. */
+  deadlockTimeoutSeconds?: number;
   logger?: Pick<Logger, 'error'>;
   /** The SDK's interceptors, e.g. for tracing; the fault tests use one to stop a worker at an exact point. */
   interceptors?: WorkerInterceptors;
@@ -55,6 +58,7 @@ export async function createRoutingWorker(options: RoutingWorkerOptions): Promis
     workflowBundle: options.workflowBundle,
     dataConverter,
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...workflowIsolateOptions(options.deadlockTimeoutSeconds ?? 0),
     ...(options.interceptors && { interceptors: options.interceptors }),
   });
   // Webhook deliveries a stopped process recorded but never started (it stopped between its commit and the start)

@@ -15,6 +15,7 @@ export function startConfiguredWorker(config: Config, parts: ProcessParts): Prom
     ...parts,
     taskQueue: config.TASK_QUEUE,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    deadlockTimeoutSeconds: config.WORKER_DEADLOCK_TIMEOUT_SECONDS,
     retention: retentionPolicyFrom(config),
     consolePresenceGraceSeconds: config.CONSOLE_PRESENCE_GRACE_SECONDS,
     outboundPolicy: config.outboundPolicy,

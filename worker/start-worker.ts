@@ -34,6 +34,7 @@ export async function startWorker(options: {
   logger: Logger;
   lifecycle: Lifecycle;
   maxCachedWorkflows?: number;
+  deadlockTimeoutSeconds?: number;
   /** What the hourly purge keeps (RETENTION_*); its Temporal Schedule is created or updated at every start. */
   retention: RetentionPolicy;
   /** CONSOLE_PRESENCE_GRACE_SECONDS: set, a Schedule sweeps reps whose console is gone; unset, it is removed. */
@@ -69,6 +70,7 @@ export async function startWorker(options: {
     logger,
     ...(options.outboundPolicy && { activities: { outboundPolicy: options.outboundPolicy } }),
     ...(options.maxCachedWorkflows !== undefined && { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.deadlockTimeoutSeconds !== undefined && { deadlockTimeoutSeconds: options.deadlockTimeoutSeconds }),
     ...(connectionSync && { connectionSync: connectionSync.options }),
   });
   const done = worker.run();

@@ -6,9 +6,11 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import express from 'express';
+import { loadConfig } from '../../config';
 import { dataConverter } from '../../runtime/payload-compression';
 import { connectWorker } from '../../runtime/sdk-runtime';
 import { connectClient } from '../../runtime/temporal';
+import { workflowIsolateOptions } from '../../worker/workflow-isolate';
 import { floorAcceptUpdate, floorRouting } from '../workflows/floor';
 
 async function main() {
@@ -25,6 +27,8 @@ async function main() {
     workflowsPath: require.resolve('../workflows/floor'),
     activities: { offer: async (routingId: string) => void offers.add(routingId) },
     dataConverter,
+    // The service's own setting and default, so both pay the same per call into the workflow sandbox.
+    ...workflowIsolateOptions(loadConfig(process.env).WORKER_DEADLOCK_TIMEOUT_SECONDS),
   });
   const client = eager
     ? new Client({ connection: workerConnection, namespace: target.namespace, dataConverter })
